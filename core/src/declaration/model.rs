@@ -1,0 +1,187 @@
+//! The validated declaration. Values of these types have passed validation; the raw form that a UI or
+//! the CLI fills in is a separate type (`DeclarationForm`) so that unchecked input can never be stored.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{DeclarationId, PersonId};
+
+/// Which generation of Vietnam's administrative units an address uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitScheme {
+    /// Two levels (province, ward/commune), in force since 1 July 2025.
+    V2025,
+    /// Three levels (province, district, ward/commune), as in the 2021 directive.
+    V2021,
+}
+
+/// A postal address in Vietnam.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// Which unit list the codes below come from.
+    pub scheme: UnitScheme,
+    /// Province code (General Statistics Office code).
+    pub province: u32,
+    /// District code: present exactly when `scheme` is `V2021`.
+    pub district: Option<u32>,
+    /// Ward or commune code.
+    pub ward: u32,
+    /// House number and street.
+    pub street: String,
+}
+
+/// An identity document number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "number", rename_all = "snake_case")]
+pub enum IdNumber {
+    /// Chứng minh nhân dân: 9 digits.
+    Cmnd(String),
+    /// Căn cước công dân: 12 digits.
+    Cccd(String),
+    /// Passport number (letters and digits).
+    Passport(String),
+}
+
+/// Sex, as the form asks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// Nam.
+    Male,
+    /// Nữ.
+    Female,
+    /// Khác.
+    Other,
+}
+
+/// Symptoms in the last 14 days (or today, in a daily health report).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Symptoms {
+    /// Sốt.
+    pub fever: bool,
+    /// Ho.
+    pub cough: bool,
+    /// Khó thở.
+    pub shortness_of_breath: bool,
+    /// Viêm phổi.
+    pub pneumonia: bool,
+    /// Đau họng.
+    pub sore_throat: bool,
+    /// Mệt mỏi.
+    pub fatigue: bool,
+    /// Mất vị giác hoặc khứu giác.
+    pub loss_of_taste_or_smell: bool,
+    /// Other symptoms, in the person's words.
+    pub other: Option<String>,
+}
+
+/// Contacts in the last 14 days.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exposure {
+    /// With a confirmed or suspected case.
+    pub confirmed_or_suspected_case: bool,
+    /// With someone from a country or territory with cases.
+    pub person_from_country_with_cases: bool,
+    /// With someone with symptoms (fever, cough, shortness of breath, pneumonia).
+    pub person_with_symptoms: bool,
+}
+
+/// Chronic conditions the form asks about (optional answers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChronicCondition {
+    /// Bệnh gan mãn tính.
+    Liver,
+    /// Bệnh máu mãn tính.
+    Blood,
+    /// Bệnh phổi mãn tính.
+    Lung,
+    /// Bệnh thận mãn tính.
+    Kidney,
+    /// Bệnh tim mạch.
+    Heart,
+    /// Huyết áp cao.
+    HighBloodPressure,
+    /// Suy giảm miễn dịch (HIV/AIDS…).
+    Immunodeficiency,
+    /// Người nhận ghép tạng, thủy tinh thể.
+    OrganTransplant,
+    /// Tiểu đường.
+    Diabetes,
+    /// Ung thư.
+    Cancer,
+}
+
+/// A validated declaration: what is sealed in the local store and sent to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Declaration {
+    /// Full name in capitals, Unicode NFC, single spaces.
+    pub full_name: String,
+    /// Identity document.
+    pub id_number: IdNumber,
+    /// Year of birth.
+    pub birth_year: u16,
+    /// Sex.
+    pub sex: Sex,
+    /// Nationality as an ISO 3166-1 alpha-2 code ("VN").
+    pub nationality: String,
+    /// Where the person lives.
+    pub address: Address,
+    /// Phone number in E.164 form ("+84912345678").
+    pub phone: String,
+    /// Optional e-mail address.
+    pub email: Option<String>,
+    /// Where the person travelled in the last 14 days; empty when they did not travel.
+    pub travel: Vec<String>,
+    /// Symptoms in the last 14 days.
+    pub symptoms: Symptoms,
+    /// Contacts in the last 14 days.
+    pub exposure: Exposure,
+    /// Chronic conditions (optional question).
+    pub chronic_conditions: Vec<ChronicCondition>,
+    /// Pregnancy (optional question; `None` when not answered).
+    pub pregnant: Option<bool>,
+}
+
+/// How a person relates to the device's account holder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The account holder.
+    Myself,
+    /// A child.
+    Child,
+    /// A parent or grandparent.
+    Parent,
+    /// A spouse.
+    Spouse,
+    /// Another dependant.
+    Other,
+}
+
+/// A person whose declarations this device keeps: the account holder or a dependant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// The person's id on this device.
+    pub id: PersonId,
+    /// Relation to the account holder.
+    pub relation: Relation,
+    /// When the person was added.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One version of one person's declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclarationRecord {
+    /// This version's id.
+    pub id: DeclarationId,
+    /// Whose declaration.
+    pub person: PersonId,
+    /// When it was made.
+    pub declared_at: DateTime<Utc>,
+    /// The version this one replaces, when it is an update.
+    pub supersedes: Option<DeclarationId>,
+    /// The answers.
+    pub declaration: Declaration,
+}

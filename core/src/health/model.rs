@@ -1,0 +1,59 @@
+//! What the daily health log records.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::declaration::Symptoms;
+use crate::ids::{EpisodeId, PersonId, ReportId};
+
+/// Where a person is quarantined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuarantineKind {
+    /// Cách ly tập trung: a quarantine facility.
+    Facility,
+    /// Cách ly tại nhà: at home.
+    Home,
+    /// Khu vực phong tỏa: a locked-down area.
+    LockedDownArea,
+}
+
+/// One period of quarantine of one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarantineEpisode {
+    /// The episode.
+    pub id: EpisodeId,
+    /// Who is in quarantine.
+    pub person: PersonId,
+    /// Where.
+    pub kind: QuarantineKind,
+    /// Facility name or area, as the person was told.
+    pub place: Option<String>,
+    /// First day (local calendar day).
+    pub start: NaiveDate,
+    /// Expected last day (inclusive).
+    pub expected_end: NaiveDate,
+    /// The episode ended early (or was extended and ended) on this day.
+    pub ended_on: Option<NaiveDate>,
+    /// Offset from UTC, in minutes, that defines the episode's calendar days (+420 for Vietnam).
+    pub utc_offset_minutes: i32,
+}
+
+/// One day's health report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyReport {
+    /// The report.
+    pub id: ReportId,
+    /// The episode it belongs to.
+    pub episode: EpisodeId,
+    /// The calendar day it reports on.
+    pub day: NaiveDate,
+    /// When it was submitted.
+    pub reported_at: DateTime<Utc>,
+    /// Body temperature in tenths of a degree Celsius (365 = 36.5 °C).
+    pub temperature_decidegrees: Option<u16>,
+    /// Symptoms today.
+    pub symptoms: Symptoms,
+    /// A note in the person's words.
+    pub note: Option<String>,
+}

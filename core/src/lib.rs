@@ -1,0 +1,21 @@
+//! tokhai-core: the offline-first engine that every tokhai front end embeds.
+//!
+//! This file is the facade: module declarations and the public re-exports, nothing else.
+//! `core/README.md` says which file holds which concern.
+
+mod clock;
+mod declaration;
+mod health;
+mod i18n;
+mod ids;
+mod visit;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use i18n::{Lang, Localized, Msg};
+pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
+pub use declaration::{
+    Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
+    Symptoms, UnitScheme,
+};
+pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
+pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
