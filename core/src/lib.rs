@@ -19,3 +19,10 @@ pub use declaration::{
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
+#[cfg(feature = "scan")]
+mod scan;
+#[cfg(feature = "scan")]
+pub use scan::{
+    Charset, Ecc, GrayFrame, ImageScan, MAX_PIXELS, MAX_SIDE, PixelFormat, ReportCode, Rung, ScanError, ScanOptions, ScanReport,
+    ScannedCode, scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
+};

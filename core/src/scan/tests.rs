@@ -1,0 +1,1 @@
+//! Tests of the scan entry points on generated codes.
