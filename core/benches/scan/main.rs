@@ -199,6 +199,11 @@ fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool) {
                 let hits = item.expected.iter().filter(|e| texts.iter().any(|t| t == *e)).count();
                 if hits < item.expected.len() || texts.len() > item.expected.len() {
                     println!("  miss {label} {} [{}] read {hits}/{} (+{} other) {ms:.1} ms", item.name, item.category, item.expected.len(), texts.len().saturating_sub(hits));
+                    if std::env::var("TOKHAI_BENCH_VERBOSE_TEXT").is_ok() {
+                        for t in texts.iter().filter(|t| !item.expected.contains(t)) {
+                            println!("    got {t:?}");
+                        }
+                    }
                 }
             }
         }

@@ -81,6 +81,21 @@ impl Gray {
         Gray { w, h, px }
     }
 
+    /// The image inside a border of `pad` pixels of its 95th-percentile (paper) brightness.
+    pub(crate) fn padded(&self, pad: usize) -> Gray {
+        let hist = self.histogram();
+        let light = percentile(&hist, self.px.len() as u64 * 95 / 100);
+        let (w, h) = (self.w + 2 * pad, self.h + 2 * pad);
+        let mut px = vec![light; w * h];
+        for (y, row) in self.px.chunks_exact(self.w).enumerate() {
+            let start = (y + pad) * w + pad;
+            if let Some(dst) = px.get_mut(start..start + self.w) {
+                dst.copy_from_slice(row);
+            }
+        }
+        Gray { w, h, px }
+    }
+
     /// Light and dark swapped (for light-on-dark codes).
     pub(crate) fn inverted(&self) -> Gray {
         Gray { w: self.w, h: self.h, px: self.px.iter().map(|&p| 255 - p).collect() }

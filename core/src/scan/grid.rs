@@ -54,29 +54,35 @@ impl Geometry {
     }
 }
 
-/// Offsets (in modules) of the points averaged for one module.
+/// Offsets (in modules) of the points averaged for one module: five when modules are large enough for
+/// the outer taps to stay inside the module, else the centre alone.
 const TAPS: [(f64, f64); 5] = [(0.5, 0.5), (0.3, 0.3), (0.7, 0.3), (0.3, 0.7), (0.7, 0.7)];
+const CENTRE: [(f64, f64); 1] = [(0.5, 0.5)];
 
-fn module_value(img: &Gray, g: &Geometry, x: usize, y: usize) -> f32 {
+fn taps_for(module_px: f64) -> &'static [(f64, f64)] {
+    if module_px >= 3.0 { &TAPS } else { &CENTRE }
+}
+
+fn module_value(img: &Gray, g: &Geometry, x: usize, y: usize, taps: &[(f64, f64)]) -> f32 {
     let mut s = 0.0;
-    for (du, dv) in TAPS {
+    for &(du, dv) in taps {
         let p = g.map(x as f64 + du, y as f64 + dv);
         s += img.sample(p.x, p.y);
     }
-    s / TAPS.len() as f32
+    s / taps.len().max(1) as f32
 }
 
-fn module_value_h(img: &Gray, h: &Homography, x: u16, y: u16) -> f32 {
+fn module_value_h(img: &Gray, h: &Homography, x: u16, y: u16, taps: &[(f64, f64)]) -> f32 {
     let mut s = 0.0;
-    for (du, dv) in TAPS {
+    for &(du, dv) in taps {
         let p = h.map(f64::from(x) + du, f64::from(y) + dv);
         s += img.sample(p.x, p.y);
     }
-    s / TAPS.len() as f32
+    s / taps.len().max(1) as f32
 }
 
 /// Pearson correlation between "expected dark" and "measured darkness" over the known modules.
-fn fitness(img: &Gray, h: &Homography, known: &[Known]) -> f64 {
+fn fitness(img: &Gray, h: &Homography, known: &[Known], taps: &[(f64, f64)]) -> f64 {
     let n = known.len() as f64;
     if n == 0.0 {
         return 0.0;
@@ -84,7 +90,7 @@ fn fitness(img: &Gray, h: &Homography, known: &[Known]) -> f64 {
     let (mut sx, mut sy, mut sxx, mut syy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for &(x, y, dark) in known {
         let a = if dark { 1.0 } else { -1.0 };
-        let b = 255.0 - f64::from(module_value_h(img, h, x, y));
+        let b = 255.0 - f64::from(module_value_h(img, h, x, y, taps));
         sx += a;
         sy += b;
         sxx += a * a;
@@ -103,13 +109,16 @@ pub(crate) fn fit(img: &Gray, size: usize, h: Homography) -> Option<(Geometry, f
     let known = known_modules(size);
     let mut corners = [h.map(0.0, 0.0), h.map(s, 0.0), h.map(s, s), h.map(0.0, s)];
     let mut best_h = Homography::square_to_quad(s, corners)?;
-    let mut best = fitness(img, &best_h, &known);
     let module = best_h.module_size_at(s / 2.0, s / 2.0).max(0.5);
-    let mut step = module * 0.5;
+    let taps = taps_for(module);
+    let mut best = fitness(img, &best_h, &known, taps);
+    // Coarse to fine: from one and a half modules down to a twelfth, each level until no coordinate
+    // improves (bounded).
+    let mut step = module * 1.5;
     for _level in 0..5 {
         let mut improved = true;
         let mut rounds = 0;
-        while improved && rounds < 3 {
+        while improved && rounds < 12 {
             improved = false;
             rounds += 1;
             for i in 0..8 {
@@ -123,7 +132,7 @@ pub(crate) fn fit(img: &Gray, size: usize, h: Homography) -> Option<(Geometry, f
                         }
                     }
                     let Some(th) = Homography::square_to_quad(s, trial) else { continue };
-                    let f = fitness(img, &th, &known);
+                    let f = fitness(img, &th, &known, taps);
                     if f > best {
                         best = f;
                         best_h = th;
@@ -207,10 +216,11 @@ fn local_score(img: &Gray, g: &Geometry, u: f64, v: f64, d: Pt, template: &[(i32
 /// The module values (0 = black .. 255 = white) of a fitted grid, row-major.
 pub(crate) fn sample_modules(img: &Gray, g: &Geometry) -> Vec<f32> {
     let n = g.size;
+    let taps = taps_for(g.h.module_size_at(n as f64 / 2.0, n as f64 / 2.0));
     let mut out = Vec::with_capacity(n * n);
     for y in 0..n {
         for x in 0..n {
-            out.push(module_value(img, g, x, y));
+            out.push(module_value(img, g, x, y, taps));
         }
     }
     out

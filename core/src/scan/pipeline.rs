@@ -34,6 +34,8 @@ pub enum Rung {
     Stretch,
     /// A small-window adaptive threshold (for small codes in large frames).
     AdaptiveFine,
+    /// A light border added around the image, then rqrr's preparation (codes cropped without quiet zone).
+    Padded,
 }
 
 impl Rung {
@@ -47,6 +49,7 @@ impl Rung {
         Rung::Inverted,
         Rung::AdaptiveFine,
         Rung::Stretch,
+        Rung::Padded,
     ];
 }
 
@@ -130,24 +133,32 @@ impl ScannedCode {
 
 /// Decodes every code in `img` within the options' budget.
 pub(crate) fn scan_gray(img: &Gray, opts: &ScanOptions) -> Vec<ScannedCode> {
+    scan_gray_diag(img, opts).0
+}
+
+/// `scan_gray`, plus a development log of what was located and how it went.
+pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode>, String) {
+    let mut diag = String::new();
     let start = Instant::now();
     let mut found: Vec<ScannedCode> = Vec::new();
     let mut inverted: Option<Gray> = None;
+    let mut tried: Vec<[Pt; 4]> = Vec::new();
     for &rung in &opts.rungs {
         if start.elapsed() >= opts.budget {
             break;
         }
-        let (located, read) = run_rung(img, &mut inverted, rung, opts, start, &mut found);
+        let (located, read) = run_rung(img, &mut inverted, rung, opts, start, &mut found, &mut tried, &mut diag);
         if !opts.exhaustive && read > 0 && read >= located {
             break;
         }
     }
-    found
+    (found, diag)
 }
 
 /// Binary or grayscale input for rqrr's detector, with the factor from its pixels to the input's.
 enum Prepared {
     Gray(Gray, f64),
+    Padded(Gray, usize),
     Bits(usize, usize, Vec<bool>, f64),
 }
 
@@ -161,6 +172,10 @@ fn prepare(img: &Gray, inverted: &mut Option<Gray>, rung: Rung) -> Prepared {
         Rung::Inverted => Prepared::Gray(inverted.get_or_insert_with(|| img.inverted()).clone(), 1.0),
         Rung::Blur => Prepared::Gray(img.blurred(1), 1.0),
         Rung::Half => Prepared::Gray(img.downscale(2), 2.0),
+        Rung::Padded => {
+            let pad = (short / 8).max(8);
+            Prepared::Padded(img.padded(pad), pad)
+        }
         Rung::Stretch => {
             let s = img.stretched();
             Prepared::Bits(s.width(), s.height(), s.adaptive((short / 32).max(3), 1), 1.0)
@@ -176,12 +191,20 @@ fn run_rung(
     opts: &ScanOptions,
     start: Instant,
     found: &mut Vec<ScannedCode>,
+    tried: &mut Vec<[Pt; 4]>,
+    diag: &mut String,
 ) -> (usize, usize) {
     let prepared = prepare(img, inverted, rung);
+    let mut offset = 0.0;
     let (mut rimg, scale) = match prepared {
         Prepared::Gray(g, s) => {
             let (w, h) = (g.width(), g.height());
             (PreparedImage::prepare_from_greyscale(w, h, |x, y| g.at(x, y)), s)
+        }
+        Prepared::Padded(g, pad) => {
+            offset = pad as f64;
+            let (w, h) = (g.width(), g.height());
+            (PreparedImage::prepare_from_greyscale(w, h, |x, y| g.at(x, y)), 1.0)
         }
         Prepared::Bits(w, h, bits, s) => {
             (PreparedImage::prepare_from_bitmap(w, h, |x, y| bits.get(y * w + x).copied().unwrap_or(false)), s)
@@ -195,13 +218,22 @@ fn run_rung(
         located += 1;
         let size = g.grid.size();
         // rqrr's bounds map module (0,0) and (size+1, size+1); pixel centres are at integers there.
-        let b = g.bounds.map(|p| Pt::new((f64::from(p.x) + 0.5) * scale, (f64::from(p.y) + 0.5) * scale));
+        let b = g
+            .bounds
+            .map(|p| Pt::new((f64::from(p.x) + 0.5) * scale - offset, (f64::from(p.y) + 0.5) * scale - offset));
         let Some(h0) = Homography::square_to_quad(size as f64 + 1.0, b) else { continue };
         let mut bytes = Vec::new();
         let native = contained(|| g.decode_to(&mut bytes)).and_then(Result::ok);
+        diag.push_str(&format!("[grid size {size} bounds {:?} native {}] ", g.bounds.map(|p| (p.x, p.y)), native.is_some()));
+        let corners = corners_of(&h0, size);
+        // The same grid located again by a later rung (within a pixel or two) is not re-fitted.
+        let seen = tried.iter().any(|t| t.iter().zip(corners.iter()).all(|(a, b)| a.dist(*b) < 2.5));
         let code = match native {
-            Some(meta) => Some(make_code(bytes, meta, corners_of(&h0, size), rung, false)),
-            None if opts.refine && start.elapsed() < opts.budget => resample(source, &h0, size, rung),
+            Some(meta) => Some(make_code(bytes, meta, corners, rung, false)),
+            None if opts.refine && !seen && start.elapsed() < opts.budget => {
+                tried.push(corners);
+                resample(source, &h0, size, rung, diag)
+            }
             None => None,
         };
         if let Some(code) = code {
@@ -217,19 +249,26 @@ fn corners_of(h: &Homography, size: usize) -> [Pt; 4] {
     [h.map(0.0, 0.0), h.map(s, 0.0), h.map(s, s), h.map(0.0, s)]
 }
 
-/// Our own re-fit and re-sampling of a located grid, trying neighbouring sizes when the timing count was off.
-fn resample(src: &Gray, h0: &Homography, size: usize, rung: Rung) -> Option<ScannedCode> {
+/// Our own re-fit and re-sampling of a located grid. rqrr's size estimate (from counting timing-pattern
+/// transitions) is often off on photographs, so neighbouring sizes are fitted too and tried best-first.
+fn resample(src: &Gray, h0: &Homography, size: usize, rung: Rung, diag: &mut String) -> Option<ScannedCode> {
     let outer = corners_of(h0, size);
-    for s in [size, size + 4, size.wrapping_sub(4)] {
+    let mut fits = Vec::with_capacity(5);
+    for s in [size, size + 4, size.wrapping_sub(4), size + 8, size.wrapping_sub(8)] {
         if version_of_size(s).is_none() {
             continue;
         }
         let Some(h) = Homography::square_to_quad(s as f64, outer) else { continue };
         let Some((geom, fitness)) = grid::fit(src, s, h) else { continue };
-        if fitness < 0.35 {
-            continue;
+        diag.push_str(&format!("(fit s={s} f={fitness:.2}) "));
+        if fitness >= MIN_FITNESS {
+            fits.push((fitness, geom));
         }
-        let values = grid::sample_modules(src, &geom);
+    }
+    fits.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (_, geom) in fits.iter().take(3) {
+        let s = geom.size;
+        let values = grid::sample_modules(src, geom);
         for how in [Classify::KnownMidpoint, Classify::LocalMean(4), Classify::LocalMean(8)] {
             let mg = ModuleGrid { size: s, dark: grid::classify(&values, s, how) };
             let mut bytes = Vec::new();
@@ -241,6 +280,9 @@ fn resample(src: &Gray, h0: &Homography, size: usize, rung: Rung) -> Option<Scan
     }
     None
 }
+
+/// Below this correlation with the known modules a fitted grid is not worth sampling.
+const MIN_FITNESS: f64 = 0.3;
 
 fn make_code(bytes: Vec<u8>, meta: rqrr::MetaData, corners: [Pt; 4], rung: Rung, resampled: bool) -> ScannedCode {
     let (text, charset) = decode_text(&bytes, None);

@@ -64,12 +64,18 @@ fn latin1(bytes: &[u8]) -> String {
 /// (so that stray Latin-1 accents are not misread as Japanese).
 fn looks_like_shift_jis(bytes: &[u8]) -> bool {
     let (mut i, mut double, mut single_kana, mut high) = (0usize, 0usize, 0usize, 0usize);
+    let (mut kana_run, mut max_kana_run) = (0usize, 0usize);
     while let Some(&b) = bytes.get(i) {
+        if !(0xa1..=0xdf).contains(&b) {
+            kana_run = 0;
+        }
         match b {
             0x00..=0x7f => i += 1,
             0xa1..=0xdf => {
                 single_kana += 1;
                 high += 1;
+                kana_run += 1;
+                max_kana_run = max_kana_run.max(kana_run);
                 i += 1;
             }
             0x81..=0x9f | 0xe0..=0xef => {
@@ -84,7 +90,9 @@ fn looks_like_shift_jis(bytes: &[u8]) -> bool {
             _ => return false,
         }
     }
-    high > 0 && double * 2 >= high / 2 && single_kana <= double * 2 + 2
+    // Half-width katakana words (three or more in a row) are Japanese; so are double-byte characters
+    // making up at least half of the non-ASCII bytes.
+    max_kana_run >= 3 || (double > 0 && double * 2 >= high / 2 && single_kana <= double * 2 + 2)
 }
 
 #[cfg(test)]
@@ -100,6 +108,14 @@ mod tests {
     fn shift_jis_is_recognised() {
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("こんにちは世界");
         assert_eq!(decode_text(&bytes, None), ("こんにちは世界".to_owned(), Charset::ShiftJis));
+    }
+
+    #[test]
+    fn half_width_katakana_is_shift_jis() {
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("ﾃﾞｻﾞｲﾝQR");
+        assert_eq!(decode_text(&bytes, None), ("ﾃﾞｻﾞｲﾝQR".to_owned(), Charset::ShiftJis));
+        // Two isolated Latin-1 capitals with accents stay Latin-1.
+        assert_eq!(decode_text(&[0xc0, 0x20, 0xc9], None).1, Charset::Latin1);
     }
 
     #[test]
