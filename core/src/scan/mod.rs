@@ -10,6 +10,9 @@
 //! - `grid.rs`: our grid fitter and module sampler, feeding rqrr's decoder.
 //! - `patterns.rs`: the function patterns every QR code has (finders, timing, alignment).
 //! - `geometry.rs`: homographies. `gray.rs`: the grayscale image and thresholding.
+//! - `data.rs`, `rs.rs`: our own codeword reading, Reed-Solomon and segment parser (ECI, Hanzi, ...),
+//!   used after rqrr's decoder.
+//! - `read.rs`: decoding one decided grid (rqrr, then our reader).
 //! - `text.rs`: UTF-8, Shift_JIS, Latin-1 and ECI.
 //! - `contain.rs`: turning rqrr's panics into misses, silently.
 //! - `report.rs`: the JSON line of `tokhai scan --json`.
@@ -18,6 +21,7 @@
 //! - `error.rs`: the boundary error.
 
 mod contain;
+mod data;
 mod error;
 mod file;
 mod geometry;
@@ -26,7 +30,9 @@ mod grid;
 mod input;
 mod patterns;
 mod pipeline;
+mod read;
 mod report;
+mod rs;
 mod text;
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use super::geometry::{Homography, Pt};
 use super::grid::{self, Classify, ModuleGrid};
 use super::gray::Gray;
 use super::patterns::version_of_size;
-use super::text::{Charset, decode_text};
+use super::read::{Decoded, decode_grid};
+use super::text::Charset;
 
 /// One pre-processing step of the ladder: how the image is prepared before rqrr looks for finder patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -83,18 +84,6 @@ pub enum Ecc {
     Q,
     /// About 30%.
     H,
-}
-
-impl Ecc {
-    /// From the two format-information bits as rqrr reports them.
-    fn from_bits(b: u16) -> Self {
-        match b & 3 {
-            1 => Self::L,
-            0 => Self::M,
-            3 => Self::Q,
-            _ => Self::H,
-        }
-    }
 }
 
 /// One code found in an image.
@@ -222,14 +211,13 @@ fn run_rung(
             .bounds
             .map(|p| Pt::new((f64::from(p.x) + 0.5) * scale - offset, (f64::from(p.y) + 0.5) * scale - offset));
         let Some(h0) = Homography::square_to_quad(size as f64 + 1.0, b) else { continue };
-        let mut bytes = Vec::new();
-        let native = contained(|| g.decode_to(&mut bytes)).and_then(Result::ok);
+        let native = decode_grid(&g.grid);
         diag.push_str(&format!("[grid size {size} bounds {:?} native {}] ", g.bounds.map(|p| (p.x, p.y)), native.is_some()));
         let corners = corners_of(&h0, size);
         // The same grid located again by a later rung (within a pixel or two) is not re-fitted.
         let seen = tried.iter().any(|t| t.iter().zip(corners.iter()).all(|(a, b)| a.dist(*b) < 2.5));
         let code = match native {
-            Some(meta) => Some(make_code(bytes, meta, corners, rung, false)),
+            Some(d) => Some(make_code(d, corners, rung, false)),
             None if opts.refine && !seen && start.elapsed() < opts.budget => {
                 tried.push(corners);
                 resample(source, &h0, size, rung, diag)
@@ -271,10 +259,8 @@ fn resample(src: &Gray, h0: &Homography, size: usize, rung: Rung, diag: &mut Str
         let values = grid::sample_modules(src, geom);
         for how in [Classify::KnownMidpoint, Classify::LocalMean(4), Classify::LocalMean(8)] {
             let mg = ModuleGrid { size: s, dark: grid::classify(&values, s, how) };
-            let mut bytes = Vec::new();
-            let decoded = contained(|| rqrr::Grid::new(mg).decode_to(&mut bytes)).and_then(Result::ok);
-            if let Some(meta) = decoded {
-                return Some(make_code(bytes, meta, geom.corners(), rung, true));
+            if let Some(d) = decode_grid(&mg) {
+                return Some(make_code(d, geom.corners(), rung, true));
             }
         }
     }
@@ -284,15 +270,14 @@ fn resample(src: &Gray, h0: &Homography, size: usize, rung: Rung, diag: &mut Str
 /// Below this correlation with the known modules a fitted grid is not worth sampling.
 const MIN_FITNESS: f64 = 0.3;
 
-fn make_code(bytes: Vec<u8>, meta: rqrr::MetaData, corners: [Pt; 4], rung: Rung, resampled: bool) -> ScannedCode {
-    let (text, charset) = decode_text(&bytes, None);
+fn make_code(d: Decoded, corners: [Pt; 4], rung: Rung, resampled: bool) -> ScannedCode {
     ScannedCode {
-        text,
-        bytes,
+        text: d.text,
+        bytes: d.bytes,
         corners: corners.map(|p| [p.x as f32, p.y as f32]),
-        version: u8::try_from(meta.version.0).unwrap_or(0),
-        ecc: Ecc::from_bits(meta.ecc_level),
-        charset,
+        version: d.version,
+        ecc: d.ecc,
+        charset: d.charset,
         found_by: rung,
         resampled,
     }
