@@ -11,18 +11,19 @@ mod ids;
 mod visit;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use i18n::{Lang, Localized, Msg};
-pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
+pub use i18n::{Lang, Localized, Msg};
+pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
 #[cfg(feature = "scan")]
 mod scan;
 #[cfg(feature = "scan")]
 pub use scan::{
-    Charset, Ecc, GrayFrame, ImageScan, MAX_PIXELS, MAX_SIDE, PixelFormat, ReportCode, Rung, ScanError, ScanOptions, ScanReport,
-    ScannedCode, scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
+    Charset, DEFAULT_EFFORT, Ecc, GrayFrame, ImageScan, MAX_PIXELS, MAX_SIDE, PixelFormat, ReportCode, Rung,
+    ScanError, ScanOptions, ScanReport, ScannedCode, scan_gray_frame, scan_image_bytes, scan_image_file,
+    scan_pixels,
 };

@@ -8,13 +8,18 @@
 //! Environment: `TOKHAI_QR_PHOTOS` (data folder), `TOKHAI_BENCH_SETS` (comma list: zxing,frames720,
 //! frames480,nocode,synth), `TOKHAI_BENCH_DECODERS` (rqrr,pipeline,rxing), `TOKHAI_BENCH_VERBOSE=1`
 //! (list misses), `TOKHAI_BENCH_SYNTH_PER` (samples per synthetic category, default 20).
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod synth;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use tokhai_core::{GrayFrame, ScanOptions, scan_gray_frame};
 
@@ -32,7 +37,12 @@ fn data_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    [repo.join("../shared/data/qr-photos"), PathBuf::from("/work/shared/data/qr-photos")].into_iter().find(|p| p.is_dir())
+    [
+        repo.join("../shared/data/qr-photos"),
+        PathBuf::from("/work/shared/data/qr-photos"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
 }
 
 fn load_gray(path: &Path) -> (usize, usize, Vec<u8>) {
@@ -44,9 +54,15 @@ fn zxing(dir: &Path) -> Vec<Item> {
     let mut out = Vec::new();
     for set in 1..=6 {
         let d = dir.join(format!("zxing/qrcode-{set}"));
-        let mut files: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
-        for p in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")) {
+        for p in files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        {
             let expected = std::fs::read_to_string(p.with_extension("txt")).unwrap();
             let (w, h, px) = load_gray(&p);
             out.push(Item {
@@ -64,14 +80,24 @@ fn zxing(dir: &Path) -> Vec<Item> {
 
 fn nocode(dir: &Path) -> Vec<Item> {
     let d = dir.join("nocode/zxing-falsepositives");
-    let mut files: Vec<_> = std::fs::read_dir(&d).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     files
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .map(|p| {
             let (w, h, px) = load_gray(&p);
-            Item { name: p.file_name().unwrap().to_string_lossy().into(), w, h, px, expected: vec![], category: "nocode" }
+            Item {
+                name: p.file_name().unwrap().to_string_lossy().into(),
+                w,
+                h,
+                px,
+                expected: vec![],
+                category: "nocode",
+            }
         })
         .collect()
 }
@@ -80,7 +106,10 @@ fn nocode(dir: &Path) -> Vec<Item> {
 /// background of the photo's mean gray (bilinear resampling; ground truth unchanged).
 fn frame_of(item: &Item, fw: usize, fh: usize, seed: usize) -> Item {
     let scale = 0.6 * fh as f64 / item.h as f64;
-    let (sw, sh) = (((item.w as f64) * scale) as usize, ((item.h as f64) * scale) as usize);
+    let (sw, sh) = (
+        ((item.w as f64) * scale) as usize,
+        ((item.h as f64) * scale) as usize,
+    );
     let (sw, sh) = (sw.min(fw), sh.min(fh));
     let mean = (item.px.iter().map(|&p| p as u64).sum::<u64>() / item.px.len() as u64) as u8;
     let mut px = vec![mean; fw * fh];
@@ -99,7 +128,14 @@ fn frame_of(item: &Item, fw: usize, fh: usize, seed: usize) -> Item {
             px[(oy + y) * fw + ox + x] = (top * (1.0 - ty) + bot * ty).round() as u8;
         }
     }
-    Item { name: item.name.clone(), w: fw, h: fh, px, expected: item.expected.clone(), category: item.category }
+    Item {
+        name: item.name.clone(),
+        w: fw,
+        h: fh,
+        px,
+        expected: item.expected.clone(),
+        category: item.category,
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -124,9 +160,14 @@ fn run(dec: Decoder, item: &Item, opts: &ScanOptions) -> (Vec<String>, bool) {
     match dec {
         Decoder::Rqrr => {
             let r = std::panic::catch_unwind(|| {
-                let mut img = rqrr::PreparedImage::prepare_from_greyscale(item.w, item.h, |x, y| item.px[y * item.w + x]);
+                let mut img = rqrr::PreparedImage::prepare_from_greyscale(item.w, item.h, |x, y| {
+                    item.px[y * item.w + x]
+                });
                 let grids = img.detect_grids();
-                grids.iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect::<Vec<_>>()
+                grids
+                    .iter()
+                    .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+                    .collect::<Vec<_>>()
             });
             match r {
                 Ok(v) => (v, false),
@@ -134,8 +175,20 @@ fn run(dec: Decoder, item: &Item, opts: &ScanOptions) -> (Vec<String>, bool) {
             }
         }
         Decoder::Pipeline => {
-            let f = GrayFrame { width: item.w, height: item.h, stride: item.w, data: &item.px };
-            (scan_gray_frame(f, opts).unwrap().into_iter().map(|c| c.text).collect(), false)
+            let f = GrayFrame {
+                width: item.w,
+                height: item.h,
+                stride: item.w,
+                data: &item.px,
+            };
+            (
+                scan_gray_frame(f, opts)
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.text)
+                    .collect(),
+                false,
+            )
         }
         Decoder::Rxing => {
             let r = std::panic::catch_unwind(|| {
@@ -144,9 +197,14 @@ fn run(dec: Decoder, item: &Item, opts: &ScanOptions) -> (Vec<String>, bool) {
                         .map(|v| v.into_iter().map(|r| r.getText().to_owned()).collect())
                         .unwrap_or_default()
                 } else {
-                    rxing::helpers::detect_in_luma(item.px.clone(), item.w as u32, item.h as u32, Some(rxing::BarcodeFormat::QR_CODE))
-                        .map(|r| vec![r.getText().to_owned()])
-                        .unwrap_or_default()
+                    rxing::helpers::detect_in_luma(
+                        item.px.clone(),
+                        item.w as u32,
+                        item.h as u32,
+                        Some(rxing::BarcodeFormat::QR_CODE),
+                    )
+                    .map(|r| vec![r.getText().to_owned()])
+                    .unwrap_or_default()
                 }
             });
             match r {
@@ -176,11 +234,36 @@ fn pct(v: &mut [f64], p: f64) -> f64 {
 }
 
 fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool) {
-    let opts = ScanOptions::default();
+    let mut opts = ScanOptions::default();
+    // TOKHAI_BENCH_RUNGS=half,native,... measures a ladder of one's choice (snake_case rung names).
+    if let Ok(r) = std::env::var("TOKHAI_BENCH_RUNGS") {
+        opts.rungs = r
+            .split(',')
+            .map(|n| serde_json::from_str(&format!("\"{}\"", n.trim())).unwrap())
+            .collect();
+    }
+    if let Ok(e) = std::env::var("TOKHAI_BENCH_EFFORT") {
+        opts.effort = e.parse().unwrap();
+    }
+    // Development aid: TOKHAI_BENCH_DUMP=dir writes every image of the set as PNG.
+    if let Ok(dir) = std::env::var("TOKHAI_BENCH_DUMP") {
+        for (i, item) in items.iter().enumerate() {
+            let name = format!(
+                "{dir}/{}-{i}-{}.png",
+                label.split(' ').next().unwrap_or("set"),
+                item.name.replace('/', "_")
+            );
+            image::GrayImage::from_raw(item.w as u32, item.h as u32, item.px.clone())
+                .unwrap()
+                .save(name)
+                .unwrap();
+        }
+    }
     let mut by_cat: BTreeMap<(&'static str, Decoder), Stats> = BTreeMap::new();
     for item in items {
         for &dec in decoders {
-            let t = Instant::now();
+            // Thread CPU time: the machine is shared, and wall time would measure the neighbours.
+            let t = cpu_time::ThreadTime::now();
             let (texts, panicked) = run(dec, item, &opts);
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             for cat in [item.category, "ALL"] {
@@ -189,16 +272,30 @@ fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool) {
                 s.times.push(ms);
                 s.panics += usize::from(panicked);
                 s.codes += item.expected.len();
-                let hits = item.expected.iter().filter(|e| texts.iter().any(|t| t == *e)).count();
+                let hits = item
+                    .expected
+                    .iter()
+                    .filter(|e| texts.iter().any(|t| t == *e))
+                    .count();
                 s.read += hits;
                 if texts.iter().any(|t| !item.expected.contains(t)) {
                     s.false_positive_images += 1;
                 }
             }
             if verbose && dec == Decoder::Pipeline {
-                let hits = item.expected.iter().filter(|e| texts.iter().any(|t| t == *e)).count();
+                let hits = item
+                    .expected
+                    .iter()
+                    .filter(|e| texts.iter().any(|t| t == *e))
+                    .count();
                 if hits < item.expected.len() || texts.len() > item.expected.len() {
-                    println!("  miss {label} {} [{}] read {hits}/{} (+{} other) {ms:.1} ms", item.name, item.category, item.expected.len(), texts.len().saturating_sub(hits));
+                    println!(
+                        "  miss {label} {} [{}] read {hits}/{} (+{} other) {ms:.1} ms",
+                        item.name,
+                        item.category,
+                        item.expected.len(),
+                        texts.len().saturating_sub(hits)
+                    );
                     if std::env::var("TOKHAI_BENCH_VERBOSE_TEXT").is_ok() {
                         for t in texts.iter().filter(|t| !item.expected.contains(t)) {
                             println!("    got {t:?}");
@@ -215,11 +312,24 @@ fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool) {
     keys.sort_by_key(|(c, d)| (*c == "ALL", *c, *d));
     for key in keys {
         let s = by_cat.get_mut(&key).unwrap();
-        let rate = if s.codes > 0 { format!("{:.1}%", 100.0 * s.read as f64 / s.codes as f64) } else { "-".into() };
-        let (med, p90, max) = (pct(&mut s.times, 0.5), pct(&mut s.times, 0.9), pct(&mut s.times, 1.0));
+        let rate = if s.codes > 0 {
+            format!("{:.1}%", 100.0 * s.read as f64 / s.codes as f64)
+        } else {
+            "-".into()
+        };
+        let (med, p90, max) = (
+            pct(&mut s.times, 0.5),
+            pct(&mut s.times, 0.9),
+            pct(&mut s.times, 1.0),
+        );
         println!(
             "| {} | {} | {}/{} | {rate} | {} | {} | {med:.2} | {p90:.2} | {max:.1} |",
-            key.0, key.1.name(), s.read, s.codes, s.false_positive_images, s.panics
+            key.0,
+            key.1.name(),
+            s.read,
+            s.codes,
+            s.false_positive_images,
+            s.panics
         );
     }
 }
@@ -227,7 +337,8 @@ fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool) {
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments. Plain rqrr and rxing panics are counted, not printed.
     std::panic::set_hook(Box::new(|_| {}));
-    let sets = std::env::var("TOKHAI_BENCH_SETS").unwrap_or_else(|_| "zxing,frames720,frames480,nocode,synth".into());
+    let sets = std::env::var("TOKHAI_BENCH_SETS")
+        .unwrap_or_else(|_| "zxing,frames720,frames480,nocode,synth".into());
     let decoders: Vec<Decoder> = std::env::var("TOKHAI_BENCH_DECODERS")
         .unwrap_or_else(|_| "rqrr,pipeline,rxing".into())
         .split(',')
@@ -239,7 +350,10 @@ fn main() {
         })
         .collect();
     let verbose = std::env::var("TOKHAI_BENCH_VERBOSE").is_ok_and(|v| v == "1");
-    let per: usize = std::env::var("TOKHAI_BENCH_SYNTH_PER").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let per: usize = std::env::var("TOKHAI_BENCH_SYNTH_PER")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let want = |s: &str| sets.split(',').any(|x| x.trim() == s);
     let dir = data_dir();
     if dir.is_none() {
@@ -250,23 +364,51 @@ fn main() {
         bench_set("zxing photos", &photos, &decoders, verbose);
     }
     if want("frames720") && !photos.is_empty() {
-        let frames: Vec<_> = photos.iter().enumerate().map(|(i, p)| frame_of(p, 1280, 720, i)).collect();
-        bench_set("1280x720 frames from the zxing photos", &frames, &decoders, verbose);
+        let frames: Vec<_> = photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| frame_of(p, 1280, 720, i))
+            .collect();
+        bench_set(
+            "1280x720 frames from the zxing photos",
+            &frames,
+            &decoders,
+            verbose,
+        );
     }
     if want("frames480") && !photos.is_empty() {
-        let frames: Vec<_> = photos.iter().enumerate().map(|(i, p)| frame_of(p, 640, 480, i)).collect();
-        bench_set("640x480 frames from the zxing photos", &frames, &decoders, verbose);
+        let frames: Vec<_> = photos
+            .iter()
+            .enumerate()
+            .map(|(i, p)| frame_of(p, 640, 480, i))
+            .collect();
+        bench_set(
+            "640x480 frames from the zxing photos",
+            &frames,
+            &decoders,
+            verbose,
+        );
     }
-    if want("nocode") {
-        if let Some(d) = dir.as_deref() {
-            bench_set("no-code photos (any read is wrong)", &nocode(d), &decoders, verbose);
-        }
+    if let Some(d) = dir.as_deref().filter(|_| want("nocode")) {
+        bench_set(
+            "no-code photos (any read is wrong)",
+            &nocode(d),
+            &decoders,
+            verbose,
+        );
     }
     if want("synth") {
         let items: Vec<Item> = synth::hard_set(per)
             .into_iter()
             .enumerate()
-            .map(|(i, s)| Item { name: format!("{}#{i}", s.category), w: s.w, h: s.h, px: s.px, expected: s.expected, category: s.category })
+            .map(|(i, s)| Item {
+                name: format!("{}#{i}", s.category),
+                w: s.w,
+                h: s.h,
+                px: s.px,
+                expected: s.expected,
+                category: s.category,
+            })
             .collect();
         bench_set("synthetic hard set", &items, &decoders, verbose);
     }

@@ -5,34 +5,34 @@
 use qrcode::{Color, EcLevel, QrCode, Version};
 
 /// One synthetic image and the texts of the codes in it.
-pub struct Sample {
-    pub category: &'static str,
-    pub w: usize,
-    pub h: usize,
-    pub px: Vec<u8>,
-    pub expected: Vec<String>,
+pub(crate) struct Sample {
+    pub(crate) category: &'static str,
+    pub(crate) w: usize,
+    pub(crate) h: usize,
+    pub(crate) px: Vec<u8>,
+    pub(crate) expected: Vec<String>,
 }
 
 /// xorshift64*: deterministic, no dependency.
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
-    pub fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    pub fn f(&mut self) -> f64 {
+    pub(crate) fn f(&mut self) -> f64 {
         (self.next() >> 11) as f64 / (1u64 << 53) as f64
     }
-    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+    pub(crate) fn range(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.f()
     }
-    pub fn gauss(&mut self) -> f64 {
+    pub(crate) fn gauss(&mut self) -> f64 {
         let u1 = self.f().max(1e-12);
         let u2 = self.f();
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
@@ -55,7 +55,10 @@ fn modules(text: &str, version: Option<i16>, ec: EcLevel) -> (Vec<bool>, usize) 
         None => QrCode::with_error_correction_level(text, ec).unwrap(),
     };
     let n = code.width();
-    (code.to_colors().into_iter().map(|c| c == Color::Dark).collect(), n)
+    (
+        code.to_colors().into_iter().map(|c| c == Color::Dark).collect(),
+        n,
+    )
 }
 
 /// Projective map from the unit square to a quad (x, y pairs), Heckbert's form.
@@ -70,11 +73,31 @@ impl Proj {
         let den = dx1 * dy2 - dx2 * dy1;
         let g = (sx * dy2 - dx2 * sy) / den;
         let h = (dx1 * sy - sx * dy1) / den;
-        Proj([x1 - x0 + g * x1, x3 - x0 + h * x3, x0, y1 - y0 + g * y1, y3 - y0 + h * y3, y0, g, h, 1.0])
+        Proj([
+            x1 - x0 + g * x1,
+            x3 - x0 + h * x3,
+            x0,
+            y1 - y0 + g * y1,
+            y3 - y0 + h * y3,
+            y0,
+            g,
+            h,
+            1.0,
+        ])
     }
     fn inverse(&self) -> Proj {
         let [a, b, c, d, e, f, g, h, i] = self.0;
-        let m = [e * i - f * h, c * h - b * i, b * f - c * e, f * g - d * i, a * i - c * g, c * d - a * f, d * h - e * g, b * g - a * h, a * e - b * d];
+        let m = [
+            e * i - f * h,
+            c * h - b * i,
+            b * f - c * e,
+            f * g - d * i,
+            a * i - c * g,
+            c * d - a * f,
+            d * h - e * g,
+            b * g - a * h,
+            a * e - b * d,
+        ];
         let s = m[8];
         Proj(m.map(|v| v / s))
     }
@@ -90,11 +113,25 @@ enum Placement {
     /// Outer quad of the code including a 4-module quiet zone.
     Quad([(f64, f64); 4]),
     /// On a vertical cylinder: centre x, top y, width, height, half angle.
-    Cylinder { cx: f64, top: f64, width: f64, height: f64, half_angle: f64 },
+    Cylinder {
+        cx: f64,
+        top: f64,
+        width: f64,
+        height: f64,
+        half_angle: f64,
+    },
 }
 
 /// Draws a code (dark = `dark` value, light = `light`) onto a float canvas, 2x2 supersampled.
-fn draw(canvas: &mut [f64], w: usize, h: usize, code: &(Vec<bool>, usize), place: &Placement, dark: f64, light: f64) {
+fn draw(
+    canvas: &mut [f64],
+    w: usize,
+    h: usize,
+    code: &(Vec<bool>, usize),
+    place: &Placement,
+    dark: f64,
+    light: f64,
+) {
     let (mods, n) = code;
     let total = (*n + 8) as f64;
     let inv = match place {
@@ -107,7 +144,13 @@ fn draw(canvas: &mut [f64], w: usize, h: usize, code: &(Vec<bool>, usize), place
                 let (u, v) = inv?.map(x, y);
                 Some((u * total, v * total))
             }
-            Placement::Cylinder { cx, top, width, height, half_angle } => {
+            Placement::Cylinder {
+                cx,
+                top,
+                width,
+                height,
+                half_angle,
+            } => {
                 let r = width / 2.0 / half_angle.sin();
                 let s = (x - cx) / r;
                 if s.abs() > half_angle.sin() {
@@ -126,11 +169,20 @@ fn draw(canvas: &mut [f64], w: usize, h: usize, code: &(Vec<bool>, usize), place
             let mut acc = 0.0;
             let mut hits = 0;
             for (sx, sy) in [(0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
-                if let Some((u, v)) = to_uv(x as f64 + sx, y as f64 + sy) {
-                    if u >= 0.0 && v >= 0.0 && u < total && v < total {
+                if let Some((u, v)) = to_uv(x as f64 + sx, y as f64 + sy)
+                    && u >= 0.0
+                    && v >= 0.0
+                    && u < total
+                    && v < total
+                {
+                    {
                         hits += 1;
                         let (mu, mv) = (u as isize - 4, v as isize - 4);
-                        let is_dark = mu >= 0 && mv >= 0 && (mu as usize) < *n && (mv as usize) < *n && mods[mv as usize * n + mu as usize];
+                        let is_dark = mu >= 0
+                            && mv >= 0
+                            && (mu as usize) < *n
+                            && (mv as usize) < *n
+                            && mods[mv as usize * n + mu as usize];
                         acc += if is_dark { dark } else { light };
                     }
                 }
@@ -147,10 +199,12 @@ fn background(rng: &mut Rng, w: usize, h: usize) -> Vec<f64> {
     let base = rng.range(90.0, 200.0);
     let gx = rng.range(-40.0, 40.0) / w as f64;
     let gy = rng.range(-40.0, 40.0) / h as f64;
-    (0..w * h).map(|i| base + gx * (i % w) as f64 + gy * (i / w) as f64 + rng.gauss() * 6.0).collect()
+    (0..w * h)
+        .map(|i| base + gx * (i % w) as f64 + gy * (i / w) as f64 + rng.gauss() * 6.0)
+        .collect()
 }
 
-fn box_blur(c: &mut Vec<f64>, w: usize, h: usize, r: usize) {
+fn box_blur(c: &mut [f64], w: usize, h: usize, r: usize) {
     if r == 0 {
         return;
     }
@@ -196,11 +250,21 @@ fn finish(c: Vec<f64>) -> Vec<u8> {
 }
 
 /// The categories of the hard set, `per` samples each.
-pub fn hard_set(per: usize) -> Vec<Sample> {
+pub(crate) fn hard_set(per: usize) -> Vec<Sample> {
     let mut out = Vec::new();
     let cats: [&'static str; 12] = [
-        "perspective", "blur", "noise", "low_contrast", "glare", "shadow", "damage", "curved", "screen", "multi",
-        "high_version", "small",
+        "perspective",
+        "blur",
+        "noise",
+        "low_contrast",
+        "glare",
+        "shadow",
+        "damage",
+        "curved",
+        "screen",
+        "multi",
+        "high_version",
+        "small",
     ];
     for (ci, &cat) in cats.iter().enumerate() {
         for i in 0..per {
@@ -212,7 +276,11 @@ pub fn hard_set(per: usize) -> Vec<Sample> {
 }
 
 fn make(cat: &'static str, rng: &mut Rng) -> Sample {
-    let (w, h) = if matches!(cat, "multi" | "small" | "high_version") { (1280, 720) } else { (640, 480) };
+    let (w, h) = if matches!(cat, "multi" | "small" | "high_version") {
+        (1280, 720)
+    } else {
+        (640, 480)
+    };
     let mut c = background(rng, w, h);
     let mut expected = Vec::new();
     let (dark, light) = if cat == "low_contrast" {
@@ -227,7 +295,11 @@ fn make(cat: &'static str, rng: &mut Rng) -> Sample {
         "high_version" => EcLevel::L,
         _ => [EcLevel::L, EcLevel::M, EcLevel::Q][(rng.next() % 3) as usize],
     };
-    let count = if cat == "multi" { 2 + (rng.next() % 3) as usize } else { 1 };
+    let count = if cat == "multi" {
+        2 + (rng.next() % 3) as usize
+    } else {
+        1
+    };
     for k in 0..count {
         let (text, version) = match cat {
             "high_version" => {
@@ -251,12 +323,25 @@ fn make(cat: &'static str, rng: &mut Rng) -> Sample {
             let slot = (w as f64) / count as f64;
             (slot * (k as f64 + 0.5), h as f64 / 2.0 + rng.range(-60.0, 60.0))
         } else {
-            (w as f64 / 2.0 + rng.range(-60.0, 60.0), h as f64 / 2.0 + rng.range(-40.0, 40.0))
+            (
+                w as f64 / 2.0 + rng.range(-60.0, 60.0),
+                h as f64 / 2.0 + rng.range(-40.0, 40.0),
+            )
         };
-        let side = if cat == "multi" { side.min(w as f64 / count as f64 * 0.8) } else { side };
+        let side = if cat == "multi" {
+            side.min(w as f64 / count as f64 * 0.8)
+        } else {
+            side
+        };
         let place = if cat == "curved" {
             let half = rng.range(0.6, 1.0);
-            Placement::Cylinder { cx, top: cy - side / 2.0, width: side, height: side, half_angle: half }
+            Placement::Cylinder {
+                cx,
+                top: cy - side / 2.0,
+                width: side,
+                height: side,
+                half_angle: half,
+            }
         } else {
             let tilt = match cat {
                 "perspective" => rng.range(0.25, 0.5),
@@ -270,7 +355,10 @@ fn make(cat: &'static str, rng: &mut Rng) -> Sample {
         if cat == "damage" {
             // A blot covering about a tenth of the code, light or dark.
             let r = side * rng.range(0.12, 0.18);
-            let (bx, by) = (cx + rng.range(-0.25, 0.25) * side, cy + rng.range(-0.25, 0.25) * side);
+            let (bx, by) = (
+                cx + rng.range(-0.25, 0.25) * side,
+                cy + rng.range(-0.25, 0.25) * side,
+            );
             let val = if rng.f() < 0.5 { light } else { dark };
             for y in 0..h {
                 for x in 0..w {
@@ -301,7 +389,11 @@ fn make(cat: &'static str, rng: &mut Rng) -> Sample {
             for y in 0..h {
                 for x in 0..w {
                     let t = ((x as f64 - cx) * co + (y as f64 - cy) * s) / side;
-                    let f = if t > 0.0 { 1.0 - depth * (t * 4.0).min(1.0) } else { 1.0 };
+                    let f = if t > 0.0 {
+                        1.0 - depth * (t * 4.0).min(1.0)
+                    } else {
+                        1.0
+                    };
                     c[y * w + x] *= f;
                 }
             }
@@ -329,7 +421,10 @@ fn make(cat: &'static str, rng: &mut Rng) -> Sample {
             for y in 0..h {
                 for x in 0..w {
                     let (u, v) = (x as f64 * co - y as f64 * s, x as f64 * s + y as f64 * co);
-                    let m = 0.8 + 0.2 * ((u / period * std::f64::consts::TAU).cos() * (v / period * std::f64::consts::TAU).cos());
+                    let m = 0.8
+                        + 0.2
+                            * ((u / period * std::f64::consts::TAU).cos()
+                                * (v / period * std::f64::consts::TAU).cos());
                     c[y * w + x] = c[y * w + x] * m + 10.0;
                 }
             }
@@ -341,5 +436,11 @@ fn make(cat: &'static str, rng: &mut Rng) -> Sample {
             }
         }
     }
-    Sample { category: cat, w, h, px: finish(c), expected }
+    Sample {
+        category: cat,
+        w,
+        h,
+        px: finish(c),
+        expected,
+    }
 }

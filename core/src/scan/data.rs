@@ -3,7 +3,7 @@
 //! structured append, FNC1). Used after rqrr's decoder: to learn the ECI charset of a code rqrr read, and
 //! to read codes whose modes rqrr refuses.
 
-use super::patterns::{is_function_module, version_of_size};
+use super::patterns::{function_mask, version_of_size};
 use super::rs::{correct_codewords, total_codewords};
 use super::text::{Charset, charset_of_eci, decode_text};
 
@@ -21,14 +21,14 @@ pub(crate) struct Payload {
 /// Mask condition of pattern `mask` at row `y`, column `x`.
 fn masked(mask: u16, y: usize, x: usize) -> bool {
     match mask {
-        0 => (y + x) % 2 == 0,
-        1 => y % 2 == 0,
-        2 => x % 3 == 0,
-        3 => (y + x) % 3 == 0,
-        4 => (y / 2 + x / 3) % 2 == 0,
+        0 => (y + x).is_multiple_of(2),
+        1 => y.is_multiple_of(2),
+        2 => x.is_multiple_of(3),
+        3 => (y + x).is_multiple_of(3),
+        4 => (y / 2 + x / 3).is_multiple_of(2),
         5 => (y * x) % 2 + (y * x) % 3 == 0,
-        6 => ((y * x) % 2 + (y * x) % 3) % 2 == 0,
-        _ => ((y + x) % 2 + (y * x) % 3) % 2 == 0,
+        6 => ((y * x) % 2 + (y * x) % 3).is_multiple_of(2),
+        _ => ((y + x) % 2 + (y * x) % 3).is_multiple_of(2),
     }
 }
 
@@ -36,6 +36,7 @@ fn masked(mask: u16, y: usize, x: usize) -> bool {
 pub(crate) fn read_codewords(size: usize, mask: u16, dark: impl Fn(usize, usize) -> bool) -> Option<Vec<u8>> {
     let version = version_of_size(size)?;
     let total = total_codewords(version);
+    let functions = function_mask(size);
     let mut out = Vec::with_capacity(total);
     let (mut acc, mut nbits) = (0u8, 0);
     let mut right = size as isize - 1;
@@ -48,7 +49,7 @@ pub(crate) fn read_codewords(size: usize, mask: u16, dark: impl Fn(usize, usize)
             let y = if upward { size - 1 - i } else { i };
             for dx in 0..2 {
                 let x = (right - dx) as usize;
-                if is_function_module(size, x, y) {
+                if functions.get(y * size + x).copied().unwrap_or(true) {
                     continue;
                 }
                 acc = (acc << 1) | u8::from(dark(y, x) ^ masked(mask, y, x));
@@ -67,7 +68,12 @@ pub(crate) fn read_codewords(size: usize, mask: u16, dark: impl Fn(usize, usize)
 }
 
 /// Reads and corrects the payload of a grid with a known level (0..=3 for L, M, Q, H) and mask.
-pub(crate) fn read_payload(size: usize, level: usize, mask: u16, dark: impl Fn(usize, usize) -> bool) -> Option<Payload> {
+pub(crate) fn read_payload(
+    size: usize,
+    level: usize,
+    mask: u16,
+    dark: impl Fn(usize, usize) -> bool,
+) -> Option<Payload> {
     let version = version_of_size(size)?;
     let raw = read_codewords(size, mask, dark)?;
     let data = correct_codewords(&raw, version, level)?;
@@ -102,7 +108,14 @@ const ALNUM: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 /// Parses the segments of corrected data codewords.
 pub(crate) fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
-    let class = if version <= 9 { 0 } else if version <= 26 { 1 } else { 2 };
+    let class = if version <= 9 {
+        0
+    } else if version <= 26 {
+        1
+    } else {
+        2
+    };
+    let pick = |widths: [usize; 3]| widths.get(class).copied().unwrap_or(16);
     let mut bits = Bits { data, pos: 0 };
     let mut bytes = Vec::new();
     let mut text = String::new();
@@ -113,7 +126,7 @@ pub(crate) fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
         match mode {
             0 => break,
             1 => {
-                let count = bits.take([10, 12, 14][class])? as usize;
+                let count = bits.take(pick([10, 12, 14]))? as usize;
                 let mut left = count;
                 while left > 0 {
                     let (nb, digits) = match left {
@@ -132,12 +145,16 @@ pub(crate) fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 }
             }
             2 => {
-                let count = bits.take([9, 11, 13][class])? as usize;
+                let count = bits.take(pick([9, 11, 13]))? as usize;
                 let mut left = count;
                 while left > 0 {
                     let (nb, chars) = if left >= 2 { (11, 2) } else { (6, 1) };
                     let v = bits.take(nb)? as usize;
-                    let pair = if chars == 2 { [v / 45, v % 45].to_vec() } else { vec![v] };
+                    let pair = if chars == 2 {
+                        [v / 45, v % 45].to_vec()
+                    } else {
+                        vec![v]
+                    };
                     for c in pair {
                         let ch = *ALNUM.get(c)?;
                         bytes.push(ch);
@@ -147,7 +164,7 @@ pub(crate) fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 }
             }
             4 => {
-                let count = bits.take([8, 16, 16][class])? as usize;
+                let count = bits.take(pick([8, 16, 16]))? as usize;
                 let mut seg = Vec::with_capacity(count);
                 for _ in 0..count {
                     seg.push(bits.take(8)? as u8);
@@ -158,12 +175,16 @@ pub(crate) fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
                 bytes.extend_from_slice(&seg);
             }
             8 => {
-                let count = bits.take([8, 10, 12][class])? as usize;
+                let count = bits.take(pick([8, 10, 12]))? as usize;
                 let mut seg = Vec::with_capacity(count * 2);
                 for _ in 0..count {
                     let v = bits.take(13)?;
                     let w = ((v / 0xc0) << 8) | (v % 0xc0);
-                    let sj = if w + 0x8140 <= 0x9ffc { w + 0x8140 } else { w + 0xc140 };
+                    let sj = if w + 0x8140 <= 0x9ffc {
+                        w + 0x8140
+                    } else {
+                        w + 0xc140
+                    };
                     seg.extend_from_slice(&[(sj >> 8) as u8, sj as u8]);
                 }
                 let (s, _) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(&seg);
@@ -174,7 +195,7 @@ pub(crate) fn parse_segments(data: &[u8], version: usize) -> Option<Payload> {
             13 => {
                 // GB 2312 Hanzi (GB/T 18284): a 4-bit subset, then 13 bits per character.
                 let subset = bits.take(4)?;
-                let count = bits.take([8, 10, 12][class])? as usize;
+                let count = bits.take(pick([8, 10, 12]))? as usize;
                 if subset != 1 {
                     return None;
                 }
@@ -230,7 +251,13 @@ mod tests {
     }
 
     fn pack(bits: &[bool]) -> Vec<u8> {
-        bits.chunks(8).map(|c| c.iter().enumerate().fold(0u8, |a, (i, &b)| a | (u8::from(b) << (7 - i)))).collect()
+        bits.chunks(8)
+            .map(|c| {
+                c.iter()
+                    .enumerate()
+                    .fold(0u8, |a, (i, &b)| a | (u8::from(b) << (7 - i)))
+            })
+            .collect()
     }
 
     #[test]

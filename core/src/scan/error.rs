@@ -72,7 +72,12 @@ impl Localized for ScanError {
                 format!("Ảnh có kích thước bằng 0 ({width}x{height})."),
                 format!("The image has a zero dimension ({width}x{height})."),
             ),
-            Self::TooLarge { width, height, max_side, .. } => Msg::owned(
+            Self::TooLarge {
+                width,
+                height,
+                max_side,
+                ..
+            } => Msg::owned(
                 format!("Ảnh quá lớn ({width}x{height}); tối đa {max_side} điểm ảnh mỗi cạnh."),
                 format!("The image is too large ({width}x{height}); at most {max_side} pixels per side."),
             ),

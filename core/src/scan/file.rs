@@ -47,22 +47,35 @@ pub fn scan_image_bytes(bytes: &[u8], opts: &ScanOptions) -> Result<ImageScan, S
             *p = [r.x as f32, r.y as f32];
         }
     }
-    let size = (u32::try_from(raw.width()).unwrap_or(0), u32::try_from(raw.height()).unwrap_or(0));
-    Ok(ImageScan { codes, decode_ms, orientation, size })
+    let size = (
+        u32::try_from(raw.width()).unwrap_or(0),
+        u32::try_from(raw.height()).unwrap_or(0),
+    );
+    Ok(ImageScan {
+        codes,
+        decode_ms,
+        orientation,
+        size,
+    })
 }
 
 /// Decodes JPEG or PNG bytes to grayscale, with the EXIF orientation (1 when absent or invalid).
 pub(crate) fn load_gray(bytes: &[u8]) -> Result<(Gray, u8), ScanError> {
-    let reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| ScanError::UndecodableImage)?;
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| ScanError::UndecodableImage)?;
     match reader.format() {
         Some(ImageFormat::Png | ImageFormat::Jpeg) => {}
         Some(_) => return Err(ScanError::UnsupportedFormat),
         None => return Err(ScanError::UndecodableImage),
     }
-    let (w, h) = reader.into_dimensions().map_err(|_| ScanError::UndecodableImage)?;
+    let (w, h) = reader
+        .into_dimensions()
+        .map_err(|_| ScanError::UndecodableImage)?;
     check_dims(w as usize, h as usize)?;
-    let mut reader =
-        ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|_| ScanError::UndecodableImage)?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|_| ScanError::UndecodableImage)?;
     let mut limits = Limits::default();
     limits.max_image_width = u32::try_from(MAX_SIDE).ok();
     limits.max_image_height = u32::try_from(MAX_SIDE).ok();
@@ -116,7 +129,12 @@ pub(crate) fn orient(raw: &Gray, orientation: u8) -> Gray {
     let mut px = Vec::with_capacity(w * h);
     for y in 0..dh {
         for x in 0..dw {
-            let r = raw_from_display(orientation, w as f64, h as f64, Pt::new(x as f64 + 0.5, y as f64 + 0.5));
+            let r = raw_from_display(
+                orientation,
+                w as f64,
+                h as f64,
+                Pt::new(x as f64 + 0.5, y as f64 + 0.5),
+            );
             px.push(raw.at(r.x.max(0.0) as usize, r.y.max(0.0) as usize));
         }
     }
@@ -146,7 +164,10 @@ mod tests {
 
     #[test]
     fn garbage_is_undecodable() {
-        assert_eq!(load_gray(b"not an image").unwrap_err(), ScanError::UndecodableImage);
+        assert_eq!(
+            load_gray(b"not an image").unwrap_err(),
+            ScanError::UndecodableImage
+        );
         let png_head = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
         assert_eq!(load_gray(png_head).unwrap_err(), ScanError::UndecodableImage);
     }

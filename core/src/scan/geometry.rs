@@ -52,37 +52,6 @@ impl Homography {
         m.iter().all(|v| v.is_finite()).then_some(Self { m })
     }
 
-    /// Least-squares fit (direct linear transform with `m[8] = 1`) to pairs of module and pixel points.
-    /// Needs at least four pairs in general position.
-    pub(crate) fn fit(pairs: &[(Pt, Pt)]) -> Option<Self> {
-        if pairs.len() < 4 {
-            return None;
-        }
-        // Normal equations A^T A h = A^T b for the 8 unknowns.
-        let mut ata = [[0.0f64; 8]; 8];
-        let mut atb = [0.0f64; 8];
-        for &(uv, xy) in pairs {
-            let rows = [
-                ([uv.x, uv.y, 1.0, 0.0, 0.0, 0.0, -uv.x * xy.x, -uv.y * xy.x], xy.x),
-                ([0.0, 0.0, 0.0, uv.x, uv.y, 1.0, -uv.x * xy.y, -uv.y * xy.y], xy.y),
-            ];
-            for (r, rhs) in rows {
-                for (i, ri) in r.iter().enumerate() {
-                    if let (Some(row), Some(b)) = (ata.get_mut(i), atb.get_mut(i)) {
-                        for (cell, rj) in row.iter_mut().zip(r.iter()) {
-                            *cell += ri * rj;
-                        }
-                        *b += ri * rhs;
-                    }
-                }
-            }
-        }
-        let h = solve8(ata, atb)?;
-        let [a, b, c, d, e, f, g, hh] = h;
-        let m = [a, b, c, d, e, f, g, hh, 1.0];
-        m.iter().all(|v| v.is_finite()).then_some(Self { m })
-    }
-
     /// Maps module coordinates to pixel coordinates.
     pub(crate) fn map(&self, u: f64, v: f64) -> Pt {
         let [a, b, c, d, e, f, g, h, i] = self.m;
@@ -100,69 +69,22 @@ impl Homography {
     }
 }
 
-/// Gaussian elimination with partial pivoting for an 8x8 system.
-fn solve8(mut a: [[f64; 8]; 8], mut b: [f64; 8]) -> Option<[f64; 8]> {
-    for col in 0..8 {
-        let pivot = (col..8).max_by(|&i, &j| {
-            let ai = a.get(i).and_then(|r| r.get(col)).map_or(0.0, |v| v.abs());
-            let aj = a.get(j).and_then(|r| r.get(col)).map_or(0.0, |v| v.abs());
-            ai.total_cmp(&aj)
-        })?;
-        a.swap(col, pivot);
-        b.swap(col, pivot);
-        let prow = *a.get(col)?;
-        let pb = *b.get(col)?;
-        let pv = *prow.get(col)?;
-        if pv.abs() < 1e-12 {
-            return None;
-        }
-        for r in 0..8 {
-            if r == col {
-                continue;
-            }
-            let row = a.get_mut(r)?;
-            let factor = row.get(col).copied().unwrap_or(0.0) / pv;
-            if factor == 0.0 {
-                continue;
-            }
-            for (cell, p) in row.iter_mut().zip(prow.iter()) {
-                *cell -= factor * p;
-            }
-            if let Some(br) = b.get_mut(r) {
-                *br -= factor * pb;
-            }
-        }
-    }
-    let mut x = [0.0; 8];
-    for (i, xi) in x.iter_mut().enumerate() {
-        *xi = b.get(i)? / a.get(i)?.get(i)?;
-    }
-    Some(x)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn square_to_quad_maps_corners() {
-        let q = [Pt::new(10.0, 20.0), Pt::new(110.0, 25.0), Pt::new(120.0, 130.0), Pt::new(5.0, 118.0)];
+        let q = [
+            Pt::new(10.0, 20.0),
+            Pt::new(110.0, 25.0),
+            Pt::new(120.0, 130.0),
+            Pt::new(5.0, 118.0),
+        ];
         let h = Homography::square_to_quad(25.0, q).unwrap();
         for (p, (u, v)) in q.iter().zip([(0.0, 0.0), (25.0, 0.0), (25.0, 25.0), (0.0, 25.0)]) {
             assert!(h.map(u, v).dist(*p) < 1e-6);
         }
-    }
-
-    #[test]
-    fn fit_recovers_a_known_transform() {
-        let q = [Pt::new(10.0, 20.0), Pt::new(110.0, 25.0), Pt::new(120.0, 130.0), Pt::new(5.0, 118.0)];
-        let h = Homography::square_to_quad(25.0, q).unwrap();
-        let pairs: Vec<_> = [(0.0, 0.0), (25.0, 0.0), (25.0, 25.0), (0.0, 25.0), (3.5, 3.5), (18.5, 18.5)]
-            .iter()
-            .map(|&(u, v)| (Pt::new(u, v), h.map(u, v)))
-            .collect();
-        let g = Homography::fit(&pairs).unwrap();
-        assert!(g.map(12.0, 7.0).dist(h.map(12.0, 7.0)) < 1e-6);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //! 4. modules are classified with several thresholds (global midpoint between the known dark and light
 //!    modules, a local mean over neighbouring modules), each giving one grid for the decoder to try.
 
+use super::budget::Budget;
 use super::geometry::{Homography, Pt};
 use super::gray::Gray;
 use super::patterns::{Known, alignment_centres, known_modules, version_of_size};
@@ -26,7 +27,11 @@ pub(crate) struct Geometry {
 
 impl Geometry {
     pub(crate) fn new(size: usize, h: Homography) -> Self {
-        Self { size, h, field: Vec::new() }
+        Self {
+            size,
+            h,
+            field: Vec::new(),
+        }
     }
 
     /// The pixel position of module-space point `(u, v)`.
@@ -44,13 +49,22 @@ impl Geometry {
             wy += w * d.y;
             wsum += w;
         }
-        if wsum > 0.0 { Pt::new(p.x + wx / wsum, p.y + wy / wsum) } else { p }
+        if wsum > 0.0 {
+            Pt::new(p.x + wx / wsum, p.y + wy / wsum)
+        } else {
+            p
+        }
     }
 
     /// The outer corners of the code in pixels: top-left, top-right, bottom-right, bottom-left.
     pub(crate) fn corners(&self) -> [Pt; 4] {
         let s = self.size as f64;
-        [self.map(0.0, 0.0), self.map(s, 0.0), self.map(s, s), self.map(0.0, s)]
+        [
+            self.map(0.0, 0.0),
+            self.map(s, 0.0),
+            self.map(s, s),
+            self.map(0.0, s),
+        ]
     }
 }
 
@@ -100,11 +114,15 @@ fn fitness(img: &Gray, h: &Homography, known: &[Known], taps: &[(f64, f64)]) -> 
     let cov = sxy / n - (sx / n) * (sy / n);
     let va = sxx / n - (sx / n).powi(2);
     let vb = syy / n - (sy / n).powi(2);
-    if va <= 0.0 || vb <= 1e-6 { 0.0 } else { cov / (va * vb).sqrt() }
+    if va <= 0.0 || vb <= 1e-6 {
+        0.0
+    } else {
+        cov / (va * vb).sqrt()
+    }
 }
 
 /// Re-fits the four outer corners (initially `h.map` of the square corners) on the grayscale image.
-pub(crate) fn fit(img: &Gray, size: usize, h: Homography) -> Option<(Geometry, f64)> {
+pub(crate) fn fit(img: &Gray, size: usize, h: Homography, budget: &Budget) -> Option<(Geometry, f64)> {
     let s = size as f64;
     let known = known_modules(size);
     let mut corners = [h.map(0.0, 0.0), h.map(s, 0.0), h.map(s, s), h.map(0.0, s)];
@@ -116,6 +134,9 @@ pub(crate) fn fit(img: &Gray, size: usize, h: Homography) -> Option<(Geometry, f
     // improves (bounded).
     let mut step = module * 1.5;
     for _level in 0..5 {
+        if budget.exhausted() {
+            break;
+        }
         let mut improved = true;
         let mut rounds = 0;
         while improved && rounds < 12 {
@@ -131,8 +152,11 @@ pub(crate) fn fit(img: &Gray, size: usize, h: Homography) -> Option<(Geometry, f
                             c.y += dir * step;
                         }
                     }
-                    let Some(th) = Homography::square_to_quad(s, trial) else { continue };
+                    let Some(th) = Homography::square_to_quad(s, trial) else {
+                        continue;
+                    };
                     let f = fitness(img, &th, &known, taps);
+                    budget.spend((known.len() * taps.len()) as u64);
                     if f > best {
                         best = f;
                         best_h = th;
@@ -210,7 +234,11 @@ fn local_score(img: &Gray, g: &Geometry, u: f64, v: f64, d: Pt, template: &[(i32
     let cov = sxy / n - (sx / n) * (sy / n);
     let va = sxx / n - (sx / n).powi(2);
     let vb = syy / n - (sy / n).powi(2);
-    if va <= 0.0 || vb <= 1e-6 { 0.0 } else { cov / (va * vb).sqrt() }
+    if va <= 0.0 || vb <= 1e-6 {
+        0.0
+    } else {
+        cov / (va * vb).sqrt()
+    }
 }
 
 /// The module values (0 = black .. 255 = white) of a fitted grid, row-major.
@@ -242,7 +270,12 @@ pub(crate) fn classify(values: &[f32], size: usize, how: Classify) -> Vec<bool> 
             let known = known_modules(size);
             let (mut d, mut nd, mut l, mut nl) = (0.0f64, 0usize, 0.0f64, 0usize);
             for &(x, y, dark) in &known {
-                let val = f64::from(values.get(usize::from(y) * size + usize::from(x)).copied().unwrap_or(0.0));
+                let val = f64::from(
+                    values
+                        .get(usize::from(y) * size + usize::from(x))
+                        .copied()
+                        .unwrap_or(0.0),
+                );
                 if dark {
                     d += val;
                     nd += 1;
@@ -251,7 +284,11 @@ pub(crate) fn classify(values: &[f32], size: usize, how: Classify) -> Vec<bool> 
                     nl += 1;
                 }
             }
-            let t = if nd > 0 && nl > 0 { (d / nd as f64 + l / nl as f64) / 2.0 } else { 128.0 };
+            let t = if nd > 0 && nl > 0 {
+                (d / nd as f64 + l / nl as f64) / 2.0
+            } else {
+                128.0
+            };
             values.iter().map(|&v| f64::from(v) < t).collect()
         }
         Classify::LocalMean(r) => {

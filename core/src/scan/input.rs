@@ -59,39 +59,58 @@ pub(crate) fn check_dims(width: usize, height: usize) -> Result<usize, ScanError
     if width == 0 || height == 0 {
         return Err(ScanError::ZeroDimension { width, height });
     }
-    let pixels = width.checked_mul(height).unwrap_or(usize::MAX);
+    let pixels = width.saturating_mul(height);
     if width > MAX_SIDE || height > MAX_SIDE || pixels > MAX_PIXELS {
-        return Err(ScanError::TooLarge { width, height, max_side: MAX_SIDE, max_pixels: MAX_PIXELS });
+        return Err(ScanError::TooLarge {
+            width,
+            height,
+            max_side: MAX_SIDE,
+            max_pixels: MAX_PIXELS,
+        });
     }
     Ok(pixels)
 }
 
 /// Bytes needed for `rows` rows of `row_bytes` bytes `stride` apart (the last row needs no padding).
 fn needed(stride: usize, row_bytes: usize, rows: usize) -> usize {
-    stride.saturating_mul(rows.saturating_sub(1)).saturating_add(row_bytes)
+    stride
+        .saturating_mul(rows.saturating_sub(1))
+        .saturating_add(row_bytes)
 }
 
 impl GrayFrame<'_> {
     /// A packed copy of the frame, after validation.
-    pub(crate) fn to_gray(&self) -> Result<Gray, ScanError> {
+    pub(crate) fn to_gray(self) -> Result<Gray, ScanError> {
         check_dims(self.width, self.height)?;
         if self.stride < self.width {
-            return Err(ScanError::StrideTooSmall { stride: self.stride, row_bytes: self.width });
+            return Err(ScanError::StrideTooSmall {
+                stride: self.stride,
+                row_bytes: self.width,
+            });
         }
         let need = needed(self.stride, self.width, self.height);
         if self.data.len() < need {
-            return Err(ScanError::BufferTooShort { len: self.data.len(), needed: need });
+            return Err(ScanError::BufferTooShort {
+                len: self.data.len(),
+                needed: need,
+            });
         }
         let mut px = Vec::with_capacity(self.width * self.height);
         for y in 0..self.height {
             let start = y * self.stride;
-            let row = self.data.get(start..start + self.width).ok_or(ScanError::BufferTooShort {
-                len: self.data.len(),
-                needed: need,
-            })?;
+            let row = self
+                .data
+                .get(start..start + self.width)
+                .ok_or(ScanError::BufferTooShort {
+                    len: self.data.len(),
+                    needed: need,
+                })?;
             px.extend_from_slice(row);
         }
-        Gray::new(self.width, self.height, px).ok_or(ScanError::ZeroDimension { width: self.width, height: self.height })
+        Gray::new(self.width, self.height, px).ok_or(ScanError::ZeroDimension {
+            width: self.width,
+            height: self.height,
+        })
     }
 }
 
@@ -120,12 +139,18 @@ pub(crate) fn frame_to_gray(
         Some(_) => needed(stride, row_bytes, height),
         None => {
             // Y plane plus two chroma planes of ceil(w/2) x ceil(h/2) samples.
-            let chroma = width.div_ceil(2).saturating_mul(height.div_ceil(2)).saturating_mul(2);
+            let chroma = width
+                .div_ceil(2)
+                .saturating_mul(height.div_ceil(2))
+                .saturating_mul(2);
             stride.saturating_mul(height).saturating_add(chroma)
         }
     };
     if data.len() < need {
-        return Err(ScanError::BufferTooShort { len: data.len(), needed: need });
+        return Err(ScanError::BufferTooShort {
+            len: data.len(),
+            needed: need,
+        });
     }
     // For YUV the luma plane is the image: chroma is ignored.
     let mut px = Vec::with_capacity(width * height);
@@ -133,7 +158,10 @@ pub(crate) fn frame_to_gray(
         let start = y * stride;
         let row = data
             .get(start..start + row_bytes)
-            .ok_or(ScanError::BufferTooShort { len: data.len(), needed: need })?;
+            .ok_or(ScanError::BufferTooShort {
+                len: data.len(),
+                needed: need,
+            })?;
         match format {
             PixelFormat::Rgba => px.extend(row.chunks_exact(4).map(|c| rgb_of(c, 0, 1, 2))),
             PixelFormat::Bgra => px.extend(row.chunks_exact(4).map(|c| rgb_of(c, 2, 1, 0))),
@@ -158,20 +186,50 @@ mod tests {
     #[test]
     fn stride_and_length_are_checked() {
         let data = [0u8; 10];
-        let f = GrayFrame { width: 4, height: 3, stride: 3, data: &data };
+        let f = GrayFrame {
+            width: 4,
+            height: 3,
+            stride: 3,
+            data: &data,
+        };
         assert!(matches!(f.to_gray(), Err(ScanError::StrideTooSmall { .. })));
-        let f = GrayFrame { width: 4, height: 3, stride: 5, data: &data };
-        assert!(matches!(f.to_gray(), Err(ScanError::BufferTooShort { len: 10, needed: 14 })));
-        let f = GrayFrame { width: 0, height: 3, stride: 5, data: &data };
+        let f = GrayFrame {
+            width: 4,
+            height: 3,
+            stride: 5,
+            data: &data,
+        };
+        assert!(matches!(
+            f.to_gray(),
+            Err(ScanError::BufferTooShort { len: 10, needed: 14 })
+        ));
+        let f = GrayFrame {
+            width: 0,
+            height: 3,
+            stride: 5,
+            data: &data,
+        };
         assert!(matches!(f.to_gray(), Err(ScanError::ZeroDimension { .. })));
-        let f = GrayFrame { width: 1 << 20, height: 1 << 20, stride: 1 << 20, data: &data };
+        let f = GrayFrame {
+            width: 1 << 20,
+            height: 1 << 20,
+            stride: 1 << 20,
+            data: &data,
+        };
         assert!(matches!(f.to_gray(), Err(ScanError::TooLarge { .. })));
     }
 
     #[test]
     fn strided_frame_is_packed() {
         let data = [1u8, 2, 99, 3, 4];
-        let g = GrayFrame { width: 2, height: 2, stride: 3, data: &data }.to_gray().unwrap();
+        let g = GrayFrame {
+            width: 2,
+            height: 2,
+            stride: 3,
+            data: &data,
+        }
+        .to_gray()
+        .unwrap();
         assert_eq!(g.pixels(), &[1, 2, 3, 4]);
     }
 

@@ -14,12 +14,14 @@
 //!   used after rqrr's decoder.
 //! - `read.rs`: decoding one decided grid (rqrr, then our reader).
 //! - `text.rs`: UTF-8, Shift_JIS, Latin-1 and ECI.
+//! - `budget.rs`: the deterministic work allowance and wall-clock backstop.
 //! - `contain.rs`: turning rqrr's panics into misses, silently.
 //! - `report.rs`: the JSON line of `tokhai scan --json`.
 //! - `stream.rs`: the live-stream helper (worker thread, latest-frame slot).
 //! - `camera.rs` (feature `camera`): a desktop camera frame source through nokhwa.
 //! - `error.rs`: the boundary error.
 
+mod budget;
 mod contain;
 mod data;
 mod error;
@@ -41,7 +43,7 @@ mod tests;
 pub use error::ScanError;
 pub use file::{ImageScan, scan_image_bytes, scan_image_file};
 pub use input::{GrayFrame, MAX_PIXELS, MAX_SIDE, PixelFormat};
-pub use pipeline::{Ecc, Rung, ScanOptions, ScannedCode};
+pub use pipeline::{DEFAULT_EFFORT, Ecc, Rung, ScanOptions, ScannedCode};
 pub use report::{ReportCode, ScanReport};
 pub use text::Charset;
 

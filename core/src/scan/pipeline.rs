@@ -1,15 +1,16 @@
 //! The decoding pipeline: a ladder of pre-processing rungs around rqrr's detector, our own grid re-fit and
 //! re-sampling for located codes that rqrr's own sampling fails to decode, a time budget, and deduplication.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rqrr::{BitGrid, PreparedImage};
 use serde::{Deserialize, Serialize};
 
+use super::budget::Budget;
 use super::contain::contained;
 use super::geometry::{Homography, Pt};
-use super::grid::{self, Classify, ModuleGrid};
 use super::gray::Gray;
+use super::grid::{self, Classify, ModuleGrid};
 use super::patterns::version_of_size;
 use super::read::{Decoded, decode_grid};
 use super::text::Charset;
@@ -57,8 +58,12 @@ impl Rung {
 /// Tuning of one scan.
 #[derive(Debug, Clone)]
 pub struct ScanOptions {
-    /// Time after which no further rung is started (a rung in progress finishes).
+    /// Wall-clock backstop: after this no further step starts (a step in progress finishes).
     pub budget: Duration,
+    /// Deterministic work allowance, in units of about 10 ns on the reference machine (a pixel prepared
+    /// for detection, a point sampled while fitting a grid). What a scan finds depends on this, not on
+    /// the machine's load, as long as the wall-clock backstop is not reached first.
+    pub effort: u64,
     /// The rungs to try, in order.
     pub rungs: Vec<Rung>,
     /// Re-fit and re-sample located grids that rqrr's own sampling cannot decode.
@@ -69,9 +74,18 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        Self { budget: Duration::from_millis(120), rungs: Rung::DEFAULT.to_vec(), refine: true, exhaustive: false }
+        Self {
+            budget: Duration::from_millis(150),
+            effort: DEFAULT_EFFORT,
+            rungs: Rung::DEFAULT.to_vec(),
+            refine: true,
+            exhaustive: false,
+        }
     }
 }
+
+/// The default work allowance (about 100 ms of work on the reference machine).
+pub const DEFAULT_EFFORT: u64 = 10_000_000;
 
 /// Error-correction level of a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -110,7 +124,10 @@ pub struct ScannedCode {
 
 impl ScannedCode {
     fn centre(&self) -> Pt {
-        let (sx, sy) = self.corners.iter().fold((0.0, 0.0), |(a, b), c| (a + c[0], b + c[1]));
+        let (sx, sy) = self
+            .corners
+            .iter()
+            .fold((0.0, 0.0), |(a, b), c| (a + c[0], b + c[1]));
         Pt::new(f64::from(sx) / 4.0, f64::from(sy) / 4.0)
     }
 
@@ -128,37 +145,80 @@ pub(crate) fn scan_gray(img: &Gray, opts: &ScanOptions) -> Vec<ScannedCode> {
 /// `scan_gray`, plus a development log of what was located and how it went.
 pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode>, String) {
     let mut diag = String::new();
-    let start = Instant::now();
+    let budget = Budget::new(opts.budget, opts.effort);
     let mut found: Vec<ScannedCode> = Vec::new();
     let mut inverted: Option<Gray> = None;
     let mut tried: Vec<[Pt; 4]> = Vec::new();
-    for &rung in &opts.rungs {
-        if start.elapsed() >= opts.budget {
+    // Large frames first at half resolution: a code that fills a fair part of the frame is read there in a
+    // quarter of the time.
+    let mut rungs = opts.rungs.clone();
+    let half_at = rungs.iter().position(|&r| r == Rung::Half);
+    if let Some(i) = half_at.filter(|_| img.width().min(img.height()) >= HALF_FIRST_MIN_SIDE) {
+        rungs.remove(i);
+        rungs.insert(0, Rung::Half);
+    }
+    for rung in rungs {
+        if budget.exhausted() {
             break;
         }
-        let (located, read) = run_rung(img, &mut inverted, rung, opts, start, &mut found, &mut tried, &mut diag);
+        let (located, read) = run_rung(
+            img,
+            &mut inverted,
+            rung,
+            opts,
+            &budget,
+            &mut found,
+            &mut tried,
+            &mut diag,
+        );
         if !opts.exhaustive && read > 0 && read >= located {
             break;
         }
     }
+    diag.push_str(&format!("work {}", budget.used()));
     (found, diag)
 }
 
+/// Work units of one rung on an image of `pixels` pixels (preparation plus rqrr's detection).
+fn rung_cost(rung: Rung, pixels: usize) -> u64 {
+    let per_pixel = match rung {
+        Rung::Half => 1,
+        Rung::Native | Rung::Inverted | Rung::Padded | Rung::Otsu => 3,
+        Rung::Blur | Rung::Adaptive | Rung::AdaptiveFine => 5,
+        Rung::Stretch => 6,
+    };
+    (pixels as u64).saturating_mul(per_pixel)
+}
+
+/// Short side from which the half-resolution rung runs first.
+const HALF_FIRST_MIN_SIDE: usize = 480;
+
 /// Binary or grayscale input for rqrr's detector, with the factor from its pixels to the input's.
-enum Prepared {
+enum Prepared<'a> {
+    Same(&'a Gray),
     Gray(Gray, f64),
     Padded(Gray, usize),
     Bits(usize, usize, Vec<bool>, f64),
 }
 
-fn prepare(img: &Gray, inverted: &mut Option<Gray>, rung: Rung) -> Prepared {
+fn prepare<'a>(img: &'a Gray, inverted: &'a mut Option<Gray>, rung: Rung) -> Prepared<'a> {
     let short = img.width().min(img.height());
     match rung {
-        Rung::Native => Prepared::Gray(img.clone(), 1.0),
-        Rung::Adaptive => Prepared::Bits(img.width(), img.height(), img.adaptive((short / 16).max(4), 3), 1.0),
-        Rung::AdaptiveFine => Prepared::Bits(img.width(), img.height(), img.adaptive((short / 48).max(3), 2), 1.0),
+        Rung::Native => Prepared::Same(img),
+        Rung::Adaptive => Prepared::Bits(
+            img.width(),
+            img.height(),
+            img.adaptive((short / 16).max(4), 3),
+            1.0,
+        ),
+        Rung::AdaptiveFine => Prepared::Bits(
+            img.width(),
+            img.height(),
+            img.adaptive((short / 48).max(3), 2),
+            1.0,
+        ),
         Rung::Otsu => Prepared::Bits(img.width(), img.height(), img.otsu(), 1.0),
-        Rung::Inverted => Prepared::Gray(inverted.get_or_insert_with(|| img.inverted()).clone(), 1.0),
+        Rung::Inverted => Prepared::Same(inverted.get_or_insert_with(|| img.inverted())),
         Rung::Blur => Prepared::Gray(img.blurred(1), 1.0),
         Rung::Half => Prepared::Gray(img.downscale(2), 2.0),
         Rung::Padded => {
@@ -172,20 +232,28 @@ fn prepare(img: &Gray, inverted: &mut Option<Gray>, rung: Rung) -> Prepared {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // One private call site; the state of one scan.
 /// Runs one rung; returns (grids located, codes read) including duplicates of earlier finds.
 fn run_rung(
     img: &Gray,
     inverted: &mut Option<Gray>,
     rung: Rung,
     opts: &ScanOptions,
-    start: Instant,
+    budget: &Budget,
     found: &mut Vec<ScannedCode>,
     tried: &mut Vec<[Pt; 4]>,
     diag: &mut String,
 ) -> (usize, usize) {
-    let prepared = prepare(img, inverted, rung);
     let mut offset = 0.0;
-    let (mut rimg, scale) = match prepared {
+    budget.spend(rung_cost(rung, img.width() * img.height()));
+    let (mut rimg, scale) = match prepare(img, inverted, rung) {
+        Prepared::Same(g) => {
+            let (w, h) = (g.width(), g.height());
+            (
+                PreparedImage::prepare_from_greyscale(w, h, |x, y| g.at(x, y)),
+                1.0,
+            )
+        }
         Prepared::Gray(g, s) => {
             let (w, h) = (g.width(), g.height());
             (PreparedImage::prepare_from_greyscale(w, h, |x, y| g.at(x, y)), s)
@@ -193,34 +261,55 @@ fn run_rung(
         Prepared::Padded(g, pad) => {
             offset = pad as f64;
             let (w, h) = (g.width(), g.height());
-            (PreparedImage::prepare_from_greyscale(w, h, |x, y| g.at(x, y)), 1.0)
+            (
+                PreparedImage::prepare_from_greyscale(w, h, |x, y| g.at(x, y)),
+                1.0,
+            )
         }
-        Prepared::Bits(w, h, bits, s) => {
-            (PreparedImage::prepare_from_bitmap(w, h, |x, y| bits.get(y * w + x).copied().unwrap_or(false)), s)
-        }
+        Prepared::Bits(w, h, bits, s) => (
+            PreparedImage::prepare_from_bitmap(w, h, |x, y| bits.get(y * w + x).copied().unwrap_or(false)),
+            s,
+        ),
     };
-    let source: &Gray = if rung == Rung::Inverted { inverted.as_ref().unwrap_or(img) } else { img };
+    let source: &Gray = if rung == Rung::Inverted {
+        inverted.as_ref().unwrap_or(img)
+    } else {
+        img
+    };
     let rref = &mut rimg;
-    let Some(grids) = contained(move || rref.detect_grids()) else { return (0, 0) };
+    let Some(grids) = contained(move || rref.detect_grids()) else {
+        return (0, 0);
+    };
     let (mut located, mut read) = (0, 0);
     for g in &grids {
         located += 1;
         let size = g.grid.size();
         // rqrr's bounds map module (0,0) and (size+1, size+1); pixel centres are at integers there.
-        let b = g
-            .bounds
-            .map(|p| Pt::new((f64::from(p.x) + 0.5) * scale - offset, (f64::from(p.y) + 0.5) * scale - offset));
-        let Some(h0) = Homography::square_to_quad(size as f64 + 1.0, b) else { continue };
+        let b = g.bounds.map(|p| {
+            Pt::new(
+                (f64::from(p.x) + 0.5) * scale - offset,
+                (f64::from(p.y) + 0.5) * scale - offset,
+            )
+        });
+        let Some(h0) = Homography::square_to_quad(size as f64 + 1.0, b) else {
+            continue;
+        };
         let native = decode_grid(&g.grid);
-        diag.push_str(&format!("[grid size {size} bounds {:?} native {}] ", g.bounds.map(|p| (p.x, p.y)), native.is_some()));
+        diag.push_str(&format!(
+            "[grid size {size} bounds {:?} native {}] ",
+            g.bounds.map(|p| (p.x, p.y)),
+            native.is_some()
+        ));
         let corners = corners_of(&h0, size);
         // The same grid located again by a later rung (within a pixel or two) is not re-fitted.
-        let seen = tried.iter().any(|t| t.iter().zip(corners.iter()).all(|(a, b)| a.dist(*b) < 2.5));
+        let seen = tried
+            .iter()
+            .any(|t| t.iter().zip(corners.iter()).all(|(a, b)| a.dist(*b) < 2.5));
         let code = match native {
             Some(d) => Some(make_code(d, corners, rung, false)),
-            None if opts.refine && !seen && start.elapsed() < opts.budget => {
+            None if opts.refine && !seen && !budget.exhausted() => {
                 tried.push(corners);
-                resample(source, &h0, size, rung, diag)
+                resample(source, &h0, size, rung, budget, diag)
             }
             None => None,
         };
@@ -239,33 +328,75 @@ fn corners_of(h: &Homography, size: usize) -> [Pt; 4] {
 
 /// Our own re-fit and re-sampling of a located grid. rqrr's size estimate (from counting timing-pattern
 /// transitions) is often off on photographs, so neighbouring sizes are fitted too and tried best-first.
-fn resample(src: &Gray, h0: &Homography, size: usize, rung: Rung, diag: &mut String) -> Option<ScannedCode> {
+fn resample(
+    src: &Gray,
+    h0: &Homography,
+    size: usize,
+    rung: Rung,
+    budget: &Budget,
+    diag: &mut String,
+) -> Option<ScannedCode> {
     let outer = corners_of(h0, size);
+    // rqrr's own size first, decoded at once when it fits well; the neighbours only if that fails.
     let mut fits = Vec::with_capacity(5);
-    for s in [size, size + 4, size.wrapping_sub(4), size + 8, size.wrapping_sub(8)] {
-        if version_of_size(s).is_none() {
+    for (k, s) in [
+        size,
+        size + 4,
+        size.wrapping_sub(4),
+        size + 8,
+        size.wrapping_sub(8),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if version_of_size(s).is_none() || budget.exhausted() {
             continue;
         }
-        let Some(h) = Homography::square_to_quad(s as f64, outer) else { continue };
-        let Some((geom, fitness)) = grid::fit(src, s, h) else { continue };
+        let Some(h) = Homography::square_to_quad(s as f64, outer) else {
+            continue;
+        };
+        let Some((geom, fitness)) = grid::fit(src, s, h, budget) else {
+            continue;
+        };
         diag.push_str(&format!("(fit s={s} f={fitness:.2}) "));
-        if fitness >= MIN_FITNESS {
-            fits.push((fitness, geom));
+        if fitness < MIN_FITNESS {
+            continue;
         }
+        if k == 0 && fitness >= GOOD_FITNESS {
+            if let Some(code) = read_fitted(src, &geom, rung) {
+                return Some(code);
+            }
+            continue;
+        }
+        fits.push((fitness, geom));
     }
     fits.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (_, geom) in fits.iter().take(3) {
-        let s = geom.size;
-        let values = grid::sample_modules(src, geom);
-        for how in [Classify::KnownMidpoint, Classify::LocalMean(4), Classify::LocalMean(8)] {
-            let mg = ModuleGrid { size: s, dark: grid::classify(&values, s, how) };
-            if let Some(d) = decode_grid(&mg) {
-                return Some(make_code(d, geom.corners(), rung, true));
-            }
-        }
-    }
-    None
+    fits.iter()
+        .take(3)
+        .find_map(|(_, geom)| read_fitted(src, geom, rung))
 }
+
+/// Samples a fitted grid and decodes it under each module classification.
+fn read_fitted(src: &Gray, geom: &grid::Geometry, rung: Rung) -> Option<ScannedCode> {
+    let s = geom.size;
+    let values = grid::sample_modules(src, geom);
+    [
+        Classify::KnownMidpoint,
+        Classify::LocalMean(4),
+        Classify::LocalMean(8),
+    ]
+    .into_iter()
+    .find_map(|how| {
+        let mg = ModuleGrid {
+            size: s,
+            dark: grid::classify(&values, s, how),
+        };
+        decode_grid(&mg).map(|d| make_code(d, geom.corners(), rung, true))
+    })
+}
+
+/// A fit this good at rqrr's own size is decoded before other sizes are fitted.
+const GOOD_FITNESS: f64 = 0.7;
 
 /// Below this correlation with the known modules a fitted grid is not worth sampling.
 const MIN_FITNESS: f64 = 0.3;
@@ -285,7 +416,9 @@ fn make_code(d: Decoded, corners: [Pt; 4], rung: Rung, resampled: bool) -> Scann
 
 fn push_unique(found: &mut Vec<ScannedCode>, code: ScannedCode) {
     let c = code.centre();
-    let dup = found.iter().any(|f| f.bytes == code.bytes && f.centre().dist(c) < f.radius().max(code.radius()));
+    let dup = found
+        .iter()
+        .any(|f| f.bytes == code.bytes && f.centre().dist(c) < f.radius().max(code.radius()));
     if !dup {
         found.push(code);
     }

@@ -70,20 +70,36 @@ pub(crate) fn decode_grid(grid: &dyn BitGrid) -> Option<Decoded> {
         let level = level_index(meta.ecc_level);
         let ours = [grid, &Transposed(grid) as &dyn BitGrid]
             .into_iter()
-            .find_map(|g| read_payload(size, level, meta.mask, |y, x| g.bit(y, x)).filter(|p| p.bytes == bytes));
+            .find_map(|g| {
+                read_payload(size, level, meta.mask, |y, x| g.bit(y, x)).filter(|p| p.bytes == bytes)
+            });
         let (text, charset) = match ours {
             Some(p) => (p.text, p.charset),
             None => decode_text(&bytes, None),
         };
         let version = u8::try_from(meta.version.0).unwrap_or(0);
-        return Some(Decoded { bytes, text, charset, version, ecc: ecc_of(meta.ecc_level) });
+        return Some(Decoded {
+            bytes,
+            text,
+            charset,
+            version,
+            ecc: ecc_of(meta.ecc_level),
+        });
     }
     // rqrr refused: our own reader, as seen and mirrored, with the format rqrr reads.
     for g in [grid, &Transposed(grid) as &dyn BitGrid] {
-        let Some(Ok((meta, _))) = contained(|| rqrr::Grid::new(Dyn(g)).get_raw_data()) else { continue };
+        let Some(Ok((meta, _))) = contained(|| rqrr::Grid::new(Dyn(g)).get_raw_data()) else {
+            continue;
+        };
         if let Some(p) = read_payload(size, level_index(meta.ecc_level), meta.mask, |y, x| g.bit(y, x)) {
             let version = u8::try_from(meta.version.0).unwrap_or(0);
-            return Some(Decoded { bytes: p.bytes, text: p.text, charset: p.charset, version, ecc: ecc_of(meta.ecc_level) });
+            return Some(Decoded {
+                bytes: p.bytes,
+                text: p.text,
+                charset: p.charset,
+                version,
+                ecc: ecc_of(meta.ecc_level),
+            });
         }
     }
     None

@@ -50,7 +50,12 @@ impl ScanReport {
                     .collect(),
                 error: None,
             },
-            Err(e) => Self { file, decode_ms: 0.0, codes: Vec::new(), error: Some(e.code().to_owned()) },
+            Err(e) => Self {
+                file,
+                decode_ms: 0.0,
+                codes: Vec::new(),
+                error: Some(e.code().to_owned()),
+            },
         }
     }
 
@@ -69,8 +74,12 @@ fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        s.push(char::from(DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0')));
-        s.push(char::from(DIGITS.get(usize::from(b & 15)).copied().unwrap_or(b'0')));
+        s.push(char::from(
+            DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        ));
+        s.push(char::from(
+            DIGITS.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+        ));
     }
     s
 }

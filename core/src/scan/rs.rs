@@ -7,6 +7,7 @@ struct Gf {
     log: [u8; 256],
 }
 
+#[allow(clippy::indexing_slicing)] // Compile-time table construction; an out-of-range index fails the build.
 const GF: Gf = {
     let mut exp = [0u8; 512];
     let mut log = [0u8; 256];
@@ -32,8 +33,7 @@ fn mul(a: u8, b: u8) -> u8 {
     if a == 0 || b == 0 {
         return 0;
     }
-    let l = usize::from(GF.log[usize::from(a)]) + usize::from(GF.log[usize::from(b)]);
-    GF.exp[l % 255]
+    pow_alpha(usize::from(log(a)) + usize::from(log(b)))
 }
 
 fn div(a: u8, b: u8) -> Option<u8> {
@@ -43,12 +43,15 @@ fn div(a: u8, b: u8) -> Option<u8> {
     if a == 0 {
         return Some(0);
     }
-    let l = usize::from(GF.log[usize::from(a)]) + 255 - usize::from(GF.log[usize::from(b)]);
-    Some(GF.exp[l % 255])
+    Some(pow_alpha(usize::from(log(a)) + 255 - usize::from(log(b))))
 }
 
 fn pow_alpha(e: usize) -> u8 {
-    GF.exp[e % 255]
+    GF.exp.get(e % 255).copied().unwrap_or(0)
+}
+
+fn log(a: u8) -> u8 {
+    GF.log.get(usize::from(a)).copied().unwrap_or(0)
 }
 
 /// Evaluates a polynomial given lowest degree first.
@@ -64,7 +67,9 @@ pub(crate) fn correct(block: &mut [u8], npar: usize) -> Option<usize> {
         return None;
     }
     // Syndromes S_j = r(alpha^j).
-    let synd: Vec<u8> = (0..npar).map(|j| block.iter().fold(0u8, |acc, &c| mul(acc, pow_alpha(j)) ^ c)).collect();
+    let synd: Vec<u8> = (0..npar)
+        .map(|j| block.iter().fold(0u8, |acc, &c| mul(acc, pow_alpha(j)) ^ c))
+        .collect();
     if synd.iter().all(|&s| s == 0) {
         return Some(0);
     }
@@ -114,7 +119,12 @@ pub(crate) fn correct(block: &mut [u8], npar: usize) -> Option<usize> {
         }
     }
     // Formal derivative of Lambda: odd-degree terms.
-    let deriv: Vec<u8> = lambda.iter().enumerate().skip(1).map(|(i, &c)| if i % 2 == 1 { c } else { 0 }).collect();
+    let deriv: Vec<u8> = lambda
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, &c)| if i % 2 == 1 { c } else { 0 })
+        .collect();
     // Chien search over positions; position p (degree) sits at index n-1-p.
     let mut fixed = 0;
     for p in 0..n {
@@ -137,26 +147,90 @@ pub(crate) fn correct(block: &mut [u8], npar: usize) -> Option<usize> {
 
 /// Parity codewords per block, by version (1..=40) and level (L, M, Q, H).
 const EC_PER_BLOCK: [[u8; 4]; 40] = [
-    [7, 10, 13, 17], [10, 16, 22, 28], [15, 26, 18, 22], [20, 18, 26, 16], [26, 24, 18, 22],
-    [18, 16, 24, 28], [20, 18, 18, 26], [24, 22, 22, 26], [30, 22, 20, 24], [18, 26, 24, 28],
-    [20, 30, 28, 24], [24, 22, 26, 28], [26, 22, 24, 22], [30, 24, 20, 24], [22, 24, 30, 24],
-    [24, 28, 24, 30], [28, 28, 28, 28], [30, 26, 28, 28], [28, 26, 26, 26], [28, 26, 30, 28],
-    [28, 26, 28, 30], [28, 28, 30, 24], [30, 28, 30, 30], [30, 28, 30, 30], [26, 28, 30, 30],
-    [28, 28, 28, 30], [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30],
-    [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30],
-    [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30], [30, 28, 30, 30],
+    [7, 10, 13, 17],
+    [10, 16, 22, 28],
+    [15, 26, 18, 22],
+    [20, 18, 26, 16],
+    [26, 24, 18, 22],
+    [18, 16, 24, 28],
+    [20, 18, 18, 26],
+    [24, 22, 22, 26],
+    [30, 22, 20, 24],
+    [18, 26, 24, 28],
+    [20, 30, 28, 24],
+    [24, 22, 26, 28],
+    [26, 22, 24, 22],
+    [30, 24, 20, 24],
+    [22, 24, 30, 24],
+    [24, 28, 24, 30],
+    [28, 28, 28, 28],
+    [30, 26, 28, 28],
+    [28, 26, 26, 26],
+    [28, 26, 30, 28],
+    [28, 26, 28, 30],
+    [28, 28, 30, 24],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [26, 28, 30, 30],
+    [28, 28, 28, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
+    [30, 28, 30, 30],
 ];
 
 /// Number of blocks, by version and level (L, M, Q, H).
 const BLOCKS: [[u8; 4]; 40] = [
-    [1, 1, 1, 1], [1, 1, 1, 1], [1, 1, 2, 2], [1, 2, 2, 4], [1, 2, 4, 4],
-    [2, 4, 4, 4], [2, 4, 6, 5], [2, 4, 6, 6], [2, 5, 8, 8], [4, 5, 8, 8],
-    [4, 5, 8, 11], [4, 8, 10, 11], [4, 9, 12, 16], [4, 9, 16, 16], [6, 10, 12, 18],
-    [6, 10, 17, 16], [6, 11, 16, 19], [6, 13, 18, 21], [7, 14, 21, 25], [8, 16, 20, 25],
-    [8, 17, 23, 25], [9, 17, 23, 34], [9, 18, 25, 30], [10, 20, 27, 32], [12, 21, 29, 35],
-    [12, 23, 34, 37], [12, 25, 34, 40], [13, 26, 35, 42], [14, 28, 38, 45], [15, 29, 40, 48],
-    [16, 31, 43, 51], [17, 33, 45, 54], [18, 35, 48, 57], [19, 37, 51, 60], [19, 38, 53, 63],
-    [20, 40, 56, 66], [21, 43, 59, 70], [22, 45, 62, 74], [24, 47, 65, 77], [25, 49, 68, 81],
+    [1, 1, 1, 1],
+    [1, 1, 1, 1],
+    [1, 1, 2, 2],
+    [1, 2, 2, 4],
+    [1, 2, 4, 4],
+    [2, 4, 4, 4],
+    [2, 4, 6, 5],
+    [2, 4, 6, 6],
+    [2, 5, 8, 8],
+    [4, 5, 8, 8],
+    [4, 5, 8, 11],
+    [4, 8, 10, 11],
+    [4, 9, 12, 16],
+    [4, 9, 16, 16],
+    [6, 10, 12, 18],
+    [6, 10, 17, 16],
+    [6, 11, 16, 19],
+    [6, 13, 18, 21],
+    [7, 14, 21, 25],
+    [8, 16, 20, 25],
+    [8, 17, 23, 25],
+    [9, 17, 23, 34],
+    [9, 18, 25, 30],
+    [10, 20, 27, 32],
+    [12, 21, 29, 35],
+    [12, 23, 34, 37],
+    [12, 25, 34, 40],
+    [13, 26, 35, 42],
+    [14, 28, 38, 45],
+    [15, 29, 40, 48],
+    [16, 31, 43, 51],
+    [17, 33, 45, 54],
+    [18, 35, 48, 57],
+    [19, 37, 51, 60],
+    [19, 38, 53, 63],
+    [20, 40, 56, 66],
+    [21, 43, 59, 70],
+    [22, 45, 62, 74],
+    [24, 47, 65, 77],
+    [25, 49, 68, 81],
 ];
 
 /// Total codewords of a version: data modules / 8.
@@ -186,8 +260,9 @@ pub(crate) fn correct_codewords(raw: &[u8], version: usize, level: usize) -> Opt
     let short_len = total / nblocks;
     let num_short = nblocks - total % nblocks;
     let short_data = short_len.checked_sub(ec)?;
-    let mut blocks: Vec<Vec<u8>> =
-        (0..nblocks).map(|i| Vec::with_capacity(short_len + usize::from(i >= num_short))).collect();
+    let mut blocks: Vec<Vec<u8>> = (0..nblocks)
+        .map(|i| Vec::with_capacity(short_len + usize::from(i >= num_short)))
+        .collect();
     let mut k = 0;
     for i in 0..=short_data {
         for (j, b) in blocks.iter_mut().enumerate() {

@@ -29,18 +29,20 @@ pub(crate) fn charset_of_eci(eci: u32) -> Option<Charset> {
 /// Decodes `bytes`: in the charset an ECI designator named, else UTF-8 if valid, else Shift_JIS if the
 /// bytes are well-formed Shift_JIS with double-byte characters, else ISO-8859-1.
 pub(crate) fn decode_text(bytes: &[u8], eci: Option<u32>) -> (String, Charset) {
-    if let Some(cs) = eci.and_then(charset_of_eci) {
-        if let Some(s) = decode_as(bytes, cs) {
-            return (s, cs);
-        }
+    if let Some((s, cs)) = eci
+        .and_then(charset_of_eci)
+        .and_then(|cs| decode_as(bytes, cs).map(|s| (s, cs)))
+    {
+        return (s, cs);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return (s.to_owned(), Charset::Utf8);
     }
-    if looks_like_shift_jis(bytes) {
-        if let Some(s) = decode_as(bytes, Charset::ShiftJis) {
-            return (s, Charset::ShiftJis);
-        }
+    if let Some(s) = looks_like_shift_jis(bytes)
+        .then(|| decode_as(bytes, Charset::ShiftJis))
+        .flatten()
+    {
+        return (s, Charset::ShiftJis);
     }
     (latin1(bytes), Charset::Latin1)
 }
@@ -101,26 +103,38 @@ mod tests {
 
     #[test]
     fn utf8_first() {
-        assert_eq!(decode_text("Tờ khai".as_bytes(), None), ("Tờ khai".to_owned(), Charset::Utf8));
+        assert_eq!(
+            decode_text("Tờ khai".as_bytes(), None),
+            ("Tờ khai".to_owned(), Charset::Utf8)
+        );
     }
 
     #[test]
     fn shift_jis_is_recognised() {
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("こんにちは世界");
-        assert_eq!(decode_text(&bytes, None), ("こんにちは世界".to_owned(), Charset::ShiftJis));
+        assert_eq!(
+            decode_text(&bytes, None),
+            ("こんにちは世界".to_owned(), Charset::ShiftJis)
+        );
     }
 
     #[test]
     fn half_width_katakana_is_shift_jis() {
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("ﾃﾞｻﾞｲﾝQR");
-        assert_eq!(decode_text(&bytes, None), ("ﾃﾞｻﾞｲﾝQR".to_owned(), Charset::ShiftJis));
+        assert_eq!(
+            decode_text(&bytes, None),
+            ("ﾃﾞｻﾞｲﾝQR".to_owned(), Charset::ShiftJis)
+        );
         // Two isolated Latin-1 capitals with accents stay Latin-1.
         assert_eq!(decode_text(&[0xc0, 0x20, 0xc9], None).1, Charset::Latin1);
     }
 
     #[test]
     fn latin1_fallback_and_eci() {
-        assert_eq!(decode_text(&[0x63, 0x61, 0x66, 0xe9], None), ("café".to_owned(), Charset::Latin1));
+        assert_eq!(
+            decode_text(&[0x63, 0x61, 0x66, 0xe9], None),
+            ("café".to_owned(), Charset::Latin1)
+        );
         let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode("日本");
         assert_eq!(decode_text(&bytes, Some(3)).1, Charset::Latin1);
         assert_eq!(decode_text(&bytes, Some(20)).0, "日本");
