@@ -11,13 +11,13 @@ mod ids;
 mod visit;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use i18n::{Lang, Localized, Msg};
+pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
-pub use i18n::{Lang, Localized, Msg};
-pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
 #[cfg(feature = "scan")]
 mod scan;
