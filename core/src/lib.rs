@@ -23,7 +23,9 @@ pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
 mod scan;
 #[cfg(feature = "scan")]
 pub use scan::{
-    Charset, DEFAULT_EFFORT, Ecc, GrayFrame, ImageScan, MAX_PIXELS, MAX_SIDE, PixelFormat, ReportCode, Rung,
-    ScanError, ScanOptions, ScanReport, ScannedCode, scan_gray_frame, scan_image_bytes, scan_image_file,
-    scan_pixels,
+    Charset, DEFAULT_EFFORT, Ecc, Frame, GrayFrame, ImageScan, LiveScanner, MAX_PIXELS, MAX_SIDE, PixelFormat,
+    ReportCode, Rung, ScanError, ScanOptions, ScanReport, ScannedCode, StreamEvent, StreamStats, Submitted,
+    scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
 };
+#[cfg(feature = "camera")]
+pub use scan::{CameraDevice, CameraError, DesktopCamera, list_cameras};

@@ -22,6 +22,8 @@
 //! - `error.rs`: the boundary error.
 
 mod budget;
+#[cfg(feature = "camera")]
+mod camera;
 mod contain;
 mod data;
 mod error;
@@ -35,16 +37,20 @@ mod pipeline;
 mod read;
 mod report;
 mod rs;
+mod stream;
 mod text;
 
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "camera")]
+pub use camera::{CameraDevice, CameraError, DesktopCamera, list_cameras};
 pub use error::ScanError;
 pub use file::{ImageScan, scan_image_bytes, scan_image_file};
 pub use input::{GrayFrame, MAX_PIXELS, MAX_SIDE, PixelFormat};
 pub use pipeline::{DEFAULT_EFFORT, Ecc, Rung, ScanOptions, ScannedCode};
 pub use report::{ReportCode, ScanReport};
+pub use stream::{Frame, LiveScanner, StreamEvent, StreamStats, Submitted};
 pub use text::Charset;
 
 /// Scans a grayscale frame for every QR code in it.
