@@ -8,7 +8,7 @@ pub(crate) const fn size_of_version(v: usize) -> usize {
 
 /// The version of a grid size, if it is a valid QR size.
 pub(crate) fn version_of_size(s: usize) -> Option<usize> {
-    ((21..=177).contains(&s) && (s - 17).is_multiple_of(4)).then_some((s - 17) / 4)
+    ((21..=177).contains(&s) && (s - 17).is_multiple_of(4)).then(|| (s - 17) / 4)
 }
 
 /// Centre coordinates (module index) of the alignment patterns of a version, per axis (ISO 18004 Annex E).
