@@ -23,20 +23,28 @@ pub(crate) struct Geometry {
     pub(crate) h: Homography,
     /// Control points of the residual field: module-space position and pixel displacement.
     field: Vec<(Pt, Pt)>,
+    /// A global shift in pixels (for re-sampling a near miss a fraction of a module aside).
+    shift: Pt,
 }
 
 impl Geometry {
     pub(crate) fn new(size: usize, h: Homography) -> Self {
-        Self {
-            size,
-            h,
-            field: Vec::new(),
-        }
+        Self { size, h, field: Vec::new(), shift: Pt::default() }
+    }
+
+    /// The same geometry moved by `(dx, dy)` modules (measured at the centre).
+    pub(crate) fn shifted(&self, dx: f64, dy: f64) -> Self {
+        let c = self.size as f64 / 2.0;
+        let m = self.h.module_size_at(c, c);
+        let mut g = self.clone();
+        g.shift = Pt::new(self.shift.x + dx * m, self.shift.y + dy * m);
+        g
     }
 
     /// The pixel position of module-space point `(u, v)`.
     pub(crate) fn map(&self, u: f64, v: f64) -> Pt {
         let p = self.h.map(u, v);
+        let p = Pt::new(p.x + self.shift.x, p.y + self.shift.y);
         if self.field.is_empty() {
             return p;
         }
@@ -175,47 +183,58 @@ pub(crate) fn fit(img: &Gray, size: usize, h: Homography, budget: &Budget) -> Op
 }
 
 /// Searches each alignment pattern around its predicted place and records the residual displacement.
+const REFINE_FINDERS: bool = false;
+const MIN_ALIGNMENT_FOR_FIELD: usize = 1;
+
 fn refine_alignment(img: &Gray, g: &mut Geometry) {
     let Some(v) = version_of_size(g.size) else { return };
     let centres = alignment_centres(v);
-    if centres.len() < 2 {
+    if centres.len() < MIN_ALIGNMENT_FOR_FIELD {
         return;
     }
-    let mut template = Vec::with_capacity(25);
-    for dy in -2i32..=2 {
-        for dx in -2i32..=2 {
-            template.push((dx, dy, dx.abs().max(dy.abs()) != 1));
-        }
-    }
-    let mut field = Vec::with_capacity(centres.len() + 3);
     let s = g.size as f64;
+    let mut field = Vec::with_capacity(centres.len() + 3);
+    // Finder centres: a 7x7 template (ring, gap, 3x3 core).
+    let finder: Vec<(i32, i32, bool)> = (-3i32..=3)
+        .flat_map(|dy| (-3i32..=3).map(move |dx| (dx, dy, dx.abs().max(dy.abs()) != 2)))
+        .collect();
     for (u, v) in [(3.5, 3.5), (s - 3.5, 3.5), (3.5, s - 3.5)] {
-        field.push((Pt::new(u, v), Pt::default()));
+        let d = if REFINE_FINDERS { search(img, g, u, v, &finder, 4).map_or(Pt::default(), |(_, d)| d) } else { Pt::default() };
+        field.push((Pt::new(u, v), d));
     }
+    let align: Vec<(i32, i32, bool)> =
+        (-2i32..=2).flat_map(|dy| (-2i32..=2).map(move |dx| (dx, dy, dx.abs().max(dy.abs()) != 1))).collect();
     for (cx, cy) in centres {
         let (u, v) = (cx as f64 + 0.5, cy as f64 + 0.5);
-        let m = g.h.module_size_at(u, v);
-        let base = g.h.map(u, v);
-        let mut best = (f64::MIN, Pt::default());
-        let steps = 6i32;
-        for iy in -steps..=steps {
-            for ix in -steps..=steps {
-                let d = Pt::new(f64::from(ix) * m / 4.0, f64::from(iy) * m / 4.0);
-                let score = local_score(img, g, u, v, d, &template);
-                // Prefer small displacements on ties.
-                let score = score - 0.002 * f64::from(ix.abs() + iy.abs());
-                if score > best.0 {
-                    best = (score, d);
-                }
+        if let Some((score, d)) = search(img, g, u, v, &align, 6) {
+            if score > 0.5 {
+                field.push((Pt::new(u, v), d));
             }
-        }
-        if best.0 > 0.5 && base.x.is_finite() {
-            field.push((Pt::new(u, v), best.1));
         }
     }
     if field.len() > 3 {
         g.field = field;
     }
+}
+
+/// The displacement (in quarter-module steps up to `steps`) at which `template` centred on module point
+/// `(u, v)` correlates best with the image; small displacements win ties.
+fn search(img: &Gray, g: &Geometry, u: f64, v: f64, template: &[(i32, i32, bool)], steps: i32) -> Option<(f64, Pt)> {
+    let m = g.h.module_size_at(u, v);
+    if !m.is_finite() {
+        return None;
+    }
+    let mut best: Option<(f64, Pt)> = None;
+    for iy in -steps..=steps {
+        for ix in -steps..=steps {
+            let d = Pt::new(f64::from(ix) * m / 4.0, f64::from(iy) * m / 4.0);
+            let score = local_score(img, g, u, v, d, template) - 0.002 * f64::from(ix.abs() + iy.abs());
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, d));
+            }
+        }
+    }
+    best
 }
 
 fn local_score(img: &Gray, g: &Geometry, u: f64, v: f64, d: Pt, template: &[(i32, i32, bool)]) -> f64 {

@@ -363,7 +363,7 @@ fn resample(
             continue;
         }
         if k == 0 && fitness >= GOOD_FITNESS {
-            if let Some(code) = read_fitted(src, &geom, rung) {
+            if let Some(code) = read_fitted(src, &geom, rung, true, budget) {
                 return Some(code);
             }
             continue;
@@ -373,25 +373,28 @@ fn resample(
     fits.sort_by(|a, b| b.0.total_cmp(&a.0));
     fits.iter()
         .take(3)
-        .find_map(|(_, geom)| read_fitted(src, geom, rung))
+        .find_map(|(f, geom)| read_fitted(src, geom, rung, *f >= GOOD_FITNESS, budget))
 }
 
-/// Samples a fitted grid and decodes it under each module classification.
-fn read_fitted(src: &Gray, geom: &grid::Geometry, rung: Rung) -> Option<ScannedCode> {
+/// Samples a fitted grid and decodes it under each module classification; then, for a near miss, the
+/// same a quarter module aside in each direction (when `jitter`, for well-fitted grids).
+fn read_fitted(src: &Gray, geom: &grid::Geometry, rung: Rung, jitter: bool, budget: &Budget) -> Option<ScannedCode> {
+    const JITTER: [(f64, f64); 9] =
+        [(0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25), (0.25, 0.25), (-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25)];
     let s = geom.size;
-    let values = grid::sample_modules(src, geom);
-    [
-        Classify::KnownMidpoint,
-        Classify::LocalMean(4),
-        Classify::LocalMean(8),
-    ]
-    .into_iter()
-    .find_map(|how| {
-        let mg = ModuleGrid {
-            size: s,
-            dark: grid::classify(&values, s, how),
-        };
-        decode_grid(&mg).map(|d| make_code(d, geom.corners(), rung, true))
+    let tries = if jitter { JITTER.len() } else { 1 };
+    JITTER.iter().take(tries).find_map(|&(dx, dy)| {
+        if dx != 0.0 && budget.exhausted() {
+            return None;
+        }
+        // Sampling (five taps a module) and three decodes.
+        budget.spend((s * s * 8) as u64);
+        let g = if dx == 0.0 && dy == 0.0 { geom.clone() } else { geom.shifted(dx, dy) };
+        let values = grid::sample_modules(src, &g);
+        [Classify::KnownMidpoint, Classify::LocalMean(4), Classify::LocalMean(8)].into_iter().find_map(|how| {
+            let mg = ModuleGrid { size: s, dark: grid::classify(&values, s, how) };
+            decode_grid(&mg).map(|d| make_code(d, geom.corners(), rung, true))
+        })
     })
 }
 

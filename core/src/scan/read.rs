@@ -66,7 +66,8 @@ pub(crate) fn decode_grid(grid: &dyn BitGrid) -> Option<Decoded> {
     let size = grid.size();
     let mut bytes = Vec::new();
     let rq = rqrr::Grid::new(Dyn(grid));
-    if let Some(meta) = contained(|| rq.decode_to(&mut bytes)).and_then(Result::ok) {
+    let outcome = contained(|| rq.decode_to(&mut bytes));
+    if let Some(Ok(meta)) = outcome {
         let level = level_index(meta.ecc_level);
         let ours = [grid, &Transposed(grid) as &dyn BitGrid]
             .into_iter()
@@ -86,7 +87,15 @@ pub(crate) fn decode_grid(grid: &dyn BitGrid) -> Option<Decoded> {
             ecc: ecc_of(meta.ecc_level),
         });
     }
-    // rqrr refused: our own reader, as seen and mirrored, with the format rqrr reads.
+    // rqrr corrected the codewords but refused a segment (Hanzi, structured append, FNC1, ...): our own
+    // reader, as seen and mirrored. Other failures (format or Reed-Solomon) would fail there too.
+    let refused_segment = matches!(
+        outcome,
+        Some(Err(rqrr::DeQRError::UnknownDataType | rqrr::DeQRError::DataUnderflow | rqrr::DeQRError::DataOverflow))
+    );
+    if !refused_segment {
+        return None;
+    }
     for g in [grid, &Transposed(grid) as &dyn BitGrid] {
         let Some(Ok((meta, _))) = contained(|| rqrr::Grid::new(Dyn(g)).get_raw_data()) else {
             continue;
