@@ -18,7 +18,7 @@ pub(crate) fn checkpoint() -> CheckpointPayload {
     CheckpointPayload {
         id: CheckpointId(123_456),
         parent: Some(CheckpointId(123_000)),
-        name: "Bệnh viện Đa khoa Quận 1 — Khoa Khám bệnh, tầng 2".to_owned(),
+        name: "Bệnh viện Đa khoa Quận 1 - Khoa Khám bệnh, tầng 2".to_owned(),
         kind: CheckpointKind::Clinic,
         ward: 26_740,
         street: "338 Hai Bà Trưng, Tân Định".to_owned(),

@@ -20,7 +20,7 @@ use crate::ids::CheckpointId;
 use crate::qr::error::{EncodeError, Field, Malformed};
 use crate::qr::keys::KeyId;
 use crate::qr::payload::CheckpointPayload;
-use crate::qr::wire::{Reader, put_text, put_time, put_varint};
+use crate::qr::wire::{Reader, minutes, put_text, put_time, put_varint};
 use crate::visit::CheckpointKind;
 
 use super::{Body, SIG_LEN, Signature};
@@ -70,10 +70,10 @@ pub(crate) fn encode_signed_part(p: &CheckpointPayload, key: KeyId) -> Result<Ve
             flags |= bit;
         }
     }
-    if let (Some(from), Some(until)) = (p.valid_from, p.valid_until) {
-        if crate::qr::wire::minutes(until, Field::Window)? <= crate::qr::wire::minutes(from, Field::Window)? {
-            return Err(EncodeError::OutOfRange(Field::Window));
-        }
+    if let (Some(from), Some(until)) = (p.valid_from, p.valid_until)
+        && minutes(until, Field::Window)? <= minutes(from, Field::Window)?
+    {
+        return Err(EncodeError::OutOfRange(Field::Window));
     }
     let mut out = Vec::with_capacity(128);
     out.push(flags);
@@ -120,10 +120,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Body<CheckpointPayload>, Malformed>
     let issued_at = r.time()?;
     let valid_from = if flags & F_FROM != 0 { Some(r.time()?) } else { None };
     let valid_until = if flags & F_UNTIL != 0 { Some(r.time()?) } else { None };
-    if let (Some(from), Some(until)) = (valid_from, valid_until) {
-        if until <= from {
-            return Err(Malformed::Field(Field::Window));
-        }
+    if let (Some(from), Some(until)) = (valid_from, valid_until)
+        && until <= from
+    {
+        return Err(Malformed::Field(Field::Window));
     }
     let key = KeyId(r.varint_u32(Field::KeyId)?);
     let signed_len = bytes.len() - r.remaining();

@@ -49,10 +49,10 @@ pub(crate) fn encode_signed_part(p: &PersonalPayload, key: Option<KeyId>) -> Res
     if p.initials.chars().count() > INITIALS_CHARS {
         return Err(EncodeError::TooLong(Field::Initials));
     }
-    if let Some(y) = p.birth_year {
-        if !BIRTH_YEARS.contains(&y) {
-            return Err(EncodeError::OutOfRange(Field::BirthYear));
-        }
+    if let Some(y) = p.birth_year
+        && !BIRTH_YEARS.contains(&y)
+    {
+        return Err(EncodeError::OutOfRange(Field::BirthYear));
     }
     if minutes(p.expires_at, Field::Time)? <= minutes(p.issued_at, Field::Time)? {
         return Err(EncodeError::OutOfRange(Field::Window));
