@@ -27,7 +27,10 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
 
 /// The value of one base45 character.
 fn digit(c: u8) -> Option<u32> {
-    ALPHABET.iter().position(|&a| a == c).and_then(|p| u32::try_from(p).ok())
+    ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .and_then(|p| u32::try_from(p).ok())
 }
 
 /// Decodes base45 text; rejects characters outside the alphabet, a dangling single character and

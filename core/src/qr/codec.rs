@@ -101,16 +101,20 @@ fn unverified<T>(b: v1::Body<T>, bytes: &[u8], context: &[u8]) -> Unverified<T> 
         message: v1::signing_input(context, bytes.get(..s.signed_len).unwrap_or_default()),
         signature: s.bytes,
     });
-    Unverified { payload: b.payload, sig }
+    Unverified {
+        payload: b.payload,
+        sig,
+    }
 }
 
 /// Reads a checkpoint code, without checking its signature.
 pub fn decode_checkpoint(text: &str) -> Result<Unverified<CheckpointPayload>, QrError> {
     match decode(text)? {
         Decoded::Checkpoint(c) => Ok(c),
-        Decoded::Personal(_) => {
-            Err(QrError::WrongKind { expected: CodeKind::Checkpoint, found: CodeKind::Personal })
-        }
+        Decoded::Personal(_) => Err(QrError::WrongKind {
+            expected: CodeKind::Checkpoint,
+            found: CodeKind::Personal,
+        }),
     }
 }
 
@@ -118,9 +122,10 @@ pub fn decode_checkpoint(text: &str) -> Result<Unverified<CheckpointPayload>, Qr
 pub fn decode_personal(text: &str) -> Result<Unverified<PersonalPayload>, QrError> {
     match decode(text)? {
         Decoded::Personal(p) => Ok(p),
-        Decoded::Checkpoint(_) => {
-            Err(QrError::WrongKind { expected: CodeKind::Personal, found: CodeKind::Checkpoint })
-        }
+        Decoded::Checkpoint(_) => Err(QrError::WrongKind {
+            expected: CodeKind::Personal,
+            found: CodeKind::Checkpoint,
+        }),
     }
 }
 
@@ -129,7 +134,11 @@ pub fn decode_personal(text: &str) -> Result<Unverified<PersonalPayload>, QrErro
 pub fn encode_pending_personal(p: &PersonalPayload) -> Result<PersonalCode, EncodeError> {
     let body = v1::personal::encode_signed_part(p, None)?;
     let text = format!("{}{}", v1::personal::PREFIX, base45::encode(&body));
-    Ok(PersonalCode { text, payload: normalized_personal(p), key: None })
+    Ok(PersonalCode {
+        text,
+        payload: normalized_personal(p),
+        key: None,
+    })
 }
 
 /// The payload as decoding will return it (times to the minute).

@@ -162,7 +162,10 @@ impl Localized for QrError {
                 "Mã QR bị hỏng hoặc đọc sai. Hãy quét lại hoặc nhập mã điểm dưới mã QR.",
                 "The QR code is damaged or was misread. Scan again or type the code printed under it.",
             ),
-            Self::WrongKind { expected: CodeKind::Checkpoint, .. } => Msg::new(
+            Self::WrongKind {
+                expected: CodeKind::Checkpoint,
+                ..
+            } => Msg::new(
                 "Đây là mã QR cá nhân, không phải mã của điểm kiểm soát.",
                 "This is a personal QR code, not a checkpoint code.",
             ),
@@ -221,15 +224,18 @@ impl Localized for EncodeError {
 
     fn msg(&self) -> Msg {
         match self {
-            Self::TooLong(_) => {
-                Msg::new("Thông tin quá dài để đưa vào mã QR.", "A field is too long to fit in the QR code.")
-            }
-            Self::ControlChar(_) => {
-                Msg::new("Thông tin chứa ký tự không hợp lệ.", "A field contains an invalid character.")
-            }
-            Self::OutOfRange(_) => {
-                Msg::new("Ngày giờ hoặc thời hạn không hợp lệ.", "A date, time or validity period is invalid.")
-            }
+            Self::TooLong(_) => Msg::new(
+                "Thông tin quá dài để đưa vào mã QR.",
+                "A field is too long to fit in the QR code.",
+            ),
+            Self::ControlChar(_) => Msg::new(
+                "Thông tin chứa ký tự không hợp lệ.",
+                "A field contains an invalid character.",
+            ),
+            Self::OutOfRange(_) => Msg::new(
+                "Ngày giờ hoặc thời hạn không hợp lệ.",
+                "A date, time or validity period is invalid.",
+            ),
         }
     }
 }

@@ -70,7 +70,10 @@ fn value(c: u8) -> Option<u32> {
         b'I' | b'L' => b'1',
         other => other,
     };
-    ALPHABET.iter().position(|&a| a == c).and_then(|p| u32::try_from(p).ok())
+    ALPHABET
+        .iter()
+        .position(|&a| a == c)
+        .and_then(|p| u32::try_from(p).ok())
 }
 
 fn symbol(v: u32) -> char {
@@ -133,7 +136,10 @@ impl FallbackCode {
         }
         let mut id: u64 = 0;
         for &d in digits.iter().take(digits.len() - 1) {
-            id = id.checked_mul(32).and_then(|x| x.checked_add(u64::from(d))).ok_or(FallbackError::Length)?;
+            id = id
+                .checked_mul(32)
+                .and_then(|x| x.checked_add(u64::from(d)))
+                .ok_or(FallbackError::Length)?;
         }
         Ok(Self(CheckpointId(id)))
     }

@@ -49,7 +49,11 @@ impl Signer {
         let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).map_err(|_| KeyError::Pkcs8)?;
         let mut public = [0u8; 32];
         public.copy_from_slice(pair.public_key().as_ref());
-        Ok(Self { key_id, pkcs8: Zeroizing::new(pkcs8.to_vec()), public })
+        Ok(Self {
+            key_id,
+            pkcs8: Zeroizing::new(pkcs8.to_vec()),
+            public,
+        })
     }
 
     /// A fresh random key; returns the signer and its PKCS#8 document (to store in a key store).
@@ -94,7 +98,11 @@ impl Signer {
         let sig = self.sign(&v1::signing_input(v1::checkpoint::CONTEXT, &body))?;
         body.extend_from_slice(&sig);
         let text = format!("{}{}", v1::checkpoint::PREFIX, super::base45::encode(&body));
-        Ok(CheckpointCode { text, id: p.id, name: p.name.clone() })
+        Ok(CheckpointCode {
+            text,
+            id: p.id,
+            name: p.name.clone(),
+        })
     }
 
     /// Signs a personal code (format v1), once its declaration has reached the server.
@@ -104,7 +112,11 @@ impl Signer {
         body.extend_from_slice(&sig);
         let text = format!("{}{}", v1::personal::PREFIX, super::base45::encode(&body));
         let payload = super::codec::normalized_personal(p);
-        Ok(PersonalCode { text, payload, key: Some(self.key_id) })
+        Ok(PersonalCode {
+            text,
+            payload,
+            key: Some(self.key_id),
+        })
     }
 }
 
@@ -141,7 +153,9 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         for nibble in [b >> 4, b & 15] {
-            s.push(char::from(DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+            s.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
         }
     }
     s

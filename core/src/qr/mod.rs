@@ -42,5 +42,7 @@ pub use keys::{KeyId, SignError, Signer};
 pub use payload::{
     CheckpointCode, CheckpointPayload, PersonalCode, PersonalPayload, PersonalStatus, Pseudonym,
 };
-pub use trust::{CLOCK_SKEW_MINUTES, TrustList, TrustStore, TrustedKey, VerifiedCheckpoint, VerifiedPersonal};
+pub use trust::{
+    CLOCK_SKEW_MINUTES, TrustList, TrustStore, TrustedKey, VerifiedCheckpoint, VerifiedPersonal,
+};
 pub use wire::floor_to_minute;

@@ -96,7 +96,9 @@ impl Serialize for Pseudonym {
 impl<'de> Deserialize<'de> for Pseudonym {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        super::keys::unhex::<16>(&s).map(Self).ok_or_else(|| serde::de::Error::custom("bad pseudonym"))
+        super::keys::unhex::<16>(&s)
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom("bad pseudonym"))
     }
 }
 

@@ -74,21 +74,43 @@ fn a_thousand_tampered_checkpoint_codes_are_all_rejected() {
         let mut p = checkpoint();
         match n % 10 {
             0 => p.id = CheckpointId(p.id.0 + 1 + rng.next() % 1000),
-            1 => p.parent = if n % 20 == 1 { None } else { Some(CheckpointId(rng.next() % 100_000)) },
+            1 => {
+                p.parent = if n % 20 == 1 {
+                    None
+                } else {
+                    Some(CheckpointId(rng.next() % 100_000))
+                }
+            }
             2 => p.name = format!("{} {}", p.name, n),
-            3 => p.kind = [CheckpointKind::Market, CheckpointKind::Office, CheckpointKind::Event][n % 3],
+            3 => {
+                p.kind = [
+                    CheckpointKind::Market,
+                    CheckpointKind::Office,
+                    CheckpointKind::Event,
+                ][n % 3]
+            }
             4 => p.ward = rng.next() as u32 % 99_999,
             5 => p.street = format!("{} {}", n, p.street),
             6 => p.default_stay_minutes = Some(1 + (rng.next() % 600) as u16),
             7 => p.issued_at += Duration::minutes(1 + (rng.next() % 10_000) as i64),
-            8 => p.valid_until = if n % 20 == 8 { None } else { Some(t(2030, 1, 1, 0, 0)) },
+            8 => {
+                p.valid_until = if n % 20 == 8 {
+                    None
+                } else {
+                    Some(t(2030, 1, 1, 0, 0))
+                }
+            }
             _ => p.valid_from = None,
         }
         tampered.push((reencode_unsigned(&p, dev::DEV_KEY_ID, &sig), "field"));
     }
     // 100 signed by another key claiming the dev key's id, and 50 by an unknown key.
     for n in 0..150u8 {
-        let id = if n < 100 { dev::DEV_KEY_ID } else { KeyId(u32::from(n)) };
+        let id = if n < 100 {
+            dev::DEV_KEY_ID
+        } else {
+            KeyId(u32::from(n))
+        };
         let wrong = Signer::from_seed(id, &[n; 32]).unwrap();
         let mut p = checkpoint();
         p.id = CheckpointId(u64::from(n));
@@ -114,15 +136,23 @@ fn a_thousand_tampered_checkpoint_codes_are_all_rejected() {
     for (text, kind) in &tampered {
         match store.verify_checkpoint(text, &clock) {
             Ok(v) => panic!("tampered code ({kind}) accepted: {:?}", v.payload()),
-            Err(e) => *reasons.entry(format!("{kind}:{}", crate::i18n::Localized::code(&e))).or_default() += 1,
+            Err(e) => {
+                *reasons
+                    .entry(format!("{kind}:{}", crate::i18n::Localized::code(&e)))
+                    .or_default() += 1
+            }
         }
     }
     // Each family fails for the expected reasons.
     for (k, n) in &reasons {
         let ok = match k.split_once(':').unwrap() {
-            ("text" | "bits", r) => {
-                ["qr_bad_signature", "qr_malformed", "qr_unknown_key", "qr_not_tokhai"].contains(&r)
-            }
+            ("text" | "bits", r) => [
+                "qr_bad_signature",
+                "qr_malformed",
+                "qr_unknown_key",
+                "qr_not_tokhai",
+            ]
+            .contains(&r),
             ("field", r) => r == "qr_bad_signature",
             ("key", r) => r == "qr_bad_signature" || r == "qr_unknown_key",
             ("expired", r) => r == "qr_expired",

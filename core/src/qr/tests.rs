@@ -54,8 +54,14 @@ fn checkpoint_round_trip_and_checkpoint_ref() {
     let signer = dev::signer().unwrap();
     let code = signer.sign_checkpoint(&checkpoint()).unwrap();
     assert!(code.as_str().starts_with("TKC1:"));
-    assert!(code.as_str().bytes().all(|b| b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".contains(&b)));
-    let v = dev_store().verify_checkpoint(code.as_str(), &at(t(2025, 8, 1, 12, 0))).unwrap();
+    assert!(
+        code.as_str()
+            .bytes()
+            .all(|b| b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:".contains(&b))
+    );
+    let v = dev_store()
+        .verify_checkpoint(code.as_str(), &at(t(2025, 8, 1, 12, 0)))
+        .unwrap();
     assert_eq!(v.payload(), &checkpoint());
     assert_eq!(v.key_id(), dev::DEV_KEY_ID);
     let r: CheckpointRef = v.clone().into();
@@ -70,11 +76,16 @@ fn personal_round_trip_signed_and_pending() {
     let signer = dev::signer().unwrap();
     let code = signer.sign_personal(&personal()).unwrap();
     assert!(code.is_signed());
-    let v = dev_store().verify_personal(code.as_str(), &at(t(2025, 7, 3, 0, 0))).unwrap();
+    let v = dev_store()
+        .verify_personal(code.as_str(), &at(t(2025, 7, 3, 0, 0)))
+        .unwrap();
     assert_eq!(v.payload(), &personal());
     let pending = encode_pending_personal(&personal()).unwrap();
     assert!(!pending.is_signed());
-    assert_eq!(dev_store().verify_personal(pending.as_str(), &at(t(2025, 7, 3, 0, 0))), Err(QrError::Pending));
+    assert_eq!(
+        dev_store().verify_personal(pending.as_str(), &at(t(2025, 7, 3, 0, 0))),
+        Err(QrError::Pending)
+    );
     let d = decode_personal(pending.as_str()).unwrap();
     assert_eq!(d.payload_unverified(), &personal());
     assert_eq!(d.claimed_key(), None);
@@ -99,7 +110,10 @@ fn signer_debug_is_redacted_and_pkcs8_round_trips() {
     assert!(dbg.contains(&keys::hex(&signer.public_key())));
     let again = Signer::from_pkcs8(KeyId(3), &pkcs8).unwrap();
     assert_eq!(again.public_key(), signer.public_key());
-    assert!(matches!(Signer::from_pkcs8(KeyId(3), b"not a key"), Err(KeyError::Pkcs8)));
+    assert!(matches!(
+        Signer::from_pkcs8(KeyId(3), b"not a key"),
+        Err(KeyError::Pkcs8)
+    ));
 }
 
 // ---- one negative test per error ----
@@ -122,7 +136,13 @@ fn foreign_codes_are_not_tokhai() {
         "Ễ",
     ] {
         assert_eq!(decode(text), Err(QrError::NotTokhai), "{text}");
-        assert_eq!(dev_store().verify_checkpoint(text, &at(t(2025, 8, 1, 0, 0))).unwrap_err().code(), "qr_not_tokhai");
+        assert_eq!(
+            dev_store()
+                .verify_checkpoint(text, &at(t(2025, 8, 1, 0, 0)))
+                .unwrap_err()
+                .code(),
+            "qr_not_tokhai"
+        );
     }
 }
 
@@ -141,18 +161,27 @@ fn malformed_reasons() {
     assert_eq!(mal("TKP01:00"), Malformed::Version);
     assert_eq!(mal("TKC1:abc"), Malformed::Base45);
     assert_eq!(mal("TKC1:"), Malformed::Length);
-    assert_eq!(mal(&format!("TKC1:{}", &body[..body.len() - 3])), Malformed::Length);
+    assert_eq!(
+        mal(&format!("TKC1:{}", &body[..body.len() - 3])),
+        Malformed::Length
+    );
     let mut long = good.as_str().to_owned();
     long.push_str(&"0".repeat(codec::MAX_TEXT));
     assert_eq!(mal(&long), Malformed::Length);
     // Bytes after the signature.
     let mut bytes = base45::decode(body).unwrap();
     bytes.push(0);
-    assert_eq!(mal(&format!("TKC1:{}", base45::encode(&bytes))), Malformed::Length);
+    assert_eq!(
+        mal(&format!("TKC1:{}", base45::encode(&bytes))),
+        Malformed::Length
+    );
     // Unknown flag, kind out of range, overlong varint, bad UTF-8.
     let mut b = base45::decode(body).unwrap();
     b[0] |= 0x80;
-    assert_eq!(mal(&format!("TKC1:{}", base45::encode(&b))), Malformed::Field(Field::Flags));
+    assert_eq!(
+        mal(&format!("TKC1:{}", base45::encode(&b))),
+        Malformed::Field(Field::Flags)
+    );
     let enc = |bytes: &[u8]| format!("TKC1:{}", base45::encode(bytes));
     assert_eq!(mal(&enc(&[0, 1, 12])), Malformed::Field(Field::Kind));
     assert_eq!(mal(&enc(&[0, 0x81, 0x00])), Malformed::Varint);
@@ -173,11 +202,17 @@ fn wrong_kind() {
     let clock = at(t(2025, 7, 3, 0, 0));
     assert_eq!(
         dev_store().verify_checkpoint(p.as_str(), &clock),
-        Err(QrError::WrongKind { expected: CodeKind::Checkpoint, found: CodeKind::Personal })
+        Err(QrError::WrongKind {
+            expected: CodeKind::Checkpoint,
+            found: CodeKind::Personal
+        })
     );
     assert_eq!(
         dev_store().verify_personal(c.as_str(), &clock),
-        Err(QrError::WrongKind { expected: CodeKind::Personal, found: CodeKind::Checkpoint })
+        Err(QrError::WrongKind {
+            expected: CodeKind::Personal,
+            found: CodeKind::Checkpoint
+        })
     );
 }
 
@@ -199,9 +234,17 @@ fn unknown_key_and_rotation() {
     early.issued_at = t(2025, 1, 1, 0, 0);
     let old_code = old.sign_checkpoint(&early).unwrap();
     let new_code = new.sign_checkpoint(&checkpoint()).unwrap();
-    assert_eq!(store.verify_checkpoint(new_code.as_str(), &clock), Err(QrError::UnknownKey));
+    assert_eq!(
+        store.verify_checkpoint(new_code.as_str(), &clock),
+        Err(QrError::UnknownKey)
+    );
     // Rotation with overlap: both keys trusted; codes of the retired key still verify.
-    let new_key = TrustedKey { id: KeyId(2), public_key: new.public_key(), not_before: t(2025, 6, 1, 0, 0), not_after: None };
+    let new_key = TrustedKey {
+        id: KeyId(2),
+        public_key: new.public_key(),
+        not_before: t(2025, 6, 1, 0, 0),
+        not_after: None,
+    };
     store.add_key(new_key.clone()).unwrap();
     assert!(store.verify_checkpoint(new_code.as_str(), &clock).is_ok());
     assert!(store.verify_checkpoint(old_code.as_str(), &clock).is_ok());
@@ -210,12 +253,21 @@ fn unknown_key_and_rotation() {
     let json = serde_json::to_string(&store.to_list()).unwrap();
     let again = TrustStore::from_json(&json).unwrap();
     assert_eq!(again, store);
-    assert_eq!(again.verify_checkpoint(new_code.as_str(), &clock).unwrap().key_id(), KeyId(2));
+    assert_eq!(
+        again
+            .verify_checkpoint(new_code.as_str(), &clock)
+            .unwrap()
+            .key_id(),
+        KeyId(2)
+    );
     // Dropping the old key (compromise) turns its codes into "unknown key".
     let mut list = store.to_list();
     list.keys.retain(|k| k.id != KeyId(1));
     store.refresh(list).unwrap();
-    assert_eq!(store.verify_checkpoint(old_code.as_str(), &clock), Err(QrError::UnknownKey));
+    assert_eq!(
+        store.verify_checkpoint(old_code.as_str(), &clock),
+        Err(QrError::UnknownKey)
+    );
 }
 
 #[test]
@@ -232,21 +284,33 @@ fn key_not_valid_for_issue_time() {
         .unwrap();
     let clock = at(t(2025, 8, 1, 0, 0));
     let late = signer.sign_checkpoint(&checkpoint()).unwrap(); // issued 2025-07-01: after not_after
-    assert_eq!(store.verify_checkpoint(late.as_str(), &clock), Err(QrError::KeyNotValid));
+    assert_eq!(
+        store.verify_checkpoint(late.as_str(), &clock),
+        Err(QrError::KeyNotValid)
+    );
     let mut before = checkpoint();
     before.issued_at = t(2024, 12, 1, 0, 0);
     before.valid_from = None;
     let early = signer.sign_checkpoint(&before).unwrap();
-    assert_eq!(store.verify_checkpoint(early.as_str(), &clock), Err(QrError::KeyNotValid));
+    assert_eq!(
+        store.verify_checkpoint(early.as_str(), &clock),
+        Err(QrError::KeyNotValid)
+    );
 }
 
 #[test]
 fn bad_signature() {
     let forger = Signer::from_seed(dev::DEV_KEY_ID, &[9; 32]).unwrap();
     let forged = forger.sign_checkpoint(&checkpoint()).unwrap();
-    assert_eq!(dev_store().verify_checkpoint(forged.as_str(), &at(t(2025, 8, 1, 0, 0))), Err(QrError::BadSignature));
+    assert_eq!(
+        dev_store().verify_checkpoint(forged.as_str(), &at(t(2025, 8, 1, 0, 0))),
+        Err(QrError::BadSignature)
+    );
     let forged_p = forger.sign_personal(&personal()).unwrap();
-    assert_eq!(dev_store().verify_personal(forged_p.as_str(), &at(t(2025, 7, 3, 0, 0))), Err(QrError::BadSignature));
+    assert_eq!(
+        dev_store().verify_personal(forged_p.as_str(), &at(t(2025, 7, 3, 0, 0))),
+        Err(QrError::BadSignature)
+    );
 }
 
 #[test]
@@ -255,21 +319,52 @@ fn not_yet_valid_and_expired() {
     let store = dev_store();
     let c = signer.sign_checkpoint(&checkpoint()).unwrap();
     // valid_from 2025-07-01 00:00, issued 08:00, valid_until 2026-07-01.
-    assert_eq!(store.verify_checkpoint(c.as_str(), &at(t(2025, 7, 1, 7, 0))), Err(QrError::NotYetValid));
-    assert!(store.verify_checkpoint(c.as_str(), &at(t(2025, 7, 1, 7, 55))).is_ok()); // within the skew
-    assert!(store.verify_checkpoint(c.as_str(), &at(t(2026, 6, 30, 23, 59))).is_ok());
-    assert_eq!(store.verify_checkpoint(c.as_str(), &at(t(2026, 7, 1, 0, 0))), Err(QrError::Expired));
+    assert_eq!(
+        store.verify_checkpoint(c.as_str(), &at(t(2025, 7, 1, 7, 0))),
+        Err(QrError::NotYetValid)
+    );
+    assert!(
+        store
+            .verify_checkpoint(c.as_str(), &at(t(2025, 7, 1, 7, 55)))
+            .is_ok()
+    ); // within the skew
+    assert!(
+        store
+            .verify_checkpoint(c.as_str(), &at(t(2026, 6, 30, 23, 59)))
+            .is_ok()
+    );
+    assert_eq!(
+        store.verify_checkpoint(c.as_str(), &at(t(2026, 7, 1, 0, 0))),
+        Err(QrError::Expired)
+    );
     let mut open = checkpoint();
     open.valid_from = Some(t(2025, 9, 1, 0, 0));
     open.valid_until = None;
     let o = signer.sign_checkpoint(&open).unwrap();
-    assert_eq!(store.verify_checkpoint(o.as_str(), &at(t(2025, 8, 1, 0, 0))), Err(QrError::NotYetValid));
-    assert!(store.verify_checkpoint(o.as_str(), &at(t(2035, 1, 1, 0, 0))).is_ok());
+    assert_eq!(
+        store.verify_checkpoint(o.as_str(), &at(t(2025, 8, 1, 0, 0))),
+        Err(QrError::NotYetValid)
+    );
+    assert!(
+        store
+            .verify_checkpoint(o.as_str(), &at(t(2035, 1, 1, 0, 0)))
+            .is_ok()
+    );
 
     let p = signer.sign_personal(&personal()).unwrap();
-    assert_eq!(store.verify_personal(p.as_str(), &at(t(2025, 7, 2, 9, 0))), Err(QrError::NotYetValid));
-    assert_eq!(store.verify_personal(p.as_str(), &at(t(2025, 7, 9, 9, 30))), Err(QrError::Expired));
-    assert!(store.verify_personal(p.as_str(), &at(t(2025, 7, 9, 9, 29))).is_ok());
+    assert_eq!(
+        store.verify_personal(p.as_str(), &at(t(2025, 7, 2, 9, 0))),
+        Err(QrError::NotYetValid)
+    );
+    assert_eq!(
+        store.verify_personal(p.as_str(), &at(t(2025, 7, 9, 9, 30))),
+        Err(QrError::Expired)
+    );
+    assert!(
+        store
+            .verify_personal(p.as_str(), &at(t(2025, 7, 9, 9, 29)))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -294,7 +389,10 @@ fn every_error_has_a_distinct_code_and_both_languages() {
     let all = [
         QrError::NotTokhai,
         QrError::Malformed(Malformed::Header),
-        QrError::WrongKind { expected: CodeKind::Checkpoint, found: CodeKind::Personal },
+        QrError::WrongKind {
+            expected: CodeKind::Checkpoint,
+            found: CodeKind::Personal,
+        },
         QrError::UnknownKey,
         QrError::KeyNotValid,
         QrError::BadSignature,
@@ -316,32 +414,56 @@ fn encode_errors() {
     let signer = dev::signer().unwrap();
     let mut p = checkpoint();
     p.name = "x".repeat(181);
-    assert!(matches!(signer.sign_checkpoint(&p), Err(SignError::Encode(EncodeError::TooLong(Field::Name)))));
+    assert!(matches!(
+        signer.sign_checkpoint(&p),
+        Err(SignError::Encode(EncodeError::TooLong(Field::Name)))
+    ));
     let mut p = checkpoint();
     p.street = "a\u{0}b".to_owned();
-    assert!(matches!(signer.sign_checkpoint(&p), Err(SignError::Encode(EncodeError::ControlChar(Field::Street)))));
+    assert!(matches!(
+        signer.sign_checkpoint(&p),
+        Err(SignError::Encode(EncodeError::ControlChar(Field::Street)))
+    ));
     let mut p = checkpoint();
     p.valid_until = p.valid_from;
-    assert!(matches!(signer.sign_checkpoint(&p), Err(SignError::Encode(EncodeError::OutOfRange(Field::Window)))));
+    assert!(matches!(
+        signer.sign_checkpoint(&p),
+        Err(SignError::Encode(EncodeError::OutOfRange(Field::Window)))
+    ));
     let mut p = checkpoint();
     p.issued_at = t(2019, 1, 1, 0, 0);
-    assert!(matches!(signer.sign_checkpoint(&p), Err(SignError::Encode(EncodeError::OutOfRange(Field::Time)))));
+    assert!(matches!(
+        signer.sign_checkpoint(&p),
+        Err(SignError::Encode(EncodeError::OutOfRange(Field::Time)))
+    ));
     let mut q = personal();
     q.initials = "ABCDE".to_owned();
-    assert_eq!(encode_pending_personal(&q), Err(EncodeError::TooLong(Field::Initials)));
+    assert_eq!(
+        encode_pending_personal(&q),
+        Err(EncodeError::TooLong(Field::Initials))
+    );
     let mut q = personal();
     q.birth_year = Some(1850);
-    assert_eq!(encode_pending_personal(&q), Err(EncodeError::OutOfRange(Field::BirthYear)));
+    assert_eq!(
+        encode_pending_personal(&q),
+        Err(EncodeError::OutOfRange(Field::BirthYear))
+    );
     let mut q = personal();
     q.expires_at = q.issued_at;
-    assert_eq!(encode_pending_personal(&q), Err(EncodeError::OutOfRange(Field::Window)));
+    assert_eq!(
+        encode_pending_personal(&q),
+        Err(EncodeError::OutOfRange(Field::Window))
+    );
 }
 
 #[test]
 fn builtin_trust_list_loads_and_does_not_trust_the_dev_key() {
     let store = TrustStore::builtin().unwrap();
     let code = dev::signer().unwrap().sign_checkpoint(&checkpoint()).unwrap();
-    assert_eq!(store.verify_checkpoint(code.as_str(), &at(t(2025, 8, 1, 0, 0))), Err(QrError::UnknownKey));
+    assert_eq!(
+        store.verify_checkpoint(code.as_str(), &at(t(2025, 8, 1, 0, 0))),
+        Err(QrError::UnknownKey)
+    );
 }
 
 // ---- fallback codes ----
@@ -355,11 +477,23 @@ fn fallback_codes() {
     assert_eq!(FallbackCode::parse(&s), Ok(f));
     let lower = s.to_lowercase().replace('-', " ");
     assert_eq!(FallbackCode::parse(&lower), Ok(f));
-    assert_eq!(FallbackCode::parse("0000-0000"), Ok(FallbackCode::new(CheckpointId(0))));
-    assert_eq!(FallbackCode::parse("oooo oooo"), Ok(FallbackCode::new(CheckpointId(0))));
+    assert_eq!(
+        FallbackCode::parse("0000-0000"),
+        Ok(FallbackCode::new(CheckpointId(0)))
+    );
+    assert_eq!(
+        FallbackCode::parse("oooo oooo"),
+        Ok(FallbackCode::new(CheckpointId(0)))
+    );
     let one = FallbackCode::new(CheckpointId(1)).to_string();
-    assert_eq!(FallbackCode::parse(&one.replace('1', "l")), Ok(FallbackCode::new(CheckpointId(1))));
-    assert_eq!(FallbackCode::parse(&one.replace('1', "I")), Ok(FallbackCode::new(CheckpointId(1))));
+    assert_eq!(
+        FallbackCode::parse(&one.replace('1', "l")),
+        Ok(FallbackCode::new(CheckpointId(1)))
+    );
+    assert_eq!(
+        FallbackCode::parse(&one.replace('1', "I")),
+        Ok(FallbackCode::new(CheckpointId(1)))
+    );
     assert_eq!(FallbackCode::parse("0000-00U0"), Err(FallbackError::Char));
     assert_eq!(FallbackCode::parse("000-000"), Err(FallbackError::Length));
     assert_eq!(FallbackCode::parse(&"1".repeat(15)), Err(FallbackError::Length));
@@ -373,7 +507,11 @@ fn fallback_codes() {
 fn fallback_check_catches_every_single_substitution_and_adjacent_swap() {
     const A: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     for id in [0u64, 1, 31, 32, 123_456, 987_654_321, 34_359_738_367] {
-        let s: Vec<u8> = FallbackCode::new(CheckpointId(id)).to_string().bytes().filter(|&b| b != b'-').collect();
+        let s: Vec<u8> = FallbackCode::new(CheckpointId(id))
+            .to_string()
+            .bytes()
+            .filter(|&b| b != b'-')
+            .collect();
         for i in 0..s.len() {
             for &c in A {
                 if c == s[i] {
@@ -381,7 +519,10 @@ fn fallback_check_catches_every_single_substitution_and_adjacent_swap() {
                 }
                 let mut m = s.clone();
                 m[i] = c;
-                assert_eq!(FallbackCode::parse(std::str::from_utf8(&m).unwrap()), Err(FallbackError::Check));
+                assert_eq!(
+                    FallbackCode::parse(std::str::from_utf8(&m).unwrap()),
+                    Err(FallbackError::Check)
+                );
             }
             if i + 1 < s.len() && s[i] != s[i + 1] {
                 let mut m = s.clone();
@@ -389,7 +530,10 @@ fn fallback_check_catches_every_single_substitution_and_adjacent_swap() {
                 let pair = [s[i], s[i + 1]];
                 // Luhn mod 32 misses only a swap of 0 and Z (values 0 and 31).
                 if pair != *b"0Z" && pair != *b"Z0" {
-                    assert_eq!(FallbackCode::parse(std::str::from_utf8(&m).unwrap()), Err(FallbackError::Check));
+                    assert_eq!(
+                        FallbackCode::parse(std::str::from_utf8(&m).unwrap()),
+                        Err(FallbackError::Check)
+                    );
                 }
             }
         }

@@ -84,7 +84,11 @@ impl VerifiedCheckpoint {
 
     /// The code again (e.g. to print a new poster from a scanned one).
     pub fn code(&self) -> CheckpointCode {
-        CheckpointCode { text: self.text.clone(), id: self.payload.id, name: self.payload.name.clone() }
+        CheckpointCode {
+            text: self.text.clone(),
+            id: self.payload.id,
+            name: self.payload.name.clone(),
+        }
     }
 
     /// The visit's reference to this checkpoint.
@@ -241,7 +245,11 @@ impl TrustStore {
         if payload.valid_until.is_some_and(|until| now >= until) {
             return Err(QrError::Expired);
         }
-        Ok(VerifiedCheckpoint { payload, key, text: text.to_owned() })
+        Ok(VerifiedCheckpoint {
+            payload,
+            key,
+            text: text.to_owned(),
+        })
     }
 
     /// Verifies a scanned personal code at the clock's time. A pending (unsigned) code is

@@ -50,7 +50,10 @@ struct Vector {
 }
 
 fn seed() -> [u8; 32] {
-    let d = ring::digest::digest(&ring::digest::SHA256, b"tokhai development signing key - public, never trust in production");
+    let d = ring::digest::digest(
+        &ring::digest::SHA256,
+        b"tokhai development signing key - public, never trust in production",
+    );
     d.as_ref().try_into().unwrap()
 }
 
@@ -90,7 +93,11 @@ fn build() -> File {
             expect,
         });
     };
-    push_c("checkpoint, all fields, Vietnamese text in VISCII", checkpoint(), "2025-08-01T12:00:00Z");
+    push_c(
+        "checkpoint, all fields, Vietnamese text in VISCII",
+        checkpoint(),
+        "2025-08-01T12:00:00Z",
+    );
     let minimal = CheckpointPayload {
         id: CheckpointId(1),
         parent: None,
@@ -103,12 +110,20 @@ fn build() -> File {
         valid_from: None,
         valid_until: None,
     };
-    push_c("checkpoint, no optional field, ASCII text", minimal.clone(), "2030-01-01T00:00:00Z");
+    push_c(
+        "checkpoint, no optional field, ASCII text",
+        minimal.clone(),
+        "2030-01-01T00:00:00Z",
+    );
     let mut utf8 = minimal.clone();
     utf8.id = CheckpointId(u64::MAX);
     utf8.name = "Quán cà phê “Góc Phố” №3".to_owned();
     utf8.kind = CheckpointKind::Restaurant;
-    push_c("checkpoint, largest id, text outside VISCII in UTF-8", utf8, "2025-08-01T00:00:00Z");
+    push_c(
+        "checkpoint, largest id, text outside VISCII in UTF-8",
+        utf8,
+        "2025-08-01T00:00:00Z",
+    );
     push_c("checkpoint, expired", checkpoint(), "2026-07-01T00:00:00Z");
     push_c("checkpoint, not yet valid", checkpoint(), "2025-06-30T00:00:00Z");
 
@@ -141,15 +156,25 @@ fn build() -> File {
         ("unknown version", good.replacen("TKC1:", "TKC2:", 1)),
         ("damaged header", good.replacen("TKC1:", "TKC1", 1)),
         ("not base45", "TKC1:abc".to_owned()),
-        ("payment code (EMVCo / VietQR)", "00020101021138570010A000000727012700069704360113".to_owned()),
-        ("EU digital COVID certificate", "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOOA+I".to_owned()),
+        (
+            "payment code (EMVCo / VietQR)",
+            "00020101021138570010A000000727012700069704360113".to_owned(),
+        ),
+        (
+            "EU digital COVID certificate",
+            "HC1:NCFOXN%TS3DH3ZSUZK+.V0ETD%65NL-AH-R6IOOA+I".to_owned(),
+        ),
         ("URL", "https://example.com/".to_owned()),
     ] {
         let at = "2025-08-01T12:00:00Z";
         let expect = outcome(&store, &text, at);
         vs.push(Vector {
             name: name.to_owned(),
-            bytes_hex: if text.starts_with("TK") { body_hex(&text) } else { None },
+            bytes_hex: if text.starts_with("TK") {
+                body_hex(&text)
+            } else {
+                None
+            },
             text,
             checkpoint: None,
             personal: None,
@@ -178,7 +203,11 @@ fn write_vectors() {
 fn frozen_vectors_decode_verify_and_reencode() {
     let text = std::fs::read_to_string(path()).expect("docs/protocol/vectors/qr-v1.json");
     let file: File = serde_json::from_str(&text).unwrap();
-    let signer = Signer::from_seed(KeyId(file.key.id), &keys::unhex::<32>(&file.key.seed_hex).unwrap()).unwrap();
+    let signer = Signer::from_seed(
+        KeyId(file.key.id),
+        &keys::unhex::<32>(&file.key.seed_hex).unwrap(),
+    )
+    .unwrap();
     assert_eq!(keys::hex(&signer.public_key()), file.key.public_key_hex);
     // The verifier trusts the public key from the file, nothing else.
     let store: TrustStore = TrustStore::from_json(
@@ -194,11 +223,21 @@ fn frozen_vectors_decode_verify_and_reencode() {
             assert_eq!(body_hex(&v.text).as_ref(), Some(h), "{}", v.name);
         }
         if let Some(p) = &v.checkpoint {
-            assert_eq!(decode_checkpoint(&v.text).unwrap().payload_unverified(), p, "{}", v.name);
+            assert_eq!(
+                decode_checkpoint(&v.text).unwrap().payload_unverified(),
+                p,
+                "{}",
+                v.name
+            );
             assert_eq!(signer.sign_checkpoint(p).unwrap().as_str(), v.text, "{}", v.name);
         }
         if let Some(p) = &v.personal {
-            assert_eq!(decode_personal(&v.text).unwrap().payload_unverified(), p, "{}", v.name);
+            assert_eq!(
+                decode_personal(&v.text).unwrap().payload_unverified(),
+                p,
+                "{}",
+                v.name
+            );
             let again = if v.name.contains("pending") {
                 encode_pending_personal(p).unwrap()
             } else {
@@ -209,7 +248,14 @@ fn frozen_vectors_decode_verify_and_reencode() {
     }
     // Every verification outcome that v1 can give is covered by a vector.
     let seen: std::collections::BTreeSet<_> = file.vectors.iter().map(|v| v.expect.as_str()).collect();
-    for e in ["valid", "qr_expired", "qr_not_yet_valid", "qr_pending", "qr_bad_signature", "qr_not_tokhai"] {
+    for e in [
+        "valid",
+        "qr_expired",
+        "qr_not_yet_valid",
+        "qr_pending",
+        "qr_bad_signature",
+        "qr_not_tokhai",
+    ] {
         assert!(seen.contains(e), "{e}");
     }
 }

@@ -15,7 +15,14 @@ const UPPER: [&str; 8] = [
 ];
 
 /// The six control positions that VISCII gives to letters.
-const LOW: [(u8, char); 6] = [(0x02, 'Ẳ'), (0x05, 'Ẵ'), (0x06, 'Ẫ'), (0x14, 'Ỷ'), (0x19, 'Ỹ'), (0x1E, 'Ỵ')];
+const LOW: [(u8, char); 6] = [
+    (0x02, 'Ẳ'),
+    (0x05, 'Ẵ'),
+    (0x06, 'Ẫ'),
+    (0x14, 'Ỷ'),
+    (0x19, 'Ỹ'),
+    (0x1E, 'Ỵ'),
+];
 
 /// The character of a VISCII byte; `None` for the control characters that VISCII leaves as controls.
 pub(crate) fn to_char(b: u8) -> Option<char> {

@@ -42,7 +42,9 @@ pub(crate) fn minutes(t: DateTime<Utc>, field: Field) -> Result<u32, EncodeError
 pub(crate) fn from_minutes(minutes: u32) -> DateTime<Utc> {
     let secs = EPOCH_UNIX + i64::from(minutes) * 60;
     // Every u32 minute count is a valid chrono instant (year < 10,200).
-    Utc.timestamp_opt(secs, 0).single().unwrap_or(DateTime::<Utc>::MAX_UTC)
+    Utc.timestamp_opt(secs, 0)
+        .single()
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 /// `t` with seconds and below dropped: the precision payloads carry.
@@ -53,7 +55,12 @@ pub fn floor_to_minute(t: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Appends text: a varint header `(byte length << 1) | encoding` (0 = UTF-8, 1 = VISCII), then the
 /// bytes. VISCII is used when every character has a VISCII byte. Control characters are refused.
-pub(crate) fn put_text(out: &mut Vec<u8>, s: &str, field: Field, max_bytes: usize) -> Result<(), EncodeError> {
+pub(crate) fn put_text(
+    out: &mut Vec<u8>,
+    s: &str,
+    field: Field,
+    max_bytes: usize,
+) -> Result<(), EncodeError> {
     if s.chars().any(char::is_control) {
         return Err(EncodeError::ControlChar(field));
     }
@@ -138,7 +145,10 @@ impl<'a> Reader<'a> {
         }
         let raw = self.bytes(len)?;
         let s = if header & 1 == 1 {
-            raw.iter().map(|&b| viscii::to_char(b)).collect::<Option<String>>().ok_or(Malformed::Field(field))?
+            raw.iter()
+                .map(|&b| viscii::to_char(b))
+                .collect::<Option<String>>()
+                .ok_or(Malformed::Field(field))?
         } else {
             std::str::from_utf8(raw).map_err(|_| Malformed::Utf8)?.to_owned()
         };
@@ -186,8 +196,14 @@ mod tests {
             let s = Reader::new(&b).text(Field::Name, 100).unwrap();
             assert!(s == "Chợ Bến Thành" || s == "Café “Hà Nội”");
         }
-        assert_eq!(put_text(&mut Vec::new(), "a\nb", Field::Name, 100), Err(EncodeError::ControlChar(Field::Name)));
-        assert_eq!(put_text(&mut Vec::new(), "abcd", Field::Name, 3), Err(EncodeError::TooLong(Field::Name)));
+        assert_eq!(
+            put_text(&mut Vec::new(), "a\nb", Field::Name, 100),
+            Err(EncodeError::ControlChar(Field::Name))
+        );
+        assert_eq!(
+            put_text(&mut Vec::new(), "abcd", Field::Name, 3),
+            Err(EncodeError::TooLong(Field::Name))
+        );
     }
 
     #[test]
@@ -197,6 +213,9 @@ mod tests {
         put_time(&mut out, t, Field::Time).unwrap();
         assert_eq!(Reader::new(&out).time().unwrap(), floor_to_minute(t));
         let before = Utc.with_ymd_and_hms(2019, 12, 31, 23, 59, 0).unwrap();
-        assert_eq!(put_time(&mut out, before, Field::Time), Err(EncodeError::OutOfRange(Field::Time)));
+        assert_eq!(
+            put_time(&mut out, before, Field::Time),
+            Err(EncodeError::OutOfRange(Field::Time))
+        );
     }
 }

@@ -54,7 +54,10 @@ const KINDS: [CheckpointKind; 12] = [
 ];
 
 fn kind_code(kind: CheckpointKind) -> u8 {
-    (0u8..).zip(KINDS).find(|(_, k)| *k == kind).map_or(11, |(i, _)| i)
+    (0u8..)
+        .zip(KINDS)
+        .find(|(_, k)| *k == kind)
+        .map_or(11, |(i, _)| i)
 }
 
 /// The body up to and including the key id: the bytes the signature covers.
@@ -107,8 +110,14 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Body<CheckpointPayload>, Malformed>
         return Err(Malformed::Field(Field::Flags));
     }
     let id = CheckpointId(r.varint()?);
-    let parent = if flags & F_PARENT != 0 { Some(CheckpointId(r.varint()?)) } else { None };
-    let kind = *KINDS.get(usize::from(r.u8()?)).ok_or(Malformed::Field(Field::Kind))?;
+    let parent = if flags & F_PARENT != 0 {
+        Some(CheckpointId(r.varint()?))
+    } else {
+        None
+    };
+    let kind = *KINDS
+        .get(usize::from(r.u8()?))
+        .ok_or(Malformed::Field(Field::Kind))?;
     let ward = r.varint_u32(Field::Ward)?;
     let name = r.text(Field::Name, NAME_MAX)?;
     let street = r.text(Field::Street, STREET_MAX)?;
@@ -118,8 +127,16 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Body<CheckpointPayload>, Malformed>
         None
     };
     let issued_at = r.time()?;
-    let valid_from = if flags & F_FROM != 0 { Some(r.time()?) } else { None };
-    let valid_until = if flags & F_UNTIL != 0 { Some(r.time()?) } else { None };
+    let valid_from = if flags & F_FROM != 0 {
+        Some(r.time()?)
+    } else {
+        None
+    };
+    let valid_until = if flags & F_UNTIL != 0 {
+        Some(r.time()?)
+    } else {
+        None
+    };
     if let (Some(from), Some(until)) = (valid_from, valid_until)
         && until <= from
     {
@@ -145,5 +162,12 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Body<CheckpointPayload>, Malformed>
         valid_from,
         valid_until,
     };
-    Ok(Body { payload, signature: Some(Signature { key, signed_len, bytes: sig_bytes }) })
+    Ok(Body {
+        payload,
+        signature: Some(Signature {
+            key,
+            signed_len,
+            bytes: sig_bytes,
+        }),
+    })
 }

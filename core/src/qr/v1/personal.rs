@@ -92,7 +92,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Body<PersonalPayload>, Malformed> {
     pseudonym.copy_from_slice(r.bytes(16)?);
     let issued_at = r.time()?;
     let declared_at = r.time()?;
-    let status = *STATUSES.get(usize::from(r.u8()?)).ok_or(Malformed::Field(Field::Status))?;
+    let status = *STATUSES
+        .get(usize::from(r.u8()?))
+        .ok_or(Malformed::Field(Field::Status))?;
     let expires_at = r.time()?;
     if expires_at <= issued_at {
         return Err(Malformed::Field(Field::Window));
@@ -115,7 +117,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Body<PersonalPayload>, Malformed> {
         let signed_len = bytes.len() - r.remaining();
         let mut sig = [0u8; SIG_LEN];
         sig.copy_from_slice(r.bytes(SIG_LEN)?);
-        Some(Signature { key, signed_len, bytes: sig })
+        Some(Signature {
+            key,
+            signed_len,
+            bytes: sig,
+        })
     } else {
         None
     };
