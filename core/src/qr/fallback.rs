@@ -1,6 +1,6 @@
 //! The fallback code printed under a poster's QR, for typing when the camera cannot read it: the
 //! checkpoint id in Crockford base32 (at least 7 digits), one Luhn mod 32 check character, grouped by
-//! four (`0003-R8QK`). Reading is tolerant of case, spaces, hyphens and O/0, I/L/1 confusions.
+//! four (`0003-RJ0T`). Reading is tolerant of case, spaces, hyphens and O/0, I/L/1 confusions.
 //!
 //! The fallback code is not signed: it yields a checkpoint id only, never a `CheckpointRef`.
 
@@ -49,8 +49,8 @@ impl Localized for FallbackError {
     fn msg(&self) -> Msg {
         match self {
             Self::Length => Msg::new(
-                "Mã điểm không đủ hoặc thừa ký tự. Hãy nhập đúng mã in dưới mã QR (ví dụ 0003-R8QK).",
-                "The code has too few or too many characters. Type the code printed under the QR (e.g. 0003-R8QK).",
+                "Mã điểm không đủ hoặc thừa ký tự. Hãy nhập đúng mã in dưới mã QR (ví dụ 0003-RJ0T).",
+                "The code has too few or too many characters. Type the code printed under the QR (e.g. 0003-RJ0T).",
             ),
             Self::Char => Msg::new(
                 "Mã điểm có ký tự không hợp lệ. Chỉ dùng chữ số và chữ cái in dưới mã QR.",

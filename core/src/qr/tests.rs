@@ -472,6 +472,13 @@ fn builtin_trust_list_loads_and_does_not_trust_the_dev_key() {
 fn fallback_codes() {
     let f = FallbackCode::new(CheckpointId(123_456));
     let s = f.to_string();
+    // The examples of docs/protocol/qr.md.
+    assert_eq!(s, "0003-RJ0T");
+    assert_eq!(FallbackCode::new(CheckpointId(1)).to_string(), "0000-001Y");
+    assert_eq!(
+        FallbackCode::new(CheckpointId(u64::MAX)).to_string(),
+        "FZZZ-ZZZZ-ZZZZ-ZE"
+    );
     assert_eq!(s.len(), 9);
     assert_eq!(s.as_bytes()[4], b'-');
     assert_eq!(FallbackCode::parse(&s), Ok(f));
