@@ -11,21 +11,34 @@ mod ids;
 mod visit;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use i18n::{Lang, Localized, Msg};
-pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
+pub use i18n::{Lang, Localized, Msg};
+pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
+
+mod qr;
+#[cfg(feature = "dev-key")]
+pub use qr::dev as qr_dev_key;
+#[cfg(feature = "render")]
+pub use qr::render;
+pub use qr::{
+    CLOCK_SKEW_MINUTES, CheckpointCode, CheckpointPayload, CodeKind, Decoded, EncodeError, FallbackCode,
+    FallbackError, Field as QrField, KeyError, KeyId, Malformed, PersonalCode, PersonalPayload,
+    PersonalStatus, Pseudonym, QrError, SignError, Signer, TrustList, TrustStore, TrustedKey, Unverified,
+    VerifiedCheckpoint, VerifiedPersonal, decode as decode_qr, decode_checkpoint as decode_checkpoint_code,
+    decode_personal as decode_personal_code, encode_pending_personal, floor_to_minute,
+};
 #[cfg(feature = "scan")]
 mod scan;
-#[cfg(feature = "scan")]
-pub use scan::{
-    Charset, DEFAULT_EFFORT, Ecc, Frame, GrayFrame, ImageScan, LiveScanner, MAX_PIXELS, MAX_SIDE, PixelFormat,
-    ReportCode, Rung, ScanError, ScanOptions, ScanReport, ScannedCode, StreamEvent, StreamStats, Submitted,
-    scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
-};
 #[cfg(feature = "camera")]
 pub use scan::{CameraDevice, CameraError, DesktopCamera, list_cameras};
+#[cfg(feature = "scan")]
+pub use scan::{
+    Charset, DEFAULT_EFFORT, Ecc, Frame, GrayFrame, ImageScan, LiveScanner, MAX_PIXELS, MAX_SIDE,
+    PixelFormat, ReportCode, Rung, ScanError, ScanOptions, ScanReport, ScannedCode, StreamEvent, StreamStats,
+    Submitted, scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
+};

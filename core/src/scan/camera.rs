@@ -42,7 +42,10 @@ impl Localized for CameraError {
                 "Không mở được camera (có thể ứng dụng khác đang dùng hoặc chưa được cấp quyền).",
                 "The camera could not be opened (another program may be using it, or access was refused).",
             ),
-            Self::Frame => Msg::new("Không đọc được hình từ camera.", "Could not read a picture from the camera."),
+            Self::Frame => Msg::new(
+                "Không đọc được hình từ camera.",
+                "Could not read a picture from the camera.",
+            ),
         }
     }
 }
@@ -58,11 +61,16 @@ pub struct CameraDevice {
 
 /// The cameras the system lists (empty when there are none, or no camera subsystem at all).
 pub fn list_cameras() -> Vec<CameraDevice> {
-    let Ok(found) = nokhwa::query(ApiBackend::Auto) else { return Vec::new() };
+    let Ok(found) = nokhwa::query(ApiBackend::Auto) else {
+        return Vec::new();
+    };
     found
         .into_iter()
         .filter_map(|c| match c.index() {
-            CameraIndex::Index(i) => Some(CameraDevice { index: *i, name: c.human_name() }),
+            CameraIndex::Index(i) => Some(CameraDevice {
+                index: *i,
+                name: c.human_name(),
+            }),
             CameraIndex::String(_) => None,
         })
         .collect()
@@ -92,7 +100,8 @@ impl DesktopCamera {
             return Err(CameraError::NoCamera);
         }
         let requested = RequestedFormat::new::<LumaFormat>(RequestedFormatType::AbsoluteHighestFrameRate);
-        let mut camera = nokhwa::Camera::new(CameraIndex::Index(index), requested).map_err(|_| CameraError::Open)?;
+        let mut camera =
+            nokhwa::Camera::new(CameraIndex::Index(index), requested).map_err(|_| CameraError::Open)?;
         camera.open_stream().map_err(|_| CameraError::Open)?;
         Ok(Self { camera })
     }
@@ -100,9 +109,17 @@ impl DesktopCamera {
     /// The next frame, in grayscale.
     pub fn next_frame(&mut self) -> Result<Frame, CameraError> {
         let buffer = self.camera.frame().map_err(|_| CameraError::Frame)?;
-        let luma = buffer.decode_image::<LumaFormat>().map_err(|_| CameraError::Frame)?;
+        let luma = buffer
+            .decode_image::<LumaFormat>()
+            .map_err(|_| CameraError::Frame)?;
         let (width, height) = (luma.width() as usize, luma.height() as usize);
-        Ok(Frame { data: luma.into_raw(), width, height, stride: width, format: PixelFormat::Gray8 })
+        Ok(Frame {
+            data: luma.into_raw(),
+            width,
+            height,
+            stride: width,
+            format: PixelFormat::Gray8,
+        })
     }
 }
 

@@ -29,7 +29,12 @@ pub(crate) struct Geometry {
 
 impl Geometry {
     pub(crate) fn new(size: usize, h: Homography) -> Self {
-        Self { size, h, field: Vec::new(), shift: Pt::default() }
+        Self {
+            size,
+            h,
+            field: Vec::new(),
+            shift: Pt::default(),
+        }
     }
 
     /// The same geometry moved by `(dx, dy)` modules (measured at the centre).
@@ -199,17 +204,20 @@ fn refine_alignment(img: &Gray, g: &mut Geometry) {
         .flat_map(|dy| (-3i32..=3).map(move |dx| (dx, dy, dx.abs().max(dy.abs()) != 2)))
         .collect();
     for (u, v) in [(3.5, 3.5), (s - 3.5, 3.5), (3.5, s - 3.5)] {
-        let d = if REFINE_FINDERS { search(img, g, u, v, &finder, 4).map_or(Pt::default(), |(_, d)| d) } else { Pt::default() };
+        let d = if REFINE_FINDERS {
+            search(img, g, u, v, &finder, 4).map_or(Pt::default(), |(_, d)| d)
+        } else {
+            Pt::default()
+        };
         field.push((Pt::new(u, v), d));
     }
-    let align: Vec<(i32, i32, bool)> =
-        (-2i32..=2).flat_map(|dy| (-2i32..=2).map(move |dx| (dx, dy, dx.abs().max(dy.abs()) != 1))).collect();
+    let align: Vec<(i32, i32, bool)> = (-2i32..=2)
+        .flat_map(|dy| (-2i32..=2).map(move |dx| (dx, dy, dx.abs().max(dy.abs()) != 1)))
+        .collect();
     for (cx, cy) in centres {
         let (u, v) = (cx as f64 + 0.5, cy as f64 + 0.5);
-        if let Some((score, d)) = search(img, g, u, v, &align, 6) {
-            if score > 0.5 {
-                field.push((Pt::new(u, v), d));
-            }
+        if let Some((_, d)) = search(img, g, u, v, &align, 6).filter(|(score, _)| *score > 0.5) {
+            field.push((Pt::new(u, v), d));
         }
     }
     if field.len() > 3 {
@@ -219,7 +227,14 @@ fn refine_alignment(img: &Gray, g: &mut Geometry) {
 
 /// The displacement (in quarter-module steps up to `steps`) at which `template` centred on module point
 /// `(u, v)` correlates best with the image; small displacements win ties.
-fn search(img: &Gray, g: &Geometry, u: f64, v: f64, template: &[(i32, i32, bool)], steps: i32) -> Option<(f64, Pt)> {
+fn search(
+    img: &Gray,
+    g: &Geometry,
+    u: f64,
+    v: f64,
+    template: &[(i32, i32, bool)],
+    steps: i32,
+) -> Option<(f64, Pt)> {
     let m = g.h.module_size_at(u, v);
     if !m.is_finite() {
         return None;

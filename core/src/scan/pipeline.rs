@@ -378,9 +378,24 @@ fn resample(
 
 /// Samples a fitted grid and decodes it under each module classification; then, for a near miss, the
 /// same a quarter module aside in each direction (when `jitter`, for well-fitted grids).
-fn read_fitted(src: &Gray, geom: &grid::Geometry, rung: Rung, jitter: bool, budget: &Budget) -> Option<ScannedCode> {
-    const JITTER: [(f64, f64); 9] =
-        [(0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25), (0.25, 0.25), (-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25)];
+fn read_fitted(
+    src: &Gray,
+    geom: &grid::Geometry,
+    rung: Rung,
+    jitter: bool,
+    budget: &Budget,
+) -> Option<ScannedCode> {
+    const JITTER: [(f64, f64); 9] = [
+        (0.0, 0.0),
+        (0.25, 0.0),
+        (-0.25, 0.0),
+        (0.0, 0.25),
+        (0.0, -0.25),
+        (0.25, 0.25),
+        (-0.25, -0.25),
+        (0.25, -0.25),
+        (-0.25, 0.25),
+    ];
     let s = geom.size;
     let tries = if jitter { JITTER.len() } else { 1 };
     JITTER.iter().take(tries).find_map(|&(dx, dy)| {
@@ -389,10 +404,23 @@ fn read_fitted(src: &Gray, geom: &grid::Geometry, rung: Rung, jitter: bool, budg
         }
         // Sampling (five taps a module) and three decodes.
         budget.spend((s * s * 8) as u64);
-        let g = if dx == 0.0 && dy == 0.0 { geom.clone() } else { geom.shifted(dx, dy) };
+        let g = if dx == 0.0 && dy == 0.0 {
+            geom.clone()
+        } else {
+            geom.shifted(dx, dy)
+        };
         let values = grid::sample_modules(src, &g);
-        [Classify::KnownMidpoint, Classify::LocalMean(4), Classify::LocalMean(8)].into_iter().find_map(|how| {
-            let mg = ModuleGrid { size: s, dark: grid::classify(&values, s, how) };
+        [
+            Classify::KnownMidpoint,
+            Classify::LocalMean(4),
+            Classify::LocalMean(8),
+        ]
+        .into_iter()
+        .find_map(|how| {
+            let mg = ModuleGrid {
+                size: s,
+                dark: grid::classify(&values, s, how),
+            };
             decode_grid(&mg).map(|d| make_code(d, geom.corners(), rung, true))
         })
     })

@@ -91,7 +91,9 @@ pub(crate) fn decode_grid(grid: &dyn BitGrid) -> Option<Decoded> {
     // reader, as seen and mirrored. Other failures (format or Reed-Solomon) would fail there too.
     let refused_segment = matches!(
         outcome,
-        Some(Err(rqrr::DeQRError::UnknownDataType | rqrr::DeQRError::DataUnderflow | rqrr::DeQRError::DataOverflow))
+        Some(Err(rqrr::DeQRError::UnknownDataType
+            | rqrr::DeQRError::DataUnderflow
+            | rqrr::DeQRError::DataOverflow))
     );
     if !refused_segment {
         return None;

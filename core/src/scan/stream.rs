@@ -29,7 +29,14 @@ pub struct Frame {
 
 impl std::fmt::Debug for Frame {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Frame({}x{} {:?}, {} bytes)", self.width, self.height, self.format, self.data.len())
+        write!(
+            f,
+            "Frame({}x{} {:?}, {} bytes)",
+            self.width,
+            self.height,
+            self.format,
+            self.data.len()
+        )
     }
 }
 
@@ -97,7 +104,11 @@ impl LiveScanner {
         let worker = std::thread::Builder::new()
             .name("tokhai-scan".into())
             .spawn(move || run(&worker_shared, &opts, &accept, &tx))?;
-        Ok(Self { shared, events, worker: Some(worker) })
+        Ok(Self {
+            shared,
+            events,
+            worker: Some(worker),
+        })
     }
 
     /// Offers a frame. Never waits for a decode: the slot's lock is held only to swap one value.
@@ -106,7 +117,12 @@ impl LiveScanner {
             return Submitted::Stopped;
         }
         self.shared.submitted.fetch_add(1, Ordering::Relaxed);
-        let older = self.shared.slot.lock().unwrap_or_else(PoisonError::into_inner).replace(frame);
+        let older = self
+            .shared
+            .slot
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .replace(frame);
         self.shared.wake.notify_one();
         if older.is_some() {
             self.shared.dropped.fetch_add(1, Ordering::Relaxed);

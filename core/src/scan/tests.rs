@@ -10,13 +10,16 @@ use qrcode::{EcLevel, QrCode, Version};
 use super::file::load_gray;
 use super::gray::Gray;
 use super::pipeline::{Rung, ScanOptions};
-use crate::i18n::Localized;
 use super::*;
+use crate::i18n::Localized;
 
 /// Options for tests: the default work allowance and a wall-clock backstop that never binds, so that
 /// results do not depend on the machine's load.
 fn test_opts() -> ScanOptions {
-    ScanOptions { budget: Duration::from_secs(30), ..ScanOptions::default() }
+    ScanOptions {
+        budget: Duration::from_secs(30),
+        ..ScanOptions::default()
+    }
 }
 
 /// Renders a code: `m` pixels per module, a 4-module quiet zone, dark 20 / light 230.
@@ -39,7 +42,12 @@ fn render(code: &QrCode, m: usize) -> Gray {
 }
 
 fn scan(g: &Gray) -> Vec<ScannedCode> {
-    let f = GrayFrame { width: g.width(), height: g.height(), stride: g.width(), data: g.pixels() };
+    let f = GrayFrame {
+        width: g.width(),
+        height: g.height(),
+        stride: g.width(),
+        data: g.pixels(),
+    };
     scan_gray_frame(f, &test_opts()).unwrap()
 }
 
@@ -48,7 +56,11 @@ fn reads_generated_codes_of_many_versions() {
     for (text, v, ec) in [
         ("tokhai:v1", 1, EcLevel::L),
         ("https://tokhai.example/c/0123456789", 4, EcLevel::M),
-        ("Tờ khai y tế — điểm kiểm tra số 7, phường Bến Nghé", 10, EcLevel::Q),
+        (
+            "Tờ khai y tế — điểm kiểm tra số 7, phường Bến Nghé",
+            10,
+            EcLevel::Q,
+        ),
         (&"0123456789ABCDEF".repeat(40)[..], 25, EcLevel::L),
         (&"tokhai-".repeat(150)[..], 40, EcLevel::H),
     ] {
@@ -71,7 +83,11 @@ fn reads_generated_codes_of_many_versions() {
         let (lo, hi) = ((4 * m) as f32, ((code.width() + 4) * m) as f32);
         let mut xs: Vec<f32> = c.corners.iter().map(|p| p[0]).collect();
         xs.sort_by(f32::total_cmp);
-        assert!((xs[0] - lo).abs() < 2.0 * m as f32 && (xs[3] - hi).abs() < 2.0 * m as f32, "{:?}", c.corners);
+        assert!(
+            (xs[0] - lo).abs() < 2.0 * m as f32 && (xs[3] - hi).abs() < 2.0 * m as f32,
+            "{:?}",
+            c.corners
+        );
     }
 }
 
@@ -79,13 +95,24 @@ fn reads_generated_codes_of_many_versions() {
 fn reads_light_on_dark_and_mirrored_codes() {
     let code = QrCode::with_error_correction_level("inverted", EcLevel::M).unwrap();
     let g = render(&code, 6);
-    let inv = Gray::new(g.width(), g.height(), g.pixels().iter().map(|&p| 255 - p).collect()).unwrap();
+    let inv = Gray::new(
+        g.width(),
+        g.height(),
+        g.pixels().iter().map(|&p| 255 - p).collect(),
+    )
+    .unwrap();
     assert_eq!(scan(&inv)[0].text, "inverted");
     let code = QrCode::with_error_correction_level("mirrored", EcLevel::M).unwrap();
     let g = render(&code, 6);
     let w = g.width();
-    let mirrored: Vec<u8> = (0..g.height()).flat_map(|y| (0..w).rev().map(move |x| (x, y))).map(|(x, y)| g.at(x, y)).collect();
-    assert_eq!(scan(&Gray::new(w, g.height(), mirrored).unwrap())[0].text, "mirrored");
+    let mirrored: Vec<u8> = (0..g.height())
+        .flat_map(|y| (0..w).rev().map(move |x| (x, y)))
+        .map(|(x, y)| g.at(x, y))
+        .collect();
+    assert_eq!(
+        scan(&Gray::new(w, g.height(), mirrored).unwrap())[0].text,
+        "mirrored"
+    );
 }
 
 #[test]
@@ -104,8 +131,20 @@ fn reads_every_code_of_an_image() {
             px[(y + 10) * w + x + a.width() + 30] = b.at(x, y);
         }
     }
-    let opts = ScanOptions { exhaustive: true, ..test_opts() };
-    let codes = scan_gray_frame(GrayFrame { width: w, height: h, stride: w, data: &px }, &opts).unwrap();
+    let opts = ScanOptions {
+        exhaustive: true,
+        ..test_opts()
+    };
+    let codes = scan_gray_frame(
+        GrayFrame {
+            width: w,
+            height: h,
+            stride: w,
+            data: &px,
+        },
+        &opts,
+    )
+    .unwrap();
     let mut texts: Vec<_> = codes.iter().map(|c| c.text.as_str()).collect();
     texts.sort_unstable();
     assert_eq!(texts, ["first code", "second code, a little longer"]);
@@ -132,30 +171,63 @@ fn camera_pixel_formats() {
         assert_eq!(codes[0].text, "pixel formats", "{format:?}");
     }
     // A padded stride.
-    let padded: Vec<u8> = g.pixels().chunks(w).flat_map(|r| r.iter().copied().chain([0u8; 3])).collect();
-    assert_eq!(scan_pixels(&padded, w, h, w + 3, PixelFormat::Gray8, &test_opts()).unwrap().len(), 1);
+    let padded: Vec<u8> = g
+        .pixels()
+        .chunks(w)
+        .flat_map(|r| r.iter().copied().chain([0u8; 3]))
+        .collect();
+    assert_eq!(
+        scan_pixels(&padded, w, h, w + 3, PixelFormat::Gray8, &test_opts())
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
 fn bad_input_is_a_precise_error() {
     let o = test_opts();
     let data = [0u8; 64];
-    assert!(matches!(scan_pixels(&data, 0, 8, 8, PixelFormat::Gray8, &o), Err(ScanError::ZeroDimension { .. })));
+    assert!(matches!(
+        scan_pixels(&data, 0, 8, 8, PixelFormat::Gray8, &o),
+        Err(ScanError::ZeroDimension { .. })
+    ));
     assert!(matches!(
         scan_pixels(&data, 1 << 40, 1 << 40, 1 << 40, PixelFormat::Rgba, &o),
         Err(ScanError::TooLarge { .. })
     ));
-    assert!(matches!(scan_pixels(&data, 8, 8, 7, PixelFormat::Gray8, &o), Err(ScanError::StrideTooSmall { .. })));
-    assert!(matches!(scan_pixels(&data, 8, 8, 8, PixelFormat::Rgba, &o), Err(ScanError::StrideTooSmall { .. })));
-    assert!(matches!(scan_pixels(&data, 8, 9, 8, PixelFormat::Gray8, &o), Err(ScanError::BufferTooShort { .. })));
-    assert!(matches!(scan_pixels(&data, 8, 8, 8, PixelFormat::Nv21, &o), Err(ScanError::BufferTooShort { .. })));
-    assert_eq!(scan_image_bytes(b"hello", &o).unwrap_err(), ScanError::UndecodableImage);
-    assert_eq!(scan_image_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", &o).unwrap_err(), ScanError::UnsupportedFormat);
+    assert!(matches!(
+        scan_pixels(&data, 8, 8, 7, PixelFormat::Gray8, &o),
+        Err(ScanError::StrideTooSmall { .. })
+    ));
+    assert!(matches!(
+        scan_pixels(&data, 8, 8, 8, PixelFormat::Rgba, &o),
+        Err(ScanError::StrideTooSmall { .. })
+    ));
+    assert!(matches!(
+        scan_pixels(&data, 8, 9, 8, PixelFormat::Gray8, &o),
+        Err(ScanError::BufferTooShort { .. })
+    ));
+    assert!(matches!(
+        scan_pixels(&data, 8, 8, 8, PixelFormat::Nv21, &o),
+        Err(ScanError::BufferTooShort { .. })
+    ));
+    assert_eq!(
+        scan_image_bytes(b"hello", &o).unwrap_err(),
+        ScanError::UndecodableImage
+    );
+    assert_eq!(
+        scan_image_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", &o).unwrap_err(),
+        ScanError::UnsupportedFormat
+    );
     let missing = scan_image_file(std::path::Path::new("/nonexistent/tokhai.png"), &o).unwrap_err();
     assert_eq!(missing, ScanError::Io(std::io::ErrorKind::NotFound));
     for e in [
         ScanError::ZeroDimension { width: 0, height: 1 },
-        ScanError::StrideTooSmall { stride: 1, row_bytes: 2 },
+        ScanError::StrideTooSmall {
+            stride: 1,
+            row_bytes: 2,
+        },
         ScanError::BufferTooShort { len: 1, needed: 2 },
         ScanError::UndecodableImage,
         ScanError::UnsupportedFormat,
@@ -193,7 +265,9 @@ fn png_bytes(g: &Gray) -> Vec<u8> {
 fn jpeg_with_orientation(g: &Gray, orientation: u16) -> Vec<u8> {
     let img = image::GrayImage::from_raw(g.width() as u32, g.height() as u32, g.pixels().to_vec()).unwrap();
     let mut out = std::io::Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95).encode_image(&img).unwrap();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
+        .encode_image(&img)
+        .unwrap();
     let jpeg = out.into_inner();
     let mut tiff = vec![b'M', b'M', 0, 42, 0, 0, 0, 8, 0, 1];
     tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
@@ -233,8 +307,15 @@ fn image_files_and_exif_orientation() {
         assert_eq!(c.text, "exif orientation");
         // Raw coordinates: the same corner points as the un-rotated scan (in some order).
         for p in reference.corners {
-            let near = c.corners.iter().any(|q| (q[0] - p[0]).abs() < 4.0 && (q[1] - p[1]).abs() < 4.0);
-            assert!(near, "orientation {o}: {:?} vs {:?}", c.corners, reference.corners);
+            let near = c
+                .corners
+                .iter()
+                .any(|q| (q[0] - p[0]).abs() < 4.0 && (q[1] - p[1]).abs() < 4.0);
+            assert!(
+                near,
+                "orientation {o}: {:?} vs {:?}",
+                c.corners, reference.corners
+            );
         }
     }
     let report = ScanReport::new("poster.png", &Ok(png));
@@ -275,7 +356,13 @@ fn eci_kanji_and_guessed_charsets() {
 fn live_scanner_drops_frames_and_stops_at_the_accepted_code() {
     let frame_of = |text: &str| {
         let g = render(&QrCode::new(text).unwrap(), 4);
-        Frame { data: g.pixels().to_vec(), width: g.width(), height: g.height(), stride: g.width(), format: PixelFormat::Gray8 }
+        Frame {
+            data: g.pixels().to_vec(),
+            width: g.width(),
+            height: g.height(),
+            stride: g.width(),
+            format: PixelFormat::Gray8,
+        }
     };
     let foreign = frame_of("https://example.com/not-a-checkpoint");
     let checkpoint = frame_of("TK1:checkpoint");
@@ -285,7 +372,13 @@ fn live_scanner_drops_frames_and_stops_at_the_accepted_code() {
     assert!(results.contains(&Submitted::ReplacedOlder));
     let first = scanner.events().recv_timeout(Duration::from_secs(60)).unwrap();
     assert!(matches!(first, StreamEvent::Refused(ref c) if c.text.starts_with("https://")));
-    let bad = Frame { data: vec![0; 3], width: 4, height: 4, stride: 4, format: PixelFormat::Gray8 };
+    let bad = Frame {
+        data: vec![0; 3],
+        width: 4,
+        height: 4,
+        stride: 4,
+        format: PixelFormat::Gray8,
+    };
     // Wait for an empty slot, so that the bad frame is not itself replaced.
     while scanner.stats().scanned + scanner.stats().dropped < scanner.stats().submitted {
         std::thread::yield_now();
@@ -332,13 +425,20 @@ fn photos_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    [repo.join("../shared/data/qr-photos"), PathBuf::from("/work/shared/data/qr-photos")].into_iter().find(|p| p.is_dir())
+    [
+        repo.join("../shared/data/qr-photos"),
+        PathBuf::from("/work/shared/data/qr-photos"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
 }
 
 fn photos_or_skip() -> Option<PathBuf> {
     match photos_dir() {
         Some(d) => Some(d),
-        None if std::env::var("TOKHAI_CI").is_ok_and(|v| v == "1") => panic!("qr-photos not found and TOKHAI_CI=1"),
+        None if std::env::var("TOKHAI_CI").is_ok_and(|v| v == "1") => {
+            panic!("qr-photos not found and TOKHAI_CI=1")
+        }
         None => {
             eprintln!("qr-photos not found (set TOKHAI_QR_PHOTOS): photo regression skipped");
             None
@@ -375,7 +475,10 @@ fn zxing_photos_regression() {
     }
     assert_eq!(total, 179);
     let rate = exact as f64 / total as f64;
-    eprintln!("zxing photos: {exact}/{total} ({:.1}%), missed {misses:?}", rate * 100.0);
+    eprintln!(
+        "zxing photos: {exact}/{total} ({:.1}%), missed {misses:?}",
+        rate * 100.0
+    );
     assert!(rate >= 0.95, "{exact}/{total} read; missed {misses:?}");
 }
 
