@@ -39,6 +39,6 @@ pub use scan::{CameraDevice, CameraError, DesktopCamera, list_cameras};
 #[cfg(feature = "scan")]
 pub use scan::{
     Charset, DEFAULT_EFFORT, Ecc, Frame, GrayFrame, ImageScan, LiveScanner, MAX_PIXELS, MAX_SIDE,
-    PixelFormat, ReportCode, Rung, ScanError, ScanOptions, ScanReport, ScannedCode, StreamEvent, StreamStats,
-    Submitted, scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
+    PixelFormat, ReportCode, Rung, ScanError, ScanMode, ScanOptions, ScanReport, ScannedCode, StreamEvent,
+    StreamStats, Submitted, scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
 };

@@ -233,8 +233,7 @@ fn pct(v: &mut [f64], p: f64) -> f64 {
     v[((v.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool) {
-    let mut opts = ScanOptions::default();
+fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool, mut opts: ScanOptions) {
     // TOKHAI_BENCH_RUNGS=half,native,... measures a ladder of one's choice (snake_case rung names).
     if let Ok(r) = std::env::var("TOKHAI_BENCH_RUNGS") {
         opts.rungs = r
@@ -361,7 +360,13 @@ fn main() {
     }
     let photos = dir.as_deref().map(zxing).unwrap_or_default();
     if want("zxing") && !photos.is_empty() {
-        bench_set("zxing photos", &photos, &decoders, verbose);
+        bench_set(
+            "zxing photos",
+            &photos,
+            &decoders,
+            verbose,
+            ScanOptions::default(),
+        );
     }
     if want("frames720") && !photos.is_empty() {
         let frames: Vec<_> = photos
@@ -374,6 +379,7 @@ fn main() {
             &frames,
             &decoders,
             verbose,
+            ScanOptions::live(),
         );
     }
     if want("frames480") && !photos.is_empty() {
@@ -387,6 +393,7 @@ fn main() {
             &frames,
             &decoders,
             verbose,
+            ScanOptions::live(),
         );
     }
     if let Some(d) = dir.as_deref().filter(|_| want("nocode")) {
@@ -395,6 +402,7 @@ fn main() {
             &nocode(d),
             &decoders,
             verbose,
+            ScanOptions::default(),
         );
     }
     if want("synth") {
@@ -410,6 +418,12 @@ fn main() {
                 category: s.category,
             })
             .collect();
-        bench_set("synthetic hard set", &items, &decoders, verbose);
+        bench_set(
+            "synthetic hard set",
+            &items,
+            &decoders,
+            verbose,
+            ScanOptions::default(),
+        );
     }
 }

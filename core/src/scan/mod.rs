@@ -48,7 +48,7 @@ pub use camera::{CameraDevice, CameraError, DesktopCamera, list_cameras};
 pub use error::ScanError;
 pub use file::{ImageScan, scan_image_bytes, scan_image_file};
 pub use input::{GrayFrame, MAX_PIXELS, MAX_SIDE, PixelFormat};
-pub use pipeline::{DEFAULT_EFFORT, Ecc, Rung, ScanOptions, ScannedCode};
+pub use pipeline::{DEFAULT_EFFORT, Ecc, Rung, ScanMode, ScanOptions, ScannedCode};
 pub use report::{ReportCode, ScanReport};
 pub use stream::{Frame, LiveScanner, StreamEvent, StreamStats, Submitted};
 pub use text::Charset;

@@ -68,8 +68,23 @@ pub struct ScanOptions {
     pub rungs: Vec<Rung>,
     /// Re-fit and re-sample located grids that rqrr's own sampling cannot decode.
     pub refine: bool,
-    /// Keep climbing the ladder after a code was found (to find every code in busy images).
-    pub exhaustive: bool,
+    /// When the ladder stops.
+    pub mode: ScanMode,
+}
+
+/// When the ladder stops climbing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanMode {
+    /// After the first rung, at any resolution, that read everything it located (camera frames: the next
+    /// frame comes in a few milliseconds anyway).
+    Fast,
+    /// After the first full-resolution rung that read everything it located (photos and files: a code
+    /// too small for the half-resolution rung is not missed because a larger one was read there).
+    #[default]
+    Thorough,
+    /// Every rung, within the budget (to find every code in busy images).
+    Exhaustive,
 }
 
 impl Default for ScanOptions {
@@ -79,7 +94,17 @@ impl Default for ScanOptions {
             effort: DEFAULT_EFFORT,
             rungs: Rung::DEFAULT.to_vec(),
             refine: true,
-            exhaustive: false,
+            mode: ScanMode::Thorough,
+        }
+    }
+}
+
+impl ScanOptions {
+    /// The preset for live camera frames: `ScanMode::Fast`.
+    pub fn live() -> Self {
+        Self {
+            mode: ScanMode::Fast,
+            ..Self::default()
         }
     }
 }
@@ -171,7 +196,13 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
             &mut tried,
             &mut diag,
         );
-        if !opts.exhaustive && read > 0 && read >= located {
+        let settled = read > 0 && read >= located;
+        let stop = match opts.mode {
+            ScanMode::Fast => settled,
+            ScanMode::Thorough => settled && rung != Rung::Half,
+            ScanMode::Exhaustive => false,
+        };
+        if stop {
             break;
         }
     }

@@ -9,7 +9,7 @@ use qrcode::{EcLevel, QrCode, Version};
 
 use super::file::load_gray;
 use super::gray::Gray;
-use super::pipeline::{Rung, ScanOptions};
+use super::pipeline::{Rung, ScanMode, ScanOptions};
 use super::*;
 use crate::i18n::Localized;
 
@@ -132,7 +132,7 @@ fn reads_every_code_of_an_image() {
         }
     }
     let opts = ScanOptions {
-        exhaustive: true,
+        mode: ScanMode::Exhaustive,
         ..test_opts()
     };
     let codes = scan_gray_frame(
@@ -545,7 +545,7 @@ fn diagnose() {
     for &rung in Rung::DEFAULT.iter().filter(|r| only.is_none_or(|o| o == **r)) {
         let opts = ScanOptions {
             rungs: vec![rung],
-            exhaustive: true,
+            mode: ScanMode::Exhaustive,
             ..ScanOptions::default()
         };
         let t = cpu_time::ThreadTime::now();
