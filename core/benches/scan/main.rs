@@ -143,6 +143,8 @@ enum Decoder {
     Rqrr,
     Pipeline,
     Rxing,
+    /// Our pipeline, then rxing when the pipeline returned nothing (the fallback the issue allows).
+    PipelineRxing,
 }
 
 impl Decoder {
@@ -151,6 +153,7 @@ impl Decoder {
             Decoder::Rqrr => "rqrr (plain)",
             Decoder::Pipeline => "tokhai pipeline",
             Decoder::Rxing => "rxing",
+            Decoder::PipelineRxing => "pipeline, then rxing if empty",
         }
     }
 }
@@ -189,6 +192,14 @@ fn run(dec: Decoder, item: &Item, opts: &ScanOptions) -> (Vec<String>, bool) {
                     .collect(),
                 false,
             )
+        }
+        Decoder::PipelineRxing => {
+            let (texts, _) = run(Decoder::Pipeline, item, opts);
+            if texts.is_empty() {
+                run(Decoder::Rxing, item, opts)
+            } else {
+                (texts, false)
+            }
         }
         Decoder::Rxing => {
             let r = std::panic::catch_unwind(|| {
@@ -345,6 +356,7 @@ fn main() {
             "rqrr" => Some(Decoder::Rqrr),
             "pipeline" => Some(Decoder::Pipeline),
             "rxing" => Some(Decoder::Rxing),
+            "fallback" => Some(Decoder::PipelineRxing),
             _ => None,
         })
         .collect();

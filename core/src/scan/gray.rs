@@ -29,7 +29,7 @@ impl Gray {
         self.h
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "scan-rxing"))]
     pub(crate) fn pixels(&self) -> &[u8] {
         &self.px
     }

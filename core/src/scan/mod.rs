@@ -19,6 +19,7 @@
 //! - `report.rs`: the JSON line of `tokhai scan --json`.
 //! - `stream.rs`: the live-stream helper (worker thread, latest-frame slot).
 //! - `camera.rs` (feature `camera`): a desktop camera frame source through nokhwa.
+//! - `fallback.rs` (feature `scan-rxing`): rxing after our pipeline, when it found nothing.
 //! - `error.rs`: the boundary error.
 
 mod budget;
@@ -27,6 +28,8 @@ mod camera;
 mod contain;
 mod data;
 mod error;
+#[cfg(feature = "scan-rxing")]
+mod fallback;
 mod file;
 mod geometry;
 mod gray;

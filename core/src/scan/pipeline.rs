@@ -38,6 +38,8 @@ pub enum Rung {
     AdaptiveFine,
     /// A light border added around the image, then rqrr's preparation (codes cropped without quiet zone).
     Padded,
+    /// Not a rung of the ladder: rxing's reader, after the ladder found nothing (feature `scan-rxing`).
+    Rxing,
 }
 
 impl Rung {
@@ -70,6 +72,8 @@ pub struct ScanOptions {
     pub refine: bool,
     /// When the ladder stops.
     pub mode: ScanMode,
+    /// With feature `scan-rxing`: when the ladder found nothing, let rxing try (ignored without it).
+    pub fallback: bool,
 }
 
 /// When the ladder stops climbing.
@@ -95,6 +99,7 @@ impl Default for ScanOptions {
             rungs: Rung::DEFAULT.to_vec(),
             refine: true,
             mode: ScanMode::Thorough,
+            fallback: true,
         }
     }
 }
@@ -186,6 +191,9 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
         if budget.exhausted() {
             break;
         }
+        if rung == Rung::Rxing {
+            continue; // Not a rung of the ladder; see `ScanOptions::fallback`.
+        }
         let (located, read) = run_rung(
             img,
             &mut inverted,
@@ -206,6 +214,11 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
             break;
         }
     }
+    #[cfg(feature = "scan-rxing")]
+    if found.is_empty() && opts.fallback && !budget.exhausted() {
+        budget.spend(rung_cost(Rung::Rxing, img.width() * img.height()));
+        found.extend(super::fallback::read(img));
+    }
     diag.push_str(&format!("work {}", budget.used()));
     (found, diag)
 }
@@ -217,6 +230,7 @@ fn rung_cost(rung: Rung, pixels: usize) -> u64 {
         Rung::Native | Rung::Inverted | Rung::Padded | Rung::Otsu => 3,
         Rung::Blur | Rung::Adaptive | Rung::AdaptiveFine => 5,
         Rung::Stretch => 6,
+        Rung::Rxing => 2,
     };
     (pixels as u64).saturating_mul(per_pixel)
 }
@@ -256,6 +270,7 @@ fn prepare<'a>(img: &'a Gray, inverted: &'a mut Option<Gray>, rung: Rung) -> Pre
             let pad = (short / 8).max(8);
             Prepared::Padded(img.padded(pad), pad)
         }
+        Rung::Rxing => Prepared::Same(img),
         Rung::Stretch => {
             let s = img.stretched();
             Prepared::Bits(s.width(), s.height(), s.adaptive((short / 32).max(3), 1), 1.0)

@@ -606,3 +606,27 @@ fn stage_timing() {
         let _ = p.detect_grids().len();
     });
 }
+
+/// The rxing fallback alone on a generated code: text, version, level and outer corners.
+#[cfg(feature = "scan-rxing")]
+#[test]
+fn rxing_fallback_reads_a_code_with_corners() {
+    let code = QrCode::with_version("fallback", Version::Normal(3), EcLevel::Q).unwrap();
+    let g = render(&code, 5);
+    let c = super::fallback::read(&g).unwrap();
+    assert_eq!(
+        (c.text.as_str(), c.version, c.ecc, c.found_by),
+        ("fallback", 3, Ecc::Q, Rung::Rxing)
+    );
+    let (lo, hi) = (20.0f32, ((29 + 4) * 5) as f32);
+    assert!(
+        (c.corners[0][0] - lo).abs() < 3.0 && (c.corners[0][1] - lo).abs() < 3.0,
+        "{:?}",
+        c.corners
+    );
+    assert!(
+        (c.corners[2][0] - hi).abs() < 3.0 && (c.corners[2][1] - hi).abs() < 3.0,
+        "{:?}",
+        c.corners
+    );
+}
