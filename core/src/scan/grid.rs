@@ -135,7 +135,13 @@ fn fitness(img: &Gray, h: &Homography, known: &[Known], taps: &[(f64, f64)]) -> 
 }
 
 /// Re-fits the four outer corners (initially `h.map` of the square corners) on the grayscale image.
-pub(crate) fn fit(img: &Gray, size: usize, h: Homography, budget: &Budget) -> Option<(Geometry, f64)> {
+pub(crate) fn fit(
+    img: &Gray,
+    size: usize,
+    h: Homography,
+    start_step: f64,
+    budget: &Budget,
+) -> Option<(Geometry, f64)> {
     let s = size as f64;
     let known = known_modules(size);
     let mut corners = [h.map(0.0, 0.0), h.map(s, 0.0), h.map(s, s), h.map(0.0, s)];
@@ -143,10 +149,11 @@ pub(crate) fn fit(img: &Gray, size: usize, h: Homography, budget: &Budget) -> Op
     let module = best_h.module_size_at(s / 2.0, s / 2.0).max(0.5);
     let taps = taps_for(module);
     let mut best = fitness(img, &best_h, &known, taps);
-    // Coarse to fine: from one and a half modules down to a twelfth, each level until no coordinate
-    // improves (bounded).
-    let mut step = module * 1.5;
-    for _level in 0..5 {
+    // Coarse to fine: from `start_step` modules (1.5 for rqrr's rough geometry) down to about a tenth,
+    // each level until no coordinate improves (bounded).
+    let mut step = module * start_step;
+    let levels = if start_step > 1.0 { 5 } else { 4 };
+    for _level in 0..levels {
         if budget.exhausted() {
             break;
         }

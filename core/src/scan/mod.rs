@@ -8,6 +8,7 @@
 //! - `file.rs`: JPEG/PNG files, EXIF orientation, corners in raw file coordinates.
 //! - `pipeline.rs`: the ladder of rungs, deduplication, the public result types.
 //! - `grid.rs`: our grid fitter and module sampler, feeding rqrr's decoder.
+//! - `locate.rs`: our own finder-pattern locator (fast threshold, 1:1:3:1:1 runs, triples).
 //! - `patterns.rs`: the function patterns every QR code has (finders, timing, alignment).
 //! - `geometry.rs`: homographies. `gray.rs`: the grayscale image and thresholding.
 //! - `data.rs`, `rs.rs`: our own codeword reading, Reed-Solomon and segment parser (ECI, Hanzi, ...),
@@ -35,6 +36,7 @@ mod geometry;
 mod gray;
 mod grid;
 mod input;
+mod locate;
 mod patterns;
 mod pipeline;
 mod read;

@@ -38,6 +38,10 @@ pub enum Rung {
     AdaptiveFine,
     /// A light border added around the image, then rqrr's preparation (codes cropped without quiet zone).
     Padded,
+    /// Our own finder-pattern locator at full resolution (small modules rqrr's detector misses).
+    Locate,
+    /// Our own finder-pattern locator at half resolution (fast, for camera frames).
+    LocateHalf,
     /// Not a rung of the ladder: rxing's reader, after the ladder found nothing (feature `scan-rxing`).
     Rxing,
 }
@@ -45,15 +49,17 @@ pub enum Rung {
 impl Rung {
     /// The default ladder, ordered by codes gained per millisecond on our benchmark sets.
     pub const DEFAULT: &'static [Rung] = &[
+        Rung::LocateHalf,
+        Rung::Half,
         Rung::Native,
         Rung::Adaptive,
         Rung::Otsu,
-        Rung::Half,
         Rung::Blur,
         Rung::Inverted,
         Rung::AdaptiveFine,
         Rung::Stretch,
         Rung::Padded,
+        Rung::Locate,
     ];
 }
 
@@ -182,10 +188,11 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
     // Large frames first at half resolution: a code that fills a fair part of the frame is read there in a
     // quarter of the time.
     let mut rungs = opts.rungs.clone();
-    let half_at = rungs.iter().position(|&r| r == Rung::Half);
-    if let Some(i) = half_at.filter(|_| img.width().min(img.height()) >= HALF_FIRST_MIN_SIDE) {
-        rungs.remove(i);
-        rungs.insert(0, Rung::Half);
+    if img.width().min(img.height()) >= HALF_FIRST_MIN_SIDE {
+        let (half, full): (Vec<Rung>, Vec<Rung>) = rungs
+            .iter()
+            .partition(|r| matches!(r, Rung::Half | Rung::LocateHalf));
+        rungs = half.into_iter().chain(full).collect();
     }
     for rung in rungs {
         if budget.exhausted() {
@@ -207,7 +214,7 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
         let settled = read > 0 && read >= located;
         let stop = match opts.mode {
             ScanMode::Fast => settled,
-            ScanMode::Thorough => settled && rung != Rung::Half,
+            ScanMode::Thorough => settled && !matches!(rung, Rung::Half | Rung::LocateHalf),
             ScanMode::Exhaustive => false,
         };
         if stop {
@@ -231,6 +238,8 @@ fn rung_cost(rung: Rung, pixels: usize) -> u64 {
         Rung::Blur | Rung::Adaptive | Rung::AdaptiveFine => 5,
         Rung::Stretch => 6,
         Rung::Rxing => 2,
+        Rung::Locate => 1,
+        Rung::LocateHalf => 1,
     };
     (pixels as u64).saturating_mul(per_pixel)
 }
@@ -270,7 +279,7 @@ fn prepare<'a>(img: &'a Gray, inverted: &'a mut Option<Gray>, rung: Rung) -> Pre
             let pad = (short / 8).max(8);
             Prepared::Padded(img.padded(pad), pad)
         }
-        Rung::Rxing => Prepared::Same(img),
+        Rung::Rxing | Rung::Locate | Rung::LocateHalf => Prepared::Same(img),
         Rung::Stretch => {
             let s = img.stretched();
             Prepared::Bits(s.width(), s.height(), s.adaptive((short / 32).max(3), 1), 1.0)
@@ -290,8 +299,11 @@ fn run_rung(
     tried: &mut Vec<[Pt; 4]>,
     diag: &mut String,
 ) -> (usize, usize) {
-    let mut offset = 0.0;
     budget.spend(rung_cost(rung, img.width() * img.height()));
+    if matches!(rung, Rung::Locate | Rung::LocateHalf) {
+        return run_locator(img, rung, opts, budget, found, tried, diag);
+    }
+    let mut offset = 0.0;
     let (mut rimg, scale) = match prepare(img, inverted, rung) {
         Prepared::Same(g) => {
             let (w, h) = (g.width(), g.height());
@@ -367,6 +379,81 @@ fn run_rung(
     (located, read)
 }
 
+/// Our own locator as a rung: every located candidate goes to our fit and rqrr's decoder. Returns
+/// (located, read), counting a rung that read something as settled (false triples are expected).
+fn run_locator(
+    img: &Gray,
+    rung: Rung,
+    opts: &ScanOptions,
+    budget: &Budget,
+    found: &mut Vec<ScannedCode>,
+    tried: &mut Vec<[Pt; 4]>,
+    diag: &mut String,
+) -> (usize, usize) {
+    let (located, scale) = if rung == Rung::LocateHalf && img.width().min(img.height()) >= 2 * MIN_LOCATE_SIDE
+    {
+        // At half resolution only finders of 1.5 px modules or more, and codes up to version 10:
+        // smaller or denser ones are left to the full-resolution rungs (fitting a dense code located at
+        // half resolution costs more than it reads).
+        (super::locate::locate(&img.downscale(2), 1.5), 2.0)
+    } else {
+        (super::locate::locate(img, 1.0), 1.0)
+    };
+    let mut read = 0;
+    for l in &located {
+        if !opts.refine || budget.exhausted() {
+            break;
+        }
+        if scale > 1.0 && l.size > HALF_LOCATE_MAX_SIZE {
+            continue;
+        }
+        let corners = corners_of(&l.h, l.size).map(|p| Pt::new(p.x * scale, p.y * scale));
+        // A candidate inside a code already read is that code, or a false triple from its modules.
+        if found
+            .iter()
+            .any(|f| f.centre().dist(centre(&corners)) < 1.5 * f.radius())
+        {
+            continue;
+        }
+        let seen = tried
+            .iter()
+            .any(|t| t.iter().zip(corners.iter()).all(|(a, b)| a.dist(*b) < 2.5));
+        let Some(h) = Homography::square_to_quad(l.size as f64, corners) else {
+            continue;
+        };
+        if seen {
+            continue;
+        }
+        tried.push(corners);
+        diag.push_str(&format!(
+            "[located size {} corners {:?}] ",
+            l.size,
+            corners.map(|p| (p.x as i32, p.y as i32))
+        ));
+        if let Some(code) = resample(img, &h, l.size, rung, budget, diag) {
+            read += 1;
+            push_unique(found, code);
+            if opts.mode == ScanMode::Fast {
+                break;
+            }
+        }
+    }
+    (if read > 0 { read } else { located.len() }, read)
+}
+
+/// Largest code size (version 10) the half-resolution locator fits.
+const HALF_LOCATE_MAX_SIZE: usize = 57;
+
+/// Below this short side the half-resolution locator works on the full image.
+const MIN_LOCATE_SIDE: usize = 240;
+
+fn centre(c: &[Pt; 4]) -> Pt {
+    Pt::new(
+        c.iter().map(|p| p.x).sum::<f64>() / 4.0,
+        c.iter().map(|p| p.y).sum::<f64>() / 4.0,
+    )
+}
+
 fn corners_of(h: &Homography, size: usize) -> [Pt; 4] {
     let s = size as f64;
     [h.map(0.0, 0.0), h.map(s, 0.0), h.map(s, s), h.map(0.0, s)]
@@ -385,6 +472,11 @@ fn resample(
     let outer = corners_of(h0, size);
     // rqrr's own size first, decoded at once when it fits well; the neighbours only if that fails.
     let mut fits = Vec::with_capacity(5);
+    // Our locator's size estimate (from module size and finder distance) is closer than rqrr's count.
+    let ours = matches!(rung, Rung::Locate | Rung::LocateHalf);
+    let tries = if ours { 3 } else { 5 };
+    // It is also closer in position: a shorter first step of the corner search.
+    let start_step = if ours { 0.75 } else { 1.5 };
     for (k, s) in [
         size,
         size + 4,
@@ -393,6 +485,7 @@ fn resample(
         size.wrapping_sub(8),
     ]
     .into_iter()
+    .take(tries)
     .enumerate()
     {
         if version_of_size(s).is_none() || budget.exhausted() {
@@ -401,7 +494,7 @@ fn resample(
         let Some(h) = Homography::square_to_quad(s as f64, outer) else {
             continue;
         };
-        let Some((geom, fitness)) = grid::fit(src, s, h, budget) else {
+        let Some((geom, fitness)) = grid::fit(src, s, h, start_step, budget) else {
             continue;
         };
         diag.push_str(&format!("(fit s={s} f={fitness:.2}) "));

@@ -542,7 +542,7 @@ fn diagnose() {
     let only: Option<Rung> = std::env::var("TOKHAI_DIAG_RUNG")
         .ok()
         .and_then(|r| serde_json::from_str(&format!("\"{r}\"")).ok());
-    for &rung in Rung::DEFAULT.iter().filter(|r| only.is_none_or(|o| o == **r)) {
+    for rung in only.map_or_else(|| Rung::DEFAULT.to_vec(), |o| vec![o]) {
         let opts = ScanOptions {
             rungs: vec![rung],
             mode: ScanMode::Exhaustive,
@@ -580,6 +580,10 @@ fn stage_timing() {
     };
     let half = g.downscale(2);
     t("downscale", &mut || drop(g.downscale(2)));
+    t("locate half", &mut || drop(super::locate::locate(&half, 2.0)));
+    t("scan live (whole pipeline)", &mut || {
+        drop(super::pipeline::scan_gray(&g, &ScanOptions::live()))
+    });
     t("rqrr prepare half", &mut || {
         drop(rqrr::PreparedImage::prepare_from_greyscale(
             half.width(),
