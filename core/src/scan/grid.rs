@@ -147,7 +147,8 @@ pub(crate) fn fit(
     let mut corners = [h.map(0.0, 0.0), h.map(s, 0.0), h.map(s, s), h.map(0.0, s)];
     let mut best_h = Homography::square_to_quad(s, corners)?;
     let module = best_h.module_size_at(s / 2.0, s / 2.0).max(0.5);
-    let taps = taps_for(module);
+    let fine_taps = taps_for(module);
+    let mut taps: &[(f64, f64)] = &CENTRE;
     let mut best = fitness(img, &best_h, &known, taps);
     // Coarse to fine: from `start_step` modules (1.5 for rqrr's rough geometry) down to about a tenth,
     // each level until no coordinate improves (bounded).
@@ -156,6 +157,11 @@ pub(crate) fn fit(
     for _level in 0..levels {
         if budget.exhausted() {
             break;
+        }
+        // Coarse steps score the module centres only; fine steps the five taps of the final sampling.
+        if step < module * 0.3 && taps.len() != fine_taps.len() {
+            taps = fine_taps;
+            best = fitness(img, &best_h, &known, taps);
         }
         let mut improved = true;
         let mut rounds = 0;
@@ -188,6 +194,9 @@ pub(crate) fn fit(
             }
         }
         step *= 0.5;
+    }
+    if taps.len() != fine_taps.len() {
+        best = fitness(img, &best_h, &known, fine_taps);
     }
     let mut g = Geometry::new(size, best_h);
     refine_alignment(img, &mut g);
