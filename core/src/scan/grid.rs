@@ -159,7 +159,7 @@ pub(crate) fn fit(
             break;
         }
         // Coarse steps score the module centres only; fine steps the five taps of the final sampling.
-        if step < module * 0.3 && taps.len() != fine_taps.len() {
+        if step < module * 0.15 && taps.len() != fine_taps.len() {
             taps = fine_taps;
             best = fitness(img, &best_h, &known, taps);
         }
