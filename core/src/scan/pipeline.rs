@@ -367,7 +367,7 @@ fn run_rung(
             Some(d) => Some(make_code(d, corners, rung, false)),
             None if opts.refine && !seen && !budget.exhausted() => {
                 tried.push(corners);
-                resample(source, &h0, size, rung, budget, diag)
+                resample(source, &h0, size, rung, opts.mode != ScanMode::Fast, budget, diag)
             }
             None => None,
         };
@@ -430,7 +430,7 @@ fn run_locator(
             l.size,
             corners.map(|p| (p.x as i32, p.y as i32))
         ));
-        if let Some(code) = resample(img, &h, l.size, rung, budget, diag) {
+        if let Some(code) = resample(img, &h, l.size, rung, opts.mode != ScanMode::Fast, budget, diag) {
             read += 1;
             push_unique(found, code);
             if opts.mode == ScanMode::Fast {
@@ -466,6 +466,7 @@ fn resample(
     h0: &Homography,
     size: usize,
     rung: Rung,
+    precise: bool,
     budget: &Budget,
     diag: &mut String,
 ) -> Option<ScannedCode> {
@@ -494,7 +495,7 @@ fn resample(
         let Some(h) = Homography::square_to_quad(s as f64, outer) else {
             continue;
         };
-        let Some((geom, fitness)) = grid::fit(src, s, h, start_step, budget) else {
+        let Some((geom, fitness)) = grid::fit(src, s, h, start_step, precise, budget) else {
             continue;
         };
         diag.push_str(&format!("(fit s={s} f={fitness:.2}) "));
