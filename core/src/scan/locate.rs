@@ -105,27 +105,29 @@ fn cross_check(bits: &[bool], w: usize, h: usize, x: usize, y: usize, max_run: u
     // Runs upwards: centre dark, light, dark; downwards the same.
     let mut up = [0usize; 3];
     let mut yy = y as isize;
-    for (k, want) in [(0, true), (1, false), (2, true)] {
-        while yy >= 0 && at(yy as usize) == want && up[k] <= max_run {
-            up[k] += 1;
+    for (run, want) in up.iter_mut().zip([true, false, true]) {
+        while yy >= 0 && at(yy as usize) == want && *run <= max_run {
+            *run += 1;
             yy -= 1;
         }
     }
     let mut down = [0usize; 3];
     let mut yy = y + 1;
-    for (k, want) in [(0, true), (1, false), (2, true)] {
-        while yy < h && at(yy) == want && down[k] <= max_run {
-            down[k] += 1;
+    for (run, want) in down.iter_mut().zip([true, false, true]) {
+        while yy < h && at(yy) == want && *run <= max_run {
+            *run += 1;
             yy += 1;
         }
     }
-    let runs = [up[2], up[1], up[0] + down[0], down[1], down[2]];
+    let [u0, u1, u2] = up;
+    let [d0, d1, d2] = down;
+    let runs = [u2, u1, u0 + d0, d1, d2];
     if runs.contains(&0) {
         return None;
     }
     let m = finder_ratio(runs)?;
-    let top = y as f64 - up[0] as f64 + 1.0;
-    let centre = top + (up[0] + down[0]) as f64 / 2.0;
+    let top = y as f64 - u0 as f64 + 1.0;
+    let centre = top + (u0 + d0) as f64 / 2.0;
     Some((centre, m))
 }
 
