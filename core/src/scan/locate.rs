@@ -175,7 +175,7 @@ fn find_finders(bits: &[bool], w: usize, h: usize) -> Vec<Finder> {
         }
     }
     found.retain(|f| f.hits >= 2 || f.module < 2.0);
-    found.sort_by(|a, b| b.hits.cmp(&a.hits));
+    found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found.truncate(MAX_FINDERS);
     found
 }
