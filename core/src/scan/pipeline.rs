@@ -342,6 +342,9 @@ fn run_rung(
     for g in &grids {
         located += 1;
         let size = g.grid.size();
+        // rqrr's detector already spent time on this grid: its perspective search scores nine points of
+        // every known module about 160 times.
+        budget.spend(super::patterns::known_modules(size).len() as u64 * RQRR_GRID_COST);
         // rqrr's bounds map module (0,0) and (size+1, size+1); pixel centres are at integers there.
         let b = g.bounds.map(|p| {
             Pt::new(
@@ -440,6 +443,12 @@ fn run_locator(
     }
     (if read > 0 { read } else { located.len() }, read)
 }
+
+/// Work units rqrr's detector spends per known module of a grid it locates.
+const RQRR_GRID_COST: u64 = 1500;
+
+/// Below this first correlation a located candidate is not fitted.
+const MIN_LOCATED_FITNESS: f64 = 0.2;
 
 /// Largest code size (version 10) the half-resolution locator fits.
 const HALF_LOCATE_MAX_SIZE: usize = 57;
