@@ -134,13 +134,6 @@ fn fitness(img: &Gray, h: &Homography, known: &[Known], taps: &[(f64, f64)]) -> 
     }
 }
 
-/// The correlation of a geometry with the known modules, at module centres (one cheap evaluation).
-pub(crate) fn quick_fitness(img: &Gray, size: usize, h: &Homography, budget: &Budget) -> f64 {
-    let known = known_modules(size);
-    budget.spend(known.len() as u64);
-    fitness(img, h, &known, &CENTRE)
-}
-
 /// Re-fits the four outer corners (initially `h.map` of the square corners) on the grayscale image.
 pub(crate) fn fit(
     img: &Gray,

@@ -447,9 +447,6 @@ fn run_locator(
 /// Work units rqrr's detector spends per known module of a grid it locates.
 const RQRR_GRID_COST: u64 = 1500;
 
-/// Below this first correlation a located candidate is not fitted.
-const MIN_LOCATED_FITNESS: f64 = 0.2;
-
 /// Largest code size (version 10) the half-resolution locator fits.
 const HALF_LOCATE_MAX_SIZE: usize = 57;
 
