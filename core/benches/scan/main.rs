@@ -33,16 +33,15 @@ struct Item {
 }
 
 fn data_dir() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("TOKHAI_QR_PHOTOS") {
-        return Some(PathBuf::from(p));
-    }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    [
-        repo.join("../shared/data/qr-photos"),
-        PathBuf::from("/work/shared/data/qr-photos"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
+    let named = std::env::var("TOKHAI_QR_PHOTOS").ok().map(PathBuf::from);
+    named
+        .into_iter()
+        .chain([
+            repo.join("../shared/data/qr-photos"),
+            PathBuf::from("/work/shared/data/qr-photos"),
+        ])
+        .find(|p| p.join("zxing").is_dir())
 }
 
 fn load_gray(path: &Path) -> (usize, usize, Vec<u8>) {

@@ -421,16 +421,15 @@ fn live_scanner_stops_cleanly_when_idle() {
 
 /// The qr-photos folder: `TOKHAI_QR_PHOTOS`, else beside the repository, else the shared one.
 fn photos_dir() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("TOKHAI_QR_PHOTOS") {
-        return Some(PathBuf::from(p));
-    }
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    [
-        repo.join("../shared/data/qr-photos"),
-        PathBuf::from("/work/shared/data/qr-photos"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
+    let named = std::env::var("TOKHAI_QR_PHOTOS").ok().map(PathBuf::from);
+    named
+        .into_iter()
+        .chain([
+            repo.join("../shared/data/qr-photos"),
+            PathBuf::from("/work/shared/data/qr-photos"),
+        ])
+        .find(|p| p.join("zxing").is_dir())
 }
 
 fn photos_or_skip() -> Option<PathBuf> {
