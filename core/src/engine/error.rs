@@ -1,0 +1,238 @@
+//! The engine's public error: few variants, each one a thing a front end can act on, each `Localized`.
+//! The detailed cause stays inside (`source()`), free of personal data.
+
+use std::fmt;
+
+use crate::crypto::KeyError;
+use crate::i18n::{Localized, Msg};
+use crate::store::{Conflict, StoreError};
+
+/// What went wrong, as a front end needs to know it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The passphrase or key does not open this data (or it was locked with another kind of key).
+    #[error("the key does not open this data")]
+    WrongKey,
+    /// The key store (operating system or phone) cannot be reached, or holds no key for this data.
+    #[error("key store unavailable")]
+    KeyUnavailable(#[source] Cause),
+    /// No passphrase was given.
+    #[error("no passphrase given")]
+    NoPassphrase,
+    /// The data was altered or damaged; it is not shown rather than shown wrong.
+    #[error("data damaged or altered")]
+    Damaged(#[source] Cause),
+    /// The data was written by a newer version of tokhai.
+    #[error("data written by a newer version")]
+    NewerVersion,
+    /// Reading or writing the data file failed (disk full, no permission, file locked…).
+    #[error("storage failed")]
+    Storage(#[source] Cause),
+    /// The thing asked for does not exist (any more).
+    #[error("{0:?} not found")]
+    NotFound(Missing),
+    /// The request breaks a rule (a visit edit that overlaps another, a report outside the episode…).
+    #[error("rejected: {0:?}")]
+    Rejected(Rejection),
+}
+
+/// What was not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Missing {
+    /// A person.
+    Person,
+    /// A declaration.
+    Declaration,
+    /// A visit.
+    Visit,
+    /// A quarantine episode.
+    Episode,
+}
+
+/// A rule the request breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The identity document is already declared for another person on this device.
+    DocumentInUse,
+    /// A daily report for a day outside the quarantine episode.
+    DayOutsideEpisode,
+    /// A daily report for a day that has not begun yet.
+    DayInFuture,
+    /// Edited visit times lie in the future.
+    EditInFuture,
+    /// Edited check-out is not after the check-in.
+    EditEndsBeforeStart,
+    /// Edited visit times overlap another visit.
+    EditOverlaps,
+    /// An episode's expected end is before its start.
+    EpisodeEndsBeforeStart,
+}
+
+/// The detailed internal cause of an error, for logs and debugging. Never holds personal data.
+pub struct Cause(Box<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl From<KeyError> for EngineError {
+    fn from(err: KeyError) -> Self {
+        match err {
+            KeyError::WrongKey | KeyError::ProviderMismatch { .. } => Self::WrongKey,
+            KeyError::EmptyPassphrase => Self::NoPassphrase,
+            KeyError::Unavailable(_) | KeyError::NotFound | KeyError::Platform(_) => {
+                Self::KeyUnavailable(Cause(Box::new(err)))
+            }
+            KeyError::BadParameters(_) | KeyError::Crypto(_) => Self::Damaged(Cause(Box::new(err))),
+        }
+    }
+}
+
+impl From<StoreError> for EngineError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Key(key) => key.into(),
+            StoreError::NewerSchema { .. } => Self::NewerVersion,
+            StoreError::NotFound("person") => Self::NotFound(Missing::Person),
+            StoreError::Conflict(Conflict::Document) => Self::Rejected(Rejection::DocumentInUse),
+            other if other.is_integrity() => Self::Damaged(Cause(Box::new(other))),
+            other => Self::Storage(Cause(Box::new(other))),
+        }
+    }
+}
+
+impl Localized for EngineError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::WrongKey => "wrong_key",
+            Self::KeyUnavailable(_) => "key_store_unavailable",
+            Self::NoPassphrase => "no_passphrase",
+            Self::Damaged(_) => "data_damaged",
+            Self::NewerVersion => "newer_version",
+            Self::Storage(_) => "storage_failed",
+            Self::NotFound(missing) => missing.code(),
+            Self::Rejected(rejection) => rejection.code(),
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        match self {
+            Self::WrongKey => Msg::new(
+                "Mật khẩu hoặc khóa không mở được dữ liệu này.",
+                "The passphrase or key does not open this data.",
+            ),
+            Self::KeyUnavailable(_) => Msg::new(
+                "Không truy cập được kho khóa của thiết bị. Hãy mở khóa thiết bị hoặc dùng mật khẩu.",
+                "The device's key store cannot be reached. Unlock the device or use a passphrase.",
+            ),
+            Self::NoPassphrase => Msg::new("Chưa nhập mật khẩu.", "No passphrase was given."),
+            Self::Damaged(_) => Msg::new(
+                "Dữ liệu trên thiết bị bị hỏng hoặc bị sửa đổi nên không được hiển thị.",
+                "The data on this device is damaged or was altered, so it is not shown.",
+            ),
+            Self::NewerVersion => Msg::new(
+                "Dữ liệu được tạo bởi phiên bản tokhai mới hơn. Hãy cập nhật ứng dụng.",
+                "The data was written by a newer version of tokhai. Please update the app.",
+            ),
+            Self::Storage(_) => Msg::new(
+                "Không đọc hoặc ghi được dữ liệu (bộ nhớ đầy, không có quyền hoặc tệp đang bị khóa).",
+                "Could not read or write the data (storage full, no permission, or the file is locked).",
+            ),
+            Self::NotFound(missing) => missing.msg(),
+            Self::Rejected(rejection) => rejection.msg(),
+        }
+    }
+}
+
+impl Missing {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Person => "person_not_found",
+            Self::Declaration => "declaration_not_found",
+            Self::Visit => "visit_not_found",
+            Self::Episode => "episode_not_found",
+        }
+    }
+
+    fn msg(self) -> Msg {
+        match self {
+            Self::Person => Msg::new("Không tìm thấy người này.", "This person was not found."),
+            Self::Declaration => Msg::new("Chưa có tờ khai.", "There is no declaration yet."),
+            Self::Visit => Msg::new("Không tìm thấy lượt check-in này.", "This visit was not found."),
+            Self::Episode => Msg::new(
+                "Không tìm thấy đợt cách ly này.",
+                "This quarantine period was not found.",
+            ),
+        }
+    }
+}
+
+impl Localized for Rejection {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::DocumentInUse => "document_in_use",
+            Self::DayOutsideEpisode => "day_outside_episode",
+            Self::DayInFuture => "day_in_future",
+            Self::EditInFuture => "visit_edit_in_future",
+            Self::EditEndsBeforeStart => "visit_edit_ends_before_start",
+            Self::EditOverlaps => "visit_edit_overlaps",
+            Self::EpisodeEndsBeforeStart => "episode_ends_before_start",
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        match self {
+            Self::DocumentInUse => Msg::new(
+                "Số giấy tờ này đã được khai cho một người khác trên thiết bị.",
+                "This ID number is already declared for another person on this device.",
+            ),
+            Self::DayOutsideEpisode => Msg::new(
+                "Ngày báo cáo nằm ngoài thời gian cách ly.",
+                "The report's day is outside the quarantine period.",
+            ),
+            Self::DayInFuture => Msg::new(
+                "Chưa thể báo cáo cho ngày chưa đến.",
+                "A day that has not begun cannot be reported.",
+            ),
+            Self::EditInFuture => Msg::new(
+                "Thời gian không được ở tương lai.",
+                "The times may not lie in the future.",
+            ),
+            Self::EditEndsBeforeStart => Msg::new(
+                "Giờ check-out phải sau giờ check-in.",
+                "The check-out time must be after the check-in time.",
+            ),
+            Self::EditOverlaps => Msg::new(
+                "Thời gian này trùng với một lượt check-in khác.",
+                "These times overlap another visit.",
+            ),
+            Self::EpisodeEndsBeforeStart => Msg::new(
+                "Ngày kết thúc cách ly phải sau ngày bắt đầu.",
+                "The quarantine's end must be after its start.",
+            ),
+        }
+    }
+}
+
+impl From<Rejection> for EngineError {
+    fn from(rejection: Rejection) -> Self {
+        Self::Rejected(rejection)
+    }
+}
