@@ -350,3 +350,23 @@ proptest! {
         prop_assert_eq!(opened.as_bytes(), &bytes[..]);
     }
 }
+
+/// On a desktop with a key store this round-trips a key; on a headless machine (like CI) it must fail
+/// with a clear "unavailable", never fall back silently.
+#[cfg(feature = "keyring")]
+#[test]
+fn os_key_store_round_trips_or_says_unavailable() {
+    let provider = OsKeyStoreProvider::with_service("tokhai-test");
+    match KeyRecord::create(&provider, [8; 16]) {
+        Ok((record, keys)) => {
+            let unlocked = record.unlock(&provider).unwrap();
+            assert_eq!(unlocked.lookup().tag("d", b"v"), keys.lookup().tag("d", b"v"));
+            provider.destroy(&record.label()).unwrap();
+            assert!(matches!(record.unlock(&provider), Err(KeyError::NotFound)));
+        }
+        Err(err) => {
+            assert!(matches!(err, KeyError::Unavailable(_)), "{err:?}");
+            eprintln!("OS key store unavailable here, as expected on a headless machine: {err}");
+        }
+    }
+}

@@ -29,4 +29,6 @@ pub use policy::Policy;
 pub use visits::CheckIn;
 
 #[cfg(test)]
+mod crash_tests;
+#[cfg(test)]
 mod tests;
