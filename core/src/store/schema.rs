@@ -29,6 +29,10 @@ pub(crate) fn migrate(tx: &Transaction<'_>) -> Result<(), StoreError> {
     if found > LATEST {
         return Err(StoreError::NewerSchema { found, known: LATEST });
     }
+    if found == LATEST {
+        // Nothing to write: the transaction commits without touching the file.
+        return Ok(());
+    }
     if found == 0 {
         tx.execute_batch(FRESH)?;
     } else {
