@@ -10,7 +10,7 @@
 //!   21+n    16  tag
 //! ```
 //!
-//! Associated data (authenticated, not stored): the 9 header bytes, then the table, the row id and the
+//! Associated data (authenticated, not stored): the 21 header bytes, then the table, the row id and the
 //! column, each preceded by its length as an unsigned 16-bit big-endian integer.
 
 use std::fmt;
@@ -179,6 +179,13 @@ impl SealingKey {
         }
     }
 
+    /// A sealing key from 32 raw bytes (test vectors).
+    #[cfg(test)]
+    pub(crate) fn from_raw(bytes: &[u8; 32], generation: u32) -> Result<Self, CryptoError> {
+        let key = UnboundKey::new(&ring::aead::AES_256_GCM, bytes).map_err(|_| CryptoError::Derivation)?;
+        Ok(Self::new(key, generation))
+    }
+
     /// The data-key generation this key belongs to.
     pub fn generation(&self) -> u32 {
         self.generation
@@ -192,6 +199,16 @@ impl SealingKey {
     pub(crate) fn seal_bytes(&self, ctx: &SealContext<'_>, plaintext: &[u8]) -> Result<Sealed, CryptoError> {
         let mut nonce = [0u8; NONCE_LEN];
         self.rng.fill(&mut nonce).map_err(|_| CryptoError::Random)?;
+        self.seal_with_nonce(ctx, plaintext, nonce)
+    }
+
+    /// Seals with a given nonce: only for the frozen test vectors (a nonce must never repeat under a key).
+    pub(super) fn seal_with_nonce(
+        &self,
+        ctx: &SealContext<'_>,
+        plaintext: &[u8],
+        nonce: [u8; NONCE_LEN],
+    ) -> Result<Sealed, CryptoError> {
         let mut out = Vec::with_capacity(OVERHEAD + plaintext.len());
         out.extend_from_slice(&MAGIC);
         out.push(FORMAT_V1);

@@ -208,6 +208,12 @@ impl StoreKeys {
         })
     }
 
+    /// Keys derived from given data-key bytes (test vectors).
+    #[cfg(test)]
+    pub(crate) fn from_data_key(dek: [u8; KEY_LEN], generation: u32) -> Result<Self, CryptoError> {
+        Self::derive(&Zeroizing::new(dek), generation)
+    }
+
     /// Keys derived from a random data key that is not kept anywhere: for tests and benchmarks.
     pub fn ephemeral() -> Result<Self, CryptoError> {
         Self::derive(&random_key(&SystemRandom::new())?, 1)

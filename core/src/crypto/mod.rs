@@ -34,3 +34,5 @@ pub use provider::{
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vectors;
