@@ -21,9 +21,9 @@ pub use clock::{Clock, FixedClock, SystemClock};
 #[cfg(feature = "keyring")]
 pub use crypto::OsKeyStoreProvider;
 pub use crypto::{
-    CryptoError, FixedKeyProvider, KekParams, KeyEncryptionKey, KeyError, KeyProvider, KeyRecord, LookupKey,
-    LookupTag, PBKDF2_MIN_ITERATIONS, PassphraseProvider, Plaintext, PlatformKeyError, PlatformKeyProvider,
-    PlatformKeyStore, ProviderKind, SealContext, Sealed, SealingKey, StoreKeys,
+    CryptoError, FixedKeyProvider, KekParams, KeyEncryptionKey, KeyProvider, KeyProviderError, KeyRecord,
+    LookupKey, LookupTag, PBKDF2_MIN_ITERATIONS, PassphraseProvider, Plaintext, PlatformKeyError,
+    PlatformKeyProvider, PlatformKeyStore, ProviderKind, SealContext, Sealed, SealingKey, StoreKeys,
 };
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
@@ -40,3 +40,16 @@ pub use ids::{CheckpointId, DeclarationId, EpisodeId, OutboxId, PersonId, Report
 #[cfg(feature = "store")]
 pub use store::{OutboxEntry, OutboxEvent};
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
+
+mod qr;
+#[cfg(feature = "dev-key")]
+pub use qr::dev as qr_dev_key;
+#[cfg(feature = "render")]
+pub use qr::render;
+pub use qr::{
+    CLOCK_SKEW_MINUTES, CheckpointCode, CheckpointPayload, CodeKind, Decoded, EncodeError, FallbackCode,
+    FallbackError, Field as QrField, KeyError, KeyId, Malformed, PersonalCode, PersonalPayload,
+    PersonalStatus, Pseudonym, QrError, SignError, Signer, TrustList, TrustStore, TrustedKey, Unverified,
+    VerifiedCheckpoint, VerifiedPersonal, decode as decode_qr, decode_checkpoint as decode_checkpoint_code,
+    decode_personal as decode_personal_code, encode_pending_personal, floor_to_minute,
+};

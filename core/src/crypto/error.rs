@@ -57,7 +57,7 @@ impl CryptoError {
 /// Why keys could not be created, unlocked or destroyed.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum KeyError {
+pub enum KeyProviderError {
     /// The key (passphrase, key-store secret, fixed key) does not open this store: the canary did not match.
     #[error("the key does not open this store")]
     WrongKey,

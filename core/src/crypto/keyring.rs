@@ -1,10 +1,10 @@
 //! The desktop operating system's key store (Secret Service on Linux, Keychain on macOS, Credential
 //! Manager on Windows) through the `keyring` crate (v4, `v1` API). On a headless machine without a Secret
-//! Service this fails with `KeyError::Unavailable`, never silently falls back.
+//! Service this fails with `KeyProviderError::Unavailable`, never silently falls back.
 
 use zeroize::Zeroizing;
 
-use super::error::KeyError;
+use super::error::KeyProviderError;
 use super::keys::KeyEncryptionKey;
 use super::provider::{KekParams, KeyProvider, ProviderKind};
 
@@ -31,18 +31,18 @@ impl OsKeyStoreProvider {
         }
     }
 
-    fn entry(&self, label: &str) -> Result<keyring::Entry, KeyError> {
+    fn entry(&self, label: &str) -> Result<keyring::Entry, KeyProviderError> {
         keyring::Entry::new(&self.service, label).map_err(map_error)
     }
 }
 
-fn map_error(err: keyring::Error) -> KeyError {
+fn map_error(err: keyring::Error) -> KeyProviderError {
     match err {
-        keyring::Error::NoEntry => KeyError::NotFound,
+        keyring::Error::NoEntry => KeyProviderError::NotFound,
         keyring::Error::NoDefaultStore
         | keyring::Error::NoStorageAccess(_)
-        | keyring::Error::PlatformFailure(_) => KeyError::Unavailable(err.to_string()),
-        other => KeyError::Platform(other.to_string()),
+        | keyring::Error::PlatformFailure(_) => KeyProviderError::Unavailable(err.to_string()),
+        other => KeyProviderError::Platform(other.to_string()),
     }
 }
 
@@ -51,15 +51,15 @@ impl KeyProvider for OsKeyStoreProvider {
         ProviderKind::OsKeyStore
     }
 
-    fn create(&self, label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyError> {
+    fn create(&self, label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyProviderError> {
         let kek = KeyEncryptionKey::random()?;
         self.entry(label)?.set_secret(kek.expose()).map_err(map_error)?;
         Ok((kek, KekParams::OsKeyStore))
     }
 
-    fn unlock(&self, label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyError> {
+    fn unlock(&self, label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyProviderError> {
         if *params != KekParams::OsKeyStore {
-            return Err(KeyError::ProviderMismatch {
+            return Err(KeyProviderError::ProviderMismatch {
                 stored: params.kind(),
                 given: self.kind(),
             });
@@ -68,7 +68,7 @@ impl KeyProvider for OsKeyStoreProvider {
         KeyEncryptionKey::from_bytes(&secret)
     }
 
-    fn destroy(&self, label: &str) -> Result<(), KeyError> {
+    fn destroy(&self, label: &str) -> Result<(), KeyProviderError> {
         match self.entry(label)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(err) => Err(map_error(err)),

@@ -20,7 +20,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use zeroize::Zeroizing;
 
 use super::envelope::{SealContext, Sealed, SealingKey};
-use super::error::{CryptoError, KeyError};
+use super::error::{CryptoError, KeyProviderError};
 use super::provider::{KekParams, KeyProvider};
 
 /// HKDF salt: fixed, public, and distinct from any other use of these keys.
@@ -72,10 +72,10 @@ impl fmt::Debug for KeyEncryptionKey {
 impl KeyEncryptionKey {
     /// A key from exactly 32 bytes (e.g. a secret a platform key store returned). The caller zeroises
     /// its own copy.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeyError> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, KeyProviderError> {
         let array: [u8; KEY_LEN] = bytes
             .try_into()
-            .map_err(|_| KeyError::BadParameters("key length"))?;
+            .map_err(|_| KeyProviderError::BadParameters("key length"))?;
         Ok(Self(Zeroizing::new(array)))
     }
 
@@ -122,7 +122,10 @@ const WRAP_COLUMN: &str = "data_key";
 impl KeyRecord {
     /// Creates the keys of a new store: asks `provider` for a key-encryption key, draws a data key and
     /// wraps it.
-    pub fn create(provider: &dyn KeyProvider, store_id: [u8; 16]) -> Result<(Self, StoreKeys), KeyError> {
+    pub fn create(
+        provider: &dyn KeyProvider,
+        store_id: [u8; 16],
+    ) -> Result<(Self, StoreKeys), KeyProviderError> {
         let generation = 1;
         let (kek, params) = provider.create(&Self::label_of(&store_id))?;
         let (canary_key, message) = kek.canary(&store_id)?;
@@ -148,18 +151,18 @@ impl KeyRecord {
     }
 
     /// Unlocks an existing store's keys with `provider`. A key that does not match the canary is
-    /// `KeyError::WrongKey`; a wrapped key that fails to open under the right key is an integrity error.
-    pub fn unlock(&self, provider: &dyn KeyProvider) -> Result<StoreKeys, KeyError> {
+    /// `KeyProviderError::WrongKey`; a wrapped key that fails to open under the right key is an integrity error.
+    pub fn unlock(&self, provider: &dyn KeyProvider) -> Result<StoreKeys, KeyProviderError> {
         let stored = self.params.kind();
         if stored != provider.kind() {
-            return Err(KeyError::ProviderMismatch {
+            return Err(KeyProviderError::ProviderMismatch {
                 stored,
                 given: provider.kind(),
             });
         }
         let kek = provider.unlock(&self.label(), &self.params)?;
         let (canary_key, message) = kek.canary(&self.store_id)?;
-        hmac::verify(&canary_key, &message, &self.canary).map_err(|_| KeyError::WrongKey)?;
+        hmac::verify(&canary_key, &message, &self.canary).map_err(|_| KeyProviderError::WrongKey)?;
         let wrapping = derive_aead(&prk(kek.expose()), INFO_WRAP, self.generation)?;
         let plain = wrapping.open(
             &SealContext::new(WRAP_TABLE, &self.store_id, WRAP_COLUMN),

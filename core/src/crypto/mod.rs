@@ -12,7 +12,7 @@
 //!   implementations, and the parameters a provider stores beside the wrapped key.
 //! - `keyring.rs` (feature `keyring`): the desktop operating system's key store.
 //! - `hex.rs`: lower-case hex for the few binary values written as text.
-//! - `error.rs`: `CryptoError` (envelope) and `KeyError` (keys and providers).
+//! - `error.rs`: `CryptoError` (envelope) and `KeyProviderError` (keys and providers).
 
 mod envelope;
 mod error;
@@ -23,7 +23,7 @@ mod keys;
 mod provider;
 
 pub use envelope::{Plaintext, SealContext, Sealed, SealingKey};
-pub use error::{CryptoError, KeyError};
+pub use error::{CryptoError, KeyProviderError};
 #[cfg(feature = "keyring")]
 pub use keyring::OsKeyStoreProvider;
 pub use keys::{KeyEncryptionKey, KeyRecord, LookupKey, LookupTag, StoreKeys};

@@ -14,7 +14,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
-use super::error::{CryptoError, KeyError};
+use super::error::{CryptoError, KeyProviderError};
 use super::hex;
 use super::keys::{KEY_LEN, KeyEncryptionKey};
 
@@ -90,7 +90,7 @@ impl KekParams {
     }
 
     /// Parses the text form written by `encode`.
-    pub fn decode(text: &str) -> Result<Self, KeyError> {
+    pub fn decode(text: &str) -> Result<Self, KeyProviderError> {
         let mut words = text.split(' ');
         match (
             words.next(),
@@ -102,16 +102,16 @@ impl KekParams {
             (Some("passphrase"), Some("pbkdf2-hmac-sha256"), Some(iterations), Some(salt), None) => {
                 let iterations = iterations
                     .parse()
-                    .map_err(|_| KeyError::BadParameters("iterations"))?;
+                    .map_err(|_| KeyProviderError::BadParameters("iterations"))?;
                 let salt = hex::decode(salt)
                     .and_then(|s| <[u8; SALT_LEN]>::try_from(s).ok())
-                    .ok_or(KeyError::BadParameters("salt"))?;
+                    .ok_or(KeyProviderError::BadParameters("salt"))?;
                 Ok(Self::Passphrase { salt, iterations })
             }
             (Some("os_key_store"), None, ..) => Ok(Self::OsKeyStore),
             (Some("platform"), None, ..) => Ok(Self::Platform),
             (Some("fixed"), None, ..) => Ok(Self::Fixed),
-            _ => Err(KeyError::BadParameters("unknown key provider")),
+            _ => Err(KeyProviderError::BadParameters("unknown key provider")),
         }
     }
 }
@@ -122,13 +122,13 @@ pub trait KeyProvider: Send + Sync + fmt::Debug {
     fn kind(&self) -> ProviderKind;
 
     /// Makes the key-encryption key of a new store named `label`, and the parameters to store with it.
-    fn create(&self, label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyError>;
+    fn create(&self, label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyProviderError>;
 
     /// Finds or re-derives the key-encryption key of the existing store `label` from its `params`.
-    fn unlock(&self, label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyError>;
+    fn unlock(&self, label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyProviderError>;
 
     /// Deletes whatever key material the provider itself holds for `label` (nothing for a passphrase).
-    fn destroy(&self, label: &str) -> Result<(), KeyError>;
+    fn destroy(&self, label: &str) -> Result<(), KeyProviderError>;
 }
 
 /// A passphrase stretched with PBKDF2-HMAC-SHA256. The passphrase is normalised to Unicode NFC so that
@@ -150,10 +150,10 @@ impl fmt::Debug for PassphraseProvider {
 
 impl PassphraseProvider {
     /// A provider for `passphrase`, with `PBKDF2_MIN_ITERATIONS` iterations for new stores.
-    pub fn new(passphrase: impl Into<String>) -> Result<Self, KeyError> {
+    pub fn new(passphrase: impl Into<String>) -> Result<Self, KeyProviderError> {
         let raw = Zeroizing::new(passphrase.into());
         if raw.is_empty() {
-            return Err(KeyError::EmptyPassphrase);
+            return Err(KeyProviderError::EmptyPassphrase);
         }
         let passphrase = Zeroizing::new(raw.nfc().collect::<String>());
         Ok(Self {
@@ -163,27 +163,29 @@ impl PassphraseProvider {
     }
 
     /// A provider for the passphrase in environment variable `var` (for scripts and tests). Unset,
-    /// empty or non-Unicode is `KeyError::EmptyPassphrase`.
-    pub fn from_env(var: &str) -> Result<Self, KeyError> {
-        let value = std::env::var_os(var).ok_or(KeyError::EmptyPassphrase)?;
-        let text = value.into_string().map_err(|_| KeyError::EmptyPassphrase)?;
+    /// empty or non-Unicode is `KeyProviderError::EmptyPassphrase`.
+    pub fn from_env(var: &str) -> Result<Self, KeyProviderError> {
+        let value = std::env::var_os(var).ok_or(KeyProviderError::EmptyPassphrase)?;
+        let text = value
+            .into_string()
+            .map_err(|_| KeyProviderError::EmptyPassphrase)?;
         Self::new(text)
     }
 
     /// Uses `iterations` for new stores (at least `PBKDF2_MIN_ITERATIONS`).
-    pub fn with_iterations(mut self, iterations: u32) -> Result<Self, KeyError> {
+    pub fn with_iterations(mut self, iterations: u32) -> Result<Self, KeyProviderError> {
         if iterations < PBKDF2_MIN_ITERATIONS {
-            return Err(KeyError::BadParameters("iterations below the minimum"));
+            return Err(KeyProviderError::BadParameters("iterations below the minimum"));
         }
         self.iterations = iterations;
         Ok(self)
     }
 
-    fn derive(&self, salt: &[u8; SALT_LEN], iterations: u32) -> Result<KeyEncryptionKey, KeyError> {
+    fn derive(&self, salt: &[u8; SALT_LEN], iterations: u32) -> Result<KeyEncryptionKey, KeyProviderError> {
         if iterations < PBKDF2_MIN_ITERATIONS {
-            return Err(KeyError::BadParameters("iterations below the minimum"));
+            return Err(KeyProviderError::BadParameters("iterations below the minimum"));
         }
-        let rounds = NonZeroU32::new(iterations).ok_or(KeyError::BadParameters("iterations"))?;
+        let rounds = NonZeroU32::new(iterations).ok_or(KeyProviderError::BadParameters("iterations"))?;
         let mut key = Zeroizing::new([0u8; KEY_LEN]);
         pbkdf2::derive(
             pbkdf2::PBKDF2_HMAC_SHA256,
@@ -201,7 +203,7 @@ impl KeyProvider for PassphraseProvider {
         ProviderKind::Passphrase
     }
 
-    fn create(&self, _label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyError> {
+    fn create(&self, _label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyProviderError> {
         let mut salt = [0u8; SALT_LEN];
         SystemRandom::new()
             .fill(&mut salt)
@@ -216,17 +218,17 @@ impl KeyProvider for PassphraseProvider {
         ))
     }
 
-    fn unlock(&self, _label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyError> {
+    fn unlock(&self, _label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyProviderError> {
         match params {
             KekParams::Passphrase { salt, iterations } => self.derive(salt, *iterations),
-            other => Err(KeyError::ProviderMismatch {
+            other => Err(KeyProviderError::ProviderMismatch {
                 stored: other.kind(),
                 given: self.kind(),
             }),
         }
     }
 
-    fn destroy(&self, _label: &str) -> Result<(), KeyError> {
+    fn destroy(&self, _label: &str) -> Result<(), KeyProviderError> {
         // The passphrase is in the person's head; the wrapped key goes with the store's file.
         Ok(())
     }
@@ -254,10 +256,10 @@ pub trait PlatformKeyStore: Send + Sync + fmt::Debug {
     fn delete(&self, name: String) -> Result<(), PlatformKeyError>;
 }
 
-fn platform_error(err: PlatformKeyError) -> KeyError {
+fn platform_error(err: PlatformKeyError) -> KeyProviderError {
     match err {
-        PlatformKeyError::Unavailable(why) => KeyError::Unavailable(why),
-        PlatformKeyError::Failed(why) => KeyError::Platform(why),
+        PlatformKeyError::Unavailable(why) => KeyProviderError::Unavailable(why),
+        PlatformKeyError::Failed(why) => KeyProviderError::Platform(why),
     }
 }
 
@@ -279,7 +281,7 @@ impl KeyProvider for PlatformKeyProvider {
         ProviderKind::Platform
     }
 
-    fn create(&self, label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyError> {
+    fn create(&self, label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyProviderError> {
         let kek = KeyEncryptionKey::random()?;
         self.store
             .save(label.to_owned(), kek.expose().to_vec())
@@ -287,9 +289,9 @@ impl KeyProvider for PlatformKeyProvider {
         Ok((kek, KekParams::Platform))
     }
 
-    fn unlock(&self, label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyError> {
+    fn unlock(&self, label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyProviderError> {
         if *params != KekParams::Platform {
-            return Err(KeyError::ProviderMismatch {
+            return Err(KeyProviderError::ProviderMismatch {
                 stored: params.kind(),
                 given: self.kind(),
             });
@@ -298,12 +300,12 @@ impl KeyProvider for PlatformKeyProvider {
             .store
             .load(label.to_owned())
             .map_err(platform_error)?
-            .ok_or(KeyError::NotFound)?;
+            .ok_or(KeyProviderError::NotFound)?;
         let secret = Zeroizing::new(secret);
         KeyEncryptionKey::from_bytes(&secret)
     }
 
-    fn destroy(&self, label: &str) -> Result<(), KeyError> {
+    fn destroy(&self, label: &str) -> Result<(), KeyProviderError> {
         self.store.delete(label.to_owned()).map_err(platform_error)
     }
 }
@@ -337,13 +339,13 @@ impl KeyProvider for FixedKeyProvider {
         ProviderKind::Fixed
     }
 
-    fn create(&self, _label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyError> {
+    fn create(&self, _label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyProviderError> {
         Ok((self.kek(), KekParams::Fixed))
     }
 
-    fn unlock(&self, _label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyError> {
+    fn unlock(&self, _label: &str, params: &KekParams) -> Result<KeyEncryptionKey, KeyProviderError> {
         if *params != KekParams::Fixed {
-            return Err(KeyError::ProviderMismatch {
+            return Err(KeyProviderError::ProviderMismatch {
                 stored: params.kind(),
                 given: self.kind(),
             });
@@ -351,7 +353,7 @@ impl KeyProvider for FixedKeyProvider {
         Ok(self.kek())
     }
 
-    fn destroy(&self, _label: &str) -> Result<(), KeyError> {
+    fn destroy(&self, _label: &str) -> Result<(), KeyProviderError> {
         Ok(())
     }
 }

@@ -155,7 +155,7 @@ fn fixed_key_record_unlocks_and_detects_wrong_key() {
     assert_eq!(unlocked.lookup().tag("d", b"v"), keys.lookup().tag("d", b"v"));
 
     let wrong = FixedKeyProvider::new([2; 32]);
-    assert!(matches!(record.unlock(&wrong), Err(KeyError::WrongKey)));
+    assert!(matches!(record.unlock(&wrong), Err(KeyProviderError::WrongKey)));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn tampered_key_record_is_refused_clearly() {
     };
     assert!(matches!(
         bad_wrap.unlock(&provider),
-        Err(KeyError::Crypto(CryptoError::Integrity))
+        Err(KeyProviderError::Crypto(CryptoError::Integrity))
     ));
 
     let mut canary = record.canary;
@@ -180,19 +180,22 @@ fn tampered_key_record_is_refused_clearly() {
         canary,
         ..record.clone()
     };
-    assert!(matches!(bad_canary.unlock(&provider), Err(KeyError::WrongKey)));
+    assert!(matches!(
+        bad_canary.unlock(&provider),
+        Err(KeyProviderError::WrongKey)
+    ));
 
     // Moving a key record to another store id: the canary binds the id.
     let moved = KeyRecord {
         store_id: [4; 16],
         ..record.clone()
     };
-    assert!(matches!(moved.unlock(&provider), Err(KeyError::WrongKey)));
+    assert!(matches!(moved.unlock(&provider), Err(KeyProviderError::WrongKey)));
 
     let pass = PassphraseProvider::new("x").unwrap();
     assert!(matches!(
         record.unlock(&pass),
-        Err(KeyError::ProviderMismatch {
+        Err(KeyProviderError::ProviderMismatch {
             stored: ProviderKind::Fixed,
             given: ProviderKind::Passphrase
         })
@@ -215,30 +218,33 @@ fn passphrase_unlocks_in_any_normal_form_and_refuses_another() {
     let unlocked = record.unlock(&nfd).unwrap();
     assert_eq!(unlocked.lookup().tag("d", b"v"), keys.lookup().tag("d", b"v"));
     let wrong = PassphraseProvider::new("mat khau Ha Tinh").unwrap();
-    assert!(matches!(record.unlock(&wrong), Err(KeyError::WrongKey)));
+    assert!(matches!(record.unlock(&wrong), Err(KeyProviderError::WrongKey)));
 }
 
 #[test]
 fn passphrase_rules() {
     assert!(matches!(
         PassphraseProvider::new(""),
-        Err(KeyError::EmptyPassphrase)
+        Err(KeyProviderError::EmptyPassphrase)
     ));
     let p = PassphraseProvider::new("secret words").unwrap();
     assert!(matches!(
         p.with_iterations(100_000),
-        Err(KeyError::BadParameters(_))
+        Err(KeyProviderError::BadParameters(_))
     ));
     let p = PassphraseProvider::new("secret words").unwrap();
     let weak = KekParams::Passphrase {
         salt: [1; 16],
         iterations: 1_000,
     };
-    assert!(matches!(p.unlock("l", &weak), Err(KeyError::BadParameters(_))));
+    assert!(matches!(
+        p.unlock("l", &weak),
+        Err(KeyProviderError::BadParameters(_))
+    ));
     assert!(!format!("{p:?}").contains("secret"));
     assert!(matches!(
         PassphraseProvider::from_env("TOKHAI_TEST_SURELY_UNSET_VARIABLE"),
-        Err(KeyError::EmptyPassphrase)
+        Err(KeyProviderError::EmptyPassphrase)
     ));
 }
 
@@ -267,7 +273,7 @@ fn kek_params_text_form() {
         "keychain",
     ] {
         assert!(
-            matches!(KekParams::decode(bad), Err(KeyError::BadParameters(_))),
+            matches!(KekParams::decode(bad), Err(KeyProviderError::BadParameters(_))),
             "{bad:?}"
         );
     }
@@ -306,11 +312,17 @@ fn platform_provider_keeps_destroys_and_reports_unavailable() {
     record.unlock(&provider).unwrap();
 
     *platform.locked.lock().unwrap() = true;
-    assert!(matches!(record.unlock(&provider), Err(KeyError::Unavailable(_))));
+    assert!(matches!(
+        record.unlock(&provider),
+        Err(KeyProviderError::Unavailable(_))
+    ));
     *platform.locked.lock().unwrap() = false;
 
     provider.destroy(&record.label()).unwrap();
-    assert!(matches!(record.unlock(&provider), Err(KeyError::NotFound)));
+    assert!(matches!(
+        record.unlock(&provider),
+        Err(KeyProviderError::NotFound)
+    ));
 }
 
 #[test]
@@ -362,10 +374,13 @@ fn os_key_store_round_trips_or_says_unavailable() {
             let unlocked = record.unlock(&provider).unwrap();
             assert_eq!(unlocked.lookup().tag("d", b"v"), keys.lookup().tag("d", b"v"));
             provider.destroy(&record.label()).unwrap();
-            assert!(matches!(record.unlock(&provider), Err(KeyError::NotFound)));
+            assert!(matches!(
+                record.unlock(&provider),
+                Err(KeyProviderError::NotFound)
+            ));
         }
         Err(err) => {
-            assert!(matches!(err, KeyError::Unavailable(_)), "{err:?}");
+            assert!(matches!(err, KeyProviderError::Unavailable(_)), "{err:?}");
             eprintln!("OS key store unavailable here, as expected on a headless machine: {err}");
         }
     }

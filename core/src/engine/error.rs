@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::crypto::KeyError;
+use crate::crypto::KeyProviderError;
 use crate::i18n::{Localized, Msg};
 use crate::store::{Conflict, StoreError};
 
@@ -92,15 +92,17 @@ impl std::error::Error for Cause {
     }
 }
 
-impl From<KeyError> for EngineError {
-    fn from(err: KeyError) -> Self {
+impl From<KeyProviderError> for EngineError {
+    fn from(err: KeyProviderError) -> Self {
         match err {
-            KeyError::WrongKey | KeyError::ProviderMismatch { .. } => Self::WrongKey,
-            KeyError::EmptyPassphrase => Self::NoPassphrase,
-            KeyError::Unavailable(_) | KeyError::NotFound | KeyError::Platform(_) => {
+            KeyProviderError::WrongKey | KeyProviderError::ProviderMismatch { .. } => Self::WrongKey,
+            KeyProviderError::EmptyPassphrase => Self::NoPassphrase,
+            KeyProviderError::Unavailable(_) | KeyProviderError::NotFound | KeyProviderError::Platform(_) => {
                 Self::KeyUnavailable(Cause(Box::new(err)))
             }
-            KeyError::BadParameters(_) | KeyError::Crypto(_) => Self::Damaged(Cause(Box::new(err))),
+            KeyProviderError::BadParameters(_) | KeyProviderError::Crypto(_) => {
+                Self::Damaged(Cause(Box::new(err)))
+            }
         }
     }
 }

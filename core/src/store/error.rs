@@ -1,7 +1,7 @@
 //! The store's detailed errors. None carries personal data: SQL is always parameterised (values never
 //! appear in messages) and crypto errors never quote plaintext.
 
-use crate::crypto::{CryptoError, KeyError};
+use crate::crypto::{CryptoError, KeyProviderError};
 
 /// What went wrong inside the store.
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +23,7 @@ pub(crate) enum StoreError {
     },
     /// The keys could not be created or unlocked.
     #[error("keys: {0}")]
-    Key(#[from] KeyError),
+    Key(#[from] KeyProviderError),
     /// The file was written by a newer build with a schema this one does not know.
     #[error("schema version {found} is newer than this build's {known}")]
     NewerSchema {
@@ -72,7 +72,7 @@ impl StoreError {
     pub(crate) fn is_integrity(&self) -> bool {
         match self {
             Self::Crypto { source, .. } => !matches!(source, CryptoError::Random | CryptoError::Encode),
-            Self::Key(KeyError::Crypto(_)) | Self::KeyRecord(_) | Self::Column { .. } => true,
+            Self::Key(KeyProviderError::Crypto(_)) | Self::KeyRecord(_) | Self::Column { .. } => true,
             Self::Sqlite(err) => {
                 matches!(
                     err.sqlite_error_code(),

@@ -6,7 +6,7 @@ use chrono::Duration;
 use rusqlite::params;
 
 use super::*;
-use crate::crypto::{CryptoError, FixedKeyProvider, KeyError, KeyProvider};
+use crate::crypto::{CryptoError, FixedKeyProvider, KeyProvider, KeyProviderError};
 use crate::declaration::{DeclarationRecord, Person, Relation};
 use crate::ids::{DeclarationId, PersonId};
 use crate::test_support as ts;
@@ -247,10 +247,13 @@ fn a_wrong_key_is_refused_before_reading_anything() {
     let dir = tempfile::tempdir().unwrap();
     drop(filled(dir.path()));
     let err = Store::open(dir.path(), &FixedKeyProvider::new([0x5b; 32])).unwrap_err();
-    assert!(matches!(err, StoreError::Key(KeyError::WrongKey)), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Key(KeyProviderError::WrongKey)),
+        "{err:?}"
+    );
     let err = Store::open(dir.path(), &crate::crypto::PassphraseProvider::new("pw").unwrap()).unwrap_err();
     assert!(
-        matches!(err, StoreError::Key(KeyError::ProviderMismatch { .. })),
+        matches!(err, StoreError::Key(KeyProviderError::ProviderMismatch { .. })),
         "{err:?}"
     );
     Store::open(dir.path(), &key()).unwrap();
