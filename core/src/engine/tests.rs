@@ -491,3 +491,27 @@ fn errors_are_localized() {
         assert!(err.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
     }
 }
+
+#[test]
+fn the_engine_can_be_shared_across_threads() {
+    fn shareable<T: Send + Sync + 'static>() {}
+    shareable::<Engine>();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Arc::new(open_at(dir.path(), clock()));
+    let handles: Vec<_> = (0..4u64)
+        .map(|i| {
+            let engine = engine.clone();
+            std::thread::spawn(move || engine.check_in(ts::checkpoint(i)).map(|c| c.visit.id))
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap().unwrap();
+    }
+    let visits = engine.visits().unwrap();
+    assert_eq!(visits.len(), 4);
+    assert_eq!(
+        visits.iter().filter(|v| v.end == VisitEnd::Open).count(),
+        1,
+        "one open visit at a time"
+    );
+}
