@@ -8,14 +8,19 @@ mod declaration;
 mod health;
 mod i18n;
 mod ids;
+mod units;
 mod visit;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use i18n::{Lang, Localized, Msg};
-pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
+pub use i18n::{Lang, Localized, Msg};
+pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
+pub use units::{
+    AddressError, DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions, Unit, UnitKey, UnitKind,
+    UnitLevel, Units, units,
+};
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
