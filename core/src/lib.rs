@@ -8,6 +8,7 @@ mod declaration;
 mod health;
 mod i18n;
 mod ids;
+mod phone;
 mod units;
 mod visit;
 
@@ -19,6 +20,7 @@ pub use declaration::{
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg};
 pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
+pub use phone::{Phone, PhoneError, PhoneKind};
 pub use units::{
     AddressError, DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions, Unit, UnitKey, UnitKind,
     UnitLevel, Units, units,
