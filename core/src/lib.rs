@@ -3,6 +3,7 @@
 //! This file is the facade: module declarations and the public re-exports, nothing else.
 //! `core/README.md` says which file holds which concern.
 
+mod calendar;
 mod clock;
 mod declaration;
 mod health;
@@ -12,10 +13,18 @@ mod phone;
 mod units;
 mod visit;
 
+pub use calendar::{
+    VIETNAM_UTC_OFFSET_MINUTES, day_end, day_start, is_valid_utc_offset, local_day, local_instant,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
+};
+pub use declaration::{
+    AddressForm, DEFAULT_FRESHNESS_HOURS, DeclarationForm, FieldError, FieldErrorKind, Freshness,
+    FreshnessPolicy, ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, ValidationErrors, freshness,
+    newest, validate,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg};

@@ -17,4 +17,5 @@ mod tests;
 
 pub use address::AddressError;
 pub use data::{Unit, UnitKey, UnitKind, UnitLevel, Units, units};
+pub(crate) use fold::fold;
 pub use search::{DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions};
