@@ -24,7 +24,7 @@ pub use declaration::{
 pub use declaration::{
     AddressForm, DEFAULT_FRESHNESS_HOURS, DeclarationForm, FieldError, FieldErrorKind, Freshness,
     FreshnessPolicy, ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, ValidationErrors, freshness,
-    newest, validate,
+    newest_declaration, validate,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg};
@@ -33,5 +33,10 @@ pub use phone::{Phone, PhoneError, PhoneKind};
 pub use units::{
     AddressError, DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions, Unit, UnitKey, UnitKind,
     UnitLevel, Units, units,
+};
+pub use visit::{
+    CheckInPlan, DEFAULT_REPEAT_SCAN_MINUTES, DEFAULT_STAY_MINUTES, VisitChange, VisitEdit, VisitError,
+    VisitPolicy, due_auto_check_outs, next_auto_check_out, open_visit, plan_check_in, plan_check_out,
+    plan_edit, visit_history,
 };
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};

@@ -27,5 +27,5 @@ pub use model::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
-pub use record::{DEFAULT_FRESHNESS_HOURS, Freshness, FreshnessPolicy, freshness, newest};
+pub use record::{DEFAULT_FRESHNESS_HOURS, Freshness, FreshnessPolicy, freshness, newest_declaration};
 pub use validate::{ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, validate};

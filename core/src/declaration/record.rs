@@ -45,7 +45,7 @@ impl DeclarationRecord {
 }
 
 /// The current version of `person`'s declaration among `records` (which may hold other people's too).
-pub fn newest(records: &[DeclarationRecord], person: PersonId) -> Option<&DeclarationRecord> {
+pub fn newest_declaration(records: &[DeclarationRecord], person: PersonId) -> Option<&DeclarationRecord> {
     let superseded: HashSet<DeclarationId> = records
         .iter()
         .filter(|r| r.person == person)
@@ -109,7 +109,7 @@ pub fn freshness(
     now: DateTime<Utc>,
     policy: &FreshnessPolicy,
 ) -> Freshness {
-    let Some(record) = newest(records, person) else {
+    let Some(record) = newest_declaration(records, person) else {
         return Freshness::Missing;
     };
     let declared = record.declared_at.min(now);

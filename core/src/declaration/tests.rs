@@ -834,13 +834,16 @@ fn updates_supersede_and_the_chain_decides_the_newest() {
     let v3 = v2.update(d.clone(), t0 + Duration::hours(1));
     let theirs = DeclarationRecord::new(other, d.clone(), t0 + Duration::hours(40));
     let records = vec![theirs.clone(), v1.clone(), v3.clone(), v2.clone()];
-    assert_eq!(newest(&records, me).map(|r| r.id), Some(v3.id));
-    assert_eq!(newest(&records, other).map(|r| r.id), Some(theirs.id));
-    assert_eq!(newest(&records, PersonId::random()), None);
+    assert_eq!(newest_declaration(&records, me).map(|r| r.id), Some(v3.id));
+    assert_eq!(newest_declaration(&records, other).map(|r| r.id), Some(theirs.id));
+    assert_eq!(newest_declaration(&records, PersonId::random()), None);
     // Two heads (two offline updates of v1): the later one wins.
     let a = v1.update(d.clone(), t0 + Duration::hours(2));
     let b = v1.update(d, t0 + Duration::hours(3));
-    assert_eq!(newest(&[v1, a, b.clone()], me).map(|r| r.id), Some(b.id));
+    assert_eq!(
+        newest_declaration(&[v1, a, b.clone()], me).map(|r| r.id),
+        Some(b.id)
+    );
 }
 
 #[test]
