@@ -10,6 +10,7 @@ mod health;
 mod i18n;
 mod ids;
 mod phone;
+mod retention;
 mod units;
 mod visit;
 
@@ -26,10 +27,19 @@ pub use declaration::{
     FreshnessPolicy, ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, ValidationErrors, freshness,
     newest_declaration, validate,
 };
+pub use health::{
+    DEFAULT_GRACE_HOURS, DayState, DayStatus, EPISODE_PLACE_MAX, EpisodeError, HealthPolicy,
+    MAX_EPISODE_DAYS, REPORT_NOTE_MAX, REPORT_OTHER_SYMPTOMS_MAX, ReportError, ReportInput, ReportPlan,
+    TEMPERATURE_RANGE_DECIDEGREES, day_statuses, next_reminder, parse_temperature, plan_report,
+};
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg};
 pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 pub use phone::{Phone, PhoneError, PhoneKind};
+pub use retention::{
+    DEFAULT_RETENTION_DAYS, PurgePlan, RetentionPolicy, expired_declarations, expired_episodes,
+    expired_reports, expired_visits, plan_purge,
+};
 pub use units::{
     AddressError, DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions, Unit, UnitKey, UnitKind,
     UnitLevel, Units, units,

@@ -22,6 +22,7 @@ mod validate;
 mod tests;
 
 pub use errors::{FieldError, FieldErrorKind, ValidationErrors};
+pub(crate) use fields::clean_line;
 pub use form::{AddressForm, DeclarationForm};
 pub use model::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
