@@ -50,3 +50,16 @@ pub use visit::{
     plan_edit, visit_history,
 };
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
+
+mod qr;
+#[cfg(feature = "dev-key")]
+pub use qr::dev as qr_dev_key;
+#[cfg(feature = "render")]
+pub use qr::render;
+pub use qr::{
+    CLOCK_SKEW_MINUTES, CheckpointCode, CheckpointPayload, CodeKind, Decoded, EncodeError, FallbackCode,
+    FallbackError, Field as QrField, KeyError, KeyId, Malformed, PersonalCode, PersonalPayload,
+    PersonalStatus, Pseudonym, QrError, SignError, Signer, TrustList, TrustStore, TrustedKey, Unverified,
+    VerifiedCheckpoint, VerifiedPersonal, decode as decode_qr, decode_checkpoint as decode_checkpoint_code,
+    decode_personal as decode_personal_code, encode_pending_personal, floor_to_minute,
+};
