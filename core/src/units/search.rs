@@ -83,20 +83,21 @@ pub struct SearchHit<'a> {
 type SortKey = (MatchRank, bool, UnitLevel, usize, u32);
 
 fn rank(key: &str, query: &str) -> Option<MatchRank> {
-    if key == query {
-        Some(MatchRank::Exact)
-    } else if key.starts_with(query) {
-        Some(MatchRank::Prefix)
-    } else if key
-        .match_indices(query)
-        .any(|(at, _)| key.as_bytes().get(at.wrapping_sub(1)) == Some(&b' '))
-    {
-        Some(MatchRank::WordPrefix)
-    } else if key.contains(query) {
-        Some(MatchRank::Contains)
-    } else {
-        None
+    let mut best = None;
+    // One pass over the occurrences: at 0 is a prefix (or the whole key), after a space a word prefix.
+    for (at, _) in key.match_indices(query) {
+        let rank = match at {
+            0 if key.len() == query.len() => return Some(MatchRank::Exact),
+            0 => MatchRank::Prefix,
+            _ if key.as_bytes().get(at - 1) == Some(&b' ') => MatchRank::WordPrefix,
+            _ => MatchRank::Contains,
+        };
+        best = Some(best.map_or(rank, |b: MatchRank| b.min(rank)));
+        if rank <= MatchRank::WordPrefix {
+            break;
+        }
     }
+    best
 }
 
 /// The query without a leading kind word, and the kind word itself (folded).
@@ -120,9 +121,15 @@ impl Units {
         if options.within.is_some() && within.is_none() {
             return Vec::new();
         }
+        // Every key of a unit but an alias is a part of its folded full name, and the query without its
+        // kind word is a part of the query: a name that lacks it cannot match at all.
+        let needle = stripped.map_or(query.as_str(), |(_, rest)| rest);
         let mut hits: Vec<(SortKey, &Unit)> = Vec::new();
         for unit in &self.all {
             if options.level.is_some_and(|level| level != unit.level()) {
+                continue;
+            }
+            if unit.level() != UnitLevel::Province && !unit.folded_name.contains(needle) {
                 continue;
             }
             let Some(best) = Self::best_match(unit, &query, stripped) else {
@@ -140,12 +147,17 @@ impl Units {
             );
             hits.push((key, unit));
         }
-        hits.sort_by_key(|&(key, _)| key);
         let limit = if options.limit == 0 {
             DEFAULT_SEARCH_LIMIT
         } else {
             options.limit
         };
+        // Only the best `limit` hits need sorting.
+        if hits.len() > limit {
+            hits.select_nth_unstable_by_key(limit, |&(key, _)| key);
+            hits.truncate(limit);
+        }
+        hits.sort_by_key(|&(key, _)| key);
         hits.into_iter()
             .take(limit)
             .map(|((rank, ..), unit)| SearchHit { unit, rank })
