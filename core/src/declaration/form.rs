@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::model::{Exposure, Symptoms};
+use super::model::{Declaration, Exposure, IdNumber, Sex, Symptoms, UnitScheme};
 
 /// A declaration as typed. Validate it into a [`crate::Declaration`] with [`crate::validate`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,4 +85,53 @@ fn lenient_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, 
         Lenient::Float(n) => n.to_string(),
         Lenient::Null(()) => String::new(),
     })
+}
+
+impl From<&Declaration> for DeclarationForm {
+    /// The form that validates back to `declaration`: to prefill the next declaration when the last one
+    /// went stale, or to edit it.
+    fn from(declaration: &Declaration) -> Self {
+        let (id_kind, id_number) = match &declaration.id_number {
+            IdNumber::Cmnd(n) => ("cmnd", n.clone()),
+            IdNumber::Cccd(n) => ("cccd", n.clone()),
+            IdNumber::Passport(n) => ("passport", n.clone()),
+            IdNumber::NotIssued => ("none", String::new()),
+        };
+        let code = |c: u32| c.to_string();
+        Self {
+            full_name: declaration.full_name.clone(),
+            id_kind: id_kind.into(),
+            id_number,
+            birth_year: declaration.birth_year.to_string(),
+            sex: match declaration.sex {
+                Sex::Male => "male",
+                Sex::Female => "female",
+                Sex::Other => "other",
+            }
+            .into(),
+            nationality: declaration.nationality.clone(),
+            address: AddressForm {
+                scheme: match declaration.address.scheme {
+                    UnitScheme::V2025 => "2025",
+                    UnitScheme::V2021 => "2021",
+                }
+                .into(),
+                province: code(declaration.address.province),
+                district: declaration.address.district.map(code).unwrap_or_default(),
+                ward: code(declaration.address.ward),
+                street: declaration.address.street.clone(),
+            },
+            phone: declaration.phone.clone(),
+            email: declaration.email.clone().unwrap_or_default(),
+            travel: declaration.travel.clone(),
+            symptoms: declaration.symptoms.clone(),
+            exposure: declaration.exposure,
+            chronic_conditions: declaration
+                .chronic_conditions
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            pregnant: declaration.pregnant,
+        }
+    }
 }

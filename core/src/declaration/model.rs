@@ -154,6 +154,24 @@ impl Exposure {
     }
 }
 
+impl ChronicCondition {
+    /// The condition's stable name, as serialised ("high_blood_pressure").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Liver => "liver",
+            Self::Blood => "blood",
+            Self::Lung => "lung",
+            Self::Kidney => "kidney",
+            Self::Heart => "heart",
+            Self::HighBloodPressure => "high_blood_pressure",
+            Self::Immunodeficiency => "immunodeficiency",
+            Self::OrganTransplant => "organ_transplant",
+            Self::Diabetes => "diabetes",
+            Self::Cancer => "cancer",
+        }
+    }
+}
+
 /// A validated declaration: what is sealed in the local store and sent to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Declaration {

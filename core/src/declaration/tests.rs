@@ -1013,3 +1013,81 @@ proptest! {
         prop_assert_eq!(d.full_name, words.join(" ").to_uppercase());
     }
 }
+
+#[test]
+fn a_declaration_prefills_a_form_that_validates_back_to_it() {
+    use ChronicCondition::*;
+    let clock = clock();
+    let holder = Phone::parse("0987654321").unwrap();
+    let ctx = ValidationContext::new(&clock, Relation::Child).with_holder_phone(&holder);
+    let mut f = form();
+    f.email = "An@Example.vn".into();
+    f.travel = vec!["Đà Nẵng".into()];
+    f.symptoms.cough = true;
+    f.exposure.person_with_symptoms = true;
+    f.chronic_conditions = vec![
+        "cancer".into(),
+        "huyết áp cao".into(),
+        "liver".into(),
+        "blood".into(),
+        "lung".into(),
+        "kidney".into(),
+        "heart".into(),
+        "immunodeficiency".into(),
+        "organ_transplant".into(),
+        "diabetes".into(),
+    ];
+    let variants = [
+        f.clone(),
+        DeclarationForm {
+            id_number: String::new(),
+            birth_year: "2016".into(),
+            phone: String::new(),
+            ..f.clone()
+        },
+        DeclarationForm {
+            id_number: "B1234567".into(),
+            sex: "nữ".into(),
+            pregnant: Some(true),
+            ..f.clone()
+        },
+        DeclarationForm {
+            nationality: "us".into(),
+            id_number: "X12345".into(),
+            sex: "khác".into(),
+            ..f.clone()
+        },
+        DeclarationForm {
+            id_number: "123456789".into(),
+            address: AddressForm {
+                scheme: "2021".into(),
+                province: "1".into(),
+                district: "1".into(),
+                ward: "1".into(),
+                street: "5 Phúc Xá".into(),
+            },
+            ..f
+        },
+    ];
+    for form in variants {
+        let d = validate(&form, &ctx).unwrap();
+        assert_eq!(validate(&DeclarationForm::from(&d), &ctx).unwrap(), d);
+    }
+    let d = validate(&form(), &ctx).unwrap();
+    let all = [
+        Liver,
+        Blood,
+        Lung,
+        Kidney,
+        Heart,
+        HighBloodPressure,
+        Immunodeficiency,
+        OrganTransplant,
+        Diabetes,
+        Cancer,
+    ];
+    for c in all {
+        assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+    }
+    assert_eq!(DeclarationForm::from(&d).id_kind, "cccd");
+}
