@@ -13,6 +13,8 @@ pub(crate) const NAME_MAX: usize = 80;
 pub(crate) const STREET_MAX: usize = 200;
 pub(crate) const PLACE_MAX: usize = 200;
 pub(crate) const PLACES_MAX: usize = 20;
+/// Most chronic-condition entries (there are 10 conditions; repeats are merged).
+pub(crate) const CONDITIONS_MAX: usize = 20;
 pub(crate) const OTHER_SYMPTOMS_MAX: usize = 200;
 pub(crate) const EMAIL_MAX: usize = 254;
 /// Longest raw input looked at for a short field (codes, numbers, kinds); longer is an error at once.

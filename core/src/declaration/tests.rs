@@ -541,6 +541,8 @@ fn travel_places() {
 
     f.travel = (0..21).map(|i| format!("Nơi {i}")).collect();
     assert_eq!(codes(&f), vec![("travel".into(), "too_long")]);
+    f.travel = vec!["x\n".into(); 100_000];
+    assert_eq!(codes(&f), vec![("travel".into(), "too_long")]);
 }
 
 #[test]
@@ -582,6 +584,11 @@ fn chronic_conditions() {
         check(&f).unwrap().chronic_conditions,
         vec![Liver, HighBloodPressure, Diabetes]
     );
+
+    f.chronic_conditions = vec!["heart".into(); 21];
+    assert_eq!(codes(&f), vec![("chronic_conditions".into(), "too_long")]);
+    f.chronic_conditions = vec!["heart".into(); 20];
+    assert_eq!(check(&f).unwrap().chronic_conditions, vec![Heart]);
 
     f.chronic_conditions = vec!["cancer".into(), "cảm cúm".into()];
     assert_eq!(

@@ -122,22 +122,30 @@ pub fn validate(
     };
     let email = errors.take("email", fields::email(&form.email));
 
+    // A list far too long is refused at once, without looking at each entry.
     let mut travel = Vec::new();
-    for (i, place) in form.travel.iter().enumerate() {
-        if let Some(Some(place)) = errors.take(
-            &format!("travel[{i}]"),
-            fields::clean_line(place, fields::PLACE_MAX),
-        ) {
-            travel.push(place);
-        }
-    }
-    if travel.len() > fields::PLACES_MAX {
+    if form.travel.len() > fields::PLACES_MAX * 4 {
         errors.add(
             "travel",
             FieldErrorKind::TooLong {
                 max: fields::PLACES_MAX,
             },
         );
+    } else {
+        for (i, place) in form.travel.iter().enumerate() {
+            let place = fields::clean_line(place, fields::PLACE_MAX);
+            if let Some(Some(place)) = errors.take(&format!("travel[{i}]"), place) {
+                travel.push(place);
+            }
+        }
+        if travel.len() > fields::PLACES_MAX {
+            errors.add(
+                "travel",
+                FieldErrorKind::TooLong {
+                    max: fields::PLACES_MAX,
+                },
+            );
+        }
     }
 
     let other = errors
@@ -155,12 +163,19 @@ pub fn validate(
     };
 
     let mut chronic_conditions = Vec::new();
-    for (i, raw) in form.chronic_conditions.iter().enumerate() {
-        if let Some(Some(c)) = errors.take(
-            &format!("chronic_conditions[{i}]"),
-            fields::chronic_condition(raw),
-        ) {
-            chronic_conditions.push(c);
+    if form.chronic_conditions.len() > fields::CONDITIONS_MAX {
+        errors.add(
+            "chronic_conditions",
+            FieldErrorKind::TooLong {
+                max: fields::CONDITIONS_MAX,
+            },
+        );
+    } else {
+        for (i, raw) in form.chronic_conditions.iter().enumerate() {
+            let condition = fields::chronic_condition(raw);
+            if let Some(Some(c)) = errors.take(&format!("chronic_conditions[{i}]"), condition) {
+                chronic_conditions.push(c);
+            }
         }
     }
     chronic_conditions.sort();
