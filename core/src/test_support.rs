@@ -16,7 +16,9 @@ pub(crate) const PHONE: &str = "+84912345687";
 pub(crate) const PHONE_LOCAL: &str = "0912345687";
 pub(crate) const ID_NUMBER: &str = "079187654321";
 pub(crate) const STREET: &str = "17 Ngõ Huế Xyzzyq";
-pub(crate) const WARD_CODE: u32 = 26734;
+/// Phường Bến Thành (province 79) in the 2025 list.
+pub(crate) const WARD_CODE: u32 = 26743;
+pub(crate) const WARD_NAME: &str = "Bến Thành";
 pub(crate) const EMAIL: &str = "linhq.marker@example.vn";
 pub(crate) const TRAVEL: &str = "Đà Nẵng Plughq";
 pub(crate) const SYMPTOM_NOTE: &str = "đau đầu Frobq";
@@ -50,7 +52,8 @@ pub(crate) fn text_markers() -> Vec<String> {
         "Wobbleq",
         REPORT_NOTE,
         "Fnordq",
-        "26734",
+        "26743",
+        WARD_NAME,
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -150,6 +153,7 @@ pub(crate) fn report(episode: EpisodeId) -> DailyReport {
         episode,
         day: day(),
         reported_at: mark_time(),
+        updated_at: None,
         temperature_decidegrees: Some(374),
         symptoms: Symptoms {
             fever: true,

@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::error::EngineError;
 use super::facade::Engine;
-use super::provisional::retention;
 use crate::declaration::{DeclarationRecord, Person};
 use crate::health::{DailyReport, QuarantineEpisode};
+use crate::retention::plan_purge;
 use crate::store::OutboxEntry;
-use crate::visit::Visit;
+use crate::visit::{Visit, visit_history};
 
 /// How many records a purge deleted, by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,39 +71,36 @@ pub struct OutboxExport {
 }
 
 impl Engine {
-    /// Deletes what is older than the retention period, and outbox entries the server already has, in
-    /// one transaction. Times are sealed, so every row is opened to decide.
+    /// Deletes what the retention rules (`retention::plan_purge`) name as expired, and outbox entries the
+    /// server already has, in one transaction. Times are sealed, so every row is opened to decide.
     pub fn purge(&self) -> Result<PurgeReport, EngineError> {
         let now = self.now();
-        let cutoff = now - self.policy().retention;
-        let cutoff_day = cutoff.date_naive();
+        let retention = self.policy().retention;
         self.write(|tx| {
+            let visits = tx.visits()?;
+            let declarations = tx.all_declarations()?;
+            let episodes = tx.episodes()?;
+            let reports = tx.all_reports()?;
+            let plan = plan_purge(&visits, &declarations, &episodes, &reports, now, &retention);
             let mut report = PurgeReport::default();
-            for d in tx.all_declarations()? {
-                if retention::declaration(&d, cutoff) && tx.delete_declaration(d.id)? {
-                    report.declarations += 1;
-                }
+            for id in &plan.declarations {
+                report.declarations += usize::from(tx.delete_declaration(*id)?);
             }
-            for v in tx.visits()? {
-                if retention::visit(&v, cutoff) && tx.delete_visit(v.id)? {
-                    report.visits += 1;
-                }
+            for id in &plan.visits {
+                report.visits += usize::from(tx.delete_visit(*id)?);
             }
-            for r in tx.all_reports()? {
-                if retention::report(&r, cutoff_day) && tx.delete_report(r.id)? {
-                    report.reports += 1;
-                }
+            for id in &plan.reports {
+                report.reports += usize::from(tx.delete_report(*id)?);
             }
-            for e in tx.episodes()? {
-                if retention::episode(&e, cutoff_day) {
-                    report.reports += tx.reports(e.id)?.len();
-                    if tx.delete_episode(e.id)? {
-                        report.episodes += 1;
-                    }
-                }
+            for id in &plan.episodes {
+                // Reports go with their episode (the plan names them too, so they are already gone).
+                report.reports += tx.reports(*id)?.len();
+                report.episodes += usize::from(tx.delete_episode(*id)?);
             }
+            // The outbox: what the server has, and what waited past the retention period unsent (the
+            // server would purge it on arrival; least data, least time).
             for (entry, sent) in tx.outbox()? {
-                if retention::outbox(&entry, sent, cutoff) && tx.delete_outbox(entry.id)? {
+                if (sent || retention.expired(entry.created_at, now)) && tx.delete_outbox(entry.id)? {
                     report.outbox += 1;
                 }
             }
@@ -149,7 +146,7 @@ impl Engine {
                 outbox,
             })
         })?;
-        export.visits.sort_by_key(|v| std::cmp::Reverse(v.checked_in_at));
+        export.visits = visit_history(&export.visits).into_iter().cloned().collect();
         for ep in &mut export.quarantine {
             ep.reports.sort_by_key(|r| r.day);
         }

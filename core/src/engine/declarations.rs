@@ -1,104 +1,125 @@
-//! Declaring (for oneself or on behalf of a dependant), updating, and the freshness of the latest one.
-
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+//! Declaring (for oneself or on behalf of a dependant), updating, the latest version and its freshness.
 
 use super::error::{EngineError, Missing};
 use super::facade::Engine;
-use crate::declaration::{Declaration, DeclarationRecord, IdNumber};
-use crate::ids::{DeclarationId, PersonId};
-use crate::store::OutboxEvent;
+use crate::declaration::{
+    Declaration, DeclarationForm, DeclarationRecord, Freshness, IdNumber, Relation, ValidationContext,
+    freshness, newest_declaration, validate,
+};
+use crate::ids::PersonId;
+use crate::phone::Phone;
+use crate::store::{OutboxEvent, Tx};
 
-/// Whether a person's latest declaration is still fresh.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum Freshness {
-    /// The person has not declared yet.
-    Missing,
-    /// The latest declaration is fresh until `until`.
-    Fresh {
-        /// When it stops being fresh.
-        until: DateTime<Utc>,
-    },
-    /// The latest declaration is older than the freshness window: ask for a new one.
-    Stale {
-        /// When it stopped being fresh.
-        since: DateTime<Utc>,
-    },
-}
-
-/// The bytes whose keyed hash marks an identity document as taken on this device.
-#[allow(dead_code)] // Called by `declare(form)` once the domain's validation lands.
-fn document_key(id: &IdNumber) -> Vec<u8> {
+/// The bytes whose keyed hash marks an identity document as taken on this device; `None` for a child
+/// without one.
+fn document_key(id: &IdNumber) -> Option<Vec<u8>> {
     let (kind, number) = match id {
         IdNumber::Cmnd(n) => ("cmnd", n),
         IdNumber::Cccd(n) => ("cccd", n),
         IdNumber::Passport(n) => ("passport", n),
+        IdNumber::NotIssued => return None,
     };
-    format!("{kind}:{}", number.to_uppercase()).into_bytes()
+    Some(format!("{kind}:{}", number.to_uppercase()).into_bytes())
+}
+
+/// The newest version of `person`'s declaration, by the domain's rule (not superseded, latest).
+fn newest(tx: &Tx<'_>, person: PersonId) -> Result<Option<DeclarationRecord>, EngineError> {
+    let records = tx.declarations(person)?;
+    Ok(newest_declaration(&records, person).cloned())
 }
 
 impl Engine {
-    /// Stores a validated declaration as `person`'s newest version (superseding the previous one) and
-    /// queues it for the server, in one transaction.
-    #[allow(dead_code)] // Called by `declare(form)` once the domain's validation lands.
+    /// Validates `form` and stores it as `person`'s newest declaration (an update supersedes the previous
+    /// version), queued for the server, in one transaction. Invalid fields come back all at once as
+    /// `EngineError::Invalid`. A dependant who leaves the phone blank gets the account holder's.
+    pub fn declare(
+        &self,
+        person: PersonId,
+        form: &DeclarationForm,
+    ) -> Result<DeclarationRecord, EngineError> {
+        self.write(|tx| {
+            let who = tx.person(person)?.ok_or(EngineError::NotFound(Missing::Person))?;
+            let holder_phone = match who.relation {
+                Relation::Myself => None,
+                _ => self.holder_phone(tx)?,
+            };
+            let ctx = ValidationContext::new(self.clock(), who.relation);
+            let ctx = match &holder_phone {
+                Some(phone) => ctx.with_holder_phone(phone),
+                None => ctx,
+            };
+            let declaration = validate(form, &ctx)?;
+            self.store_declaration(tx, person, declaration)
+        })
+    }
+
+    fn holder_phone(&self, tx: &Tx<'_>) -> Result<Option<Phone>, EngineError> {
+        let Some(holder) = tx.persons()?.into_iter().find(|p| p.relation == Relation::Myself) else {
+            return Ok(None);
+        };
+        Ok(newest(tx, holder.id)?.and_then(|r| Phone::parse(&r.declaration.phone).ok()))
+    }
+
+    fn store_declaration(
+        &self,
+        tx: &Tx<'_>,
+        person: PersonId,
+        declaration: Declaration,
+    ) -> Result<DeclarationRecord, EngineError> {
+        let now = self.now();
+        let record = match newest(tx, person)? {
+            Some(previous) => previous.update(declaration, now),
+            None => DeclarationRecord::new(person, declaration, now),
+        };
+        if let Some(document) = document_key(&record.declaration.id_number) {
+            tx.set_document(person, &document)?;
+        }
+        tx.insert_declaration(&record)?;
+        tx.enqueue(OutboxEvent::DeclarationSaved(record.clone()), now)?;
+        Ok(record)
+    }
+
+    /// Stores an already validated declaration (tests that need exact field values).
+    #[cfg(test)]
     pub(crate) fn save_declaration(
         &self,
         person: PersonId,
         declaration: Declaration,
     ) -> Result<DeclarationRecord, EngineError> {
-        let now = self.now();
         self.write(|tx| {
             tx.person(person)?.ok_or(EngineError::NotFound(Missing::Person))?;
-            let previous = tx.latest_declaration(person)?;
-            let record = DeclarationRecord {
-                id: DeclarationId::random(),
-                person,
-                declared_at: now,
-                supersedes: previous.map(|p| p.id),
-                declaration,
-            };
-            tx.set_document(person, &document_key(&record.declaration.id_number))?;
-            tx.insert_declaration(&record)?;
-            tx.enqueue(OutboxEvent::DeclarationSaved(record.clone()), now)?;
-            Ok(record)
+            self.store_declaration(tx, person, declaration)
         })
     }
 
-    /// `person`'s latest declaration, if any.
+    /// `person`'s newest declaration, if any.
     pub fn latest_declaration(&self, person: PersonId) -> Result<Option<DeclarationRecord>, EngineError> {
         self.read(|tx| {
             tx.person(person)?.ok_or(EngineError::NotFound(Missing::Person))?;
-            Ok(tx.latest_declaration(person)?)
+            newest(tx, person)
         })
+    }
+
+    /// The form prefilled from `person`'s newest declaration, for an update; `None` before the first.
+    pub fn declaration_form(&self, person: PersonId) -> Result<Option<DeclarationForm>, EngineError> {
+        Ok(self
+            .latest_declaration(person)?
+            .map(|r| DeclarationForm::from(&r.declaration)))
     }
 
     /// Every kept version of `person`'s declaration, oldest first.
     pub fn declaration_history(&self, person: PersonId) -> Result<Vec<DeclarationRecord>, EngineError> {
-        self.read(|tx| Ok(tx.declarations(person)?))
+        let mut records = self.read(|tx| Ok(tx.declarations(person)?))?;
+        records.sort_by_key(|r| r.declared_at);
+        Ok(records)
     }
 
-    /// Whether `person`'s latest declaration is still within the freshness window.
+    /// Whether `person`'s newest declaration is still fresh, or the app must ask for a new one.
     pub fn freshness(&self, person: PersonId) -> Result<Freshness, EngineError> {
-        let latest = self.latest_declaration(person)?;
-        Ok(freshness_of(latest.as_ref(), self.policy().freshness, self.now()))
-    }
-}
-
-pub(crate) fn freshness_of(
-    latest: Option<&DeclarationRecord>,
-    window: chrono::Duration,
-    now: DateTime<Utc>,
-) -> Freshness {
-    match latest {
-        None => Freshness::Missing,
-        Some(record) => {
-            let until = record.declared_at + window;
-            if now < until {
-                Freshness::Fresh { until }
-            } else {
-                Freshness::Stale { since: until }
-            }
-        }
+        let records = self.read(|tx| {
+            tx.person(person)?.ok_or(EngineError::NotFound(Missing::Person))?;
+            Ok(tx.declarations(person)?)
+        })?;
+        Ok(freshness(&records, person, self.now(), &self.policy().freshness))
     }
 }

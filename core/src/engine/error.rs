@@ -4,8 +4,11 @@
 use std::fmt;
 
 use crate::crypto::KeyProviderError;
+use crate::declaration::ValidationErrors;
+use crate::health::{EpisodeError, ReportError};
 use crate::i18n::{Localized, Msg};
 use crate::store::{Conflict, StoreError};
+use crate::visit::VisitError;
 
 /// What went wrong, as a front end needs to know it.
 #[derive(Debug, thiserror::Error)]
@@ -32,7 +35,11 @@ pub enum EngineError {
     /// The thing asked for does not exist (any more).
     #[error("{0:?} not found")]
     NotFound(Missing),
-    /// The request breaks a rule (a visit edit that overlaps another, a report outside the episode…).
+    /// The declaration form has invalid fields: every one is listed, with a code and a message.
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    /// The request breaks a rule (nothing to check out, a visit edit that overlaps another, a report
+    /// outside the quarantine…).
     #[error("rejected: {0:?}")]
     Rejected(Rejection),
 }
@@ -51,24 +58,18 @@ pub enum Missing {
     Episode,
 }
 
-/// A rule the request breaks.
+/// A rule the request breaks. The domain's own errors carry their codes and messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Rejection {
     /// The identity document is already declared for another person on this device.
     DocumentInUse,
-    /// A daily report for a day outside the quarantine episode.
-    DayOutsideEpisode,
-    /// A daily report for a day that has not begun yet.
-    DayInFuture,
-    /// Edited visit times lie in the future.
-    EditInFuture,
-    /// Edited check-out is not after the check-in.
-    EditEndsBeforeStart,
-    /// Edited visit times overlap another visit.
-    EditOverlaps,
-    /// An episode's expected end is before its start.
-    EpisodeEndsBeforeStart,
+    /// A visit rule (no open visit, edited times in the future, backwards or overlapping…).
+    Visit(VisitError),
+    /// A daily-report rule (day outside the quarantine or in the future, too late, bad temperature…).
+    Report(ReportError),
+    /// A quarantine-episode rule (ends before it starts, too long, already ended…).
+    Episode(EpisodeError),
 }
 
 /// The detailed internal cause of an error, for logs and debugging. Never holds personal data.
@@ -130,6 +131,7 @@ impl Localized for EngineError {
             Self::NewerVersion => "newer_version",
             Self::Storage(_) => "storage_failed",
             Self::NotFound(missing) => missing.code(),
+            Self::Invalid(errors) => errors.code(),
             Self::Rejected(rejection) => rejection.code(),
         }
     }
@@ -158,6 +160,7 @@ impl Localized for EngineError {
                 "Could not read or write the data (storage full, no permission, or the file is locked).",
             ),
             Self::NotFound(missing) => missing.msg(),
+            Self::Invalid(errors) => errors.msg(),
             Self::Rejected(rejection) => rejection.msg(),
         }
     }
@@ -190,12 +193,9 @@ impl Localized for Rejection {
     fn code(&self) -> &'static str {
         match self {
             Self::DocumentInUse => "document_in_use",
-            Self::DayOutsideEpisode => "day_outside_episode",
-            Self::DayInFuture => "day_in_future",
-            Self::EditInFuture => "visit_edit_in_future",
-            Self::EditEndsBeforeStart => "visit_edit_ends_before_start",
-            Self::EditOverlaps => "visit_edit_overlaps",
-            Self::EpisodeEndsBeforeStart => "episode_ends_before_start",
+            Self::Visit(e) => e.code(),
+            Self::Report(e) => e.code(),
+            Self::Episode(e) => e.code(),
         }
     }
 
@@ -205,30 +205,9 @@ impl Localized for Rejection {
                 "Số giấy tờ này đã được khai cho một người khác trên thiết bị.",
                 "This ID number is already declared for another person on this device.",
             ),
-            Self::DayOutsideEpisode => Msg::new(
-                "Ngày báo cáo nằm ngoài thời gian cách ly.",
-                "The report's day is outside the quarantine period.",
-            ),
-            Self::DayInFuture => Msg::new(
-                "Chưa thể báo cáo cho ngày chưa đến.",
-                "A day that has not begun cannot be reported.",
-            ),
-            Self::EditInFuture => Msg::new(
-                "Thời gian không được ở tương lai.",
-                "The times may not lie in the future.",
-            ),
-            Self::EditEndsBeforeStart => Msg::new(
-                "Giờ check-out phải sau giờ check-in.",
-                "The check-out time must be after the check-in time.",
-            ),
-            Self::EditOverlaps => Msg::new(
-                "Thời gian này trùng với một lượt check-in khác.",
-                "These times overlap another visit.",
-            ),
-            Self::EpisodeEndsBeforeStart => Msg::new(
-                "Ngày kết thúc cách ly phải sau ngày bắt đầu.",
-                "The quarantine's end must be after its start.",
-            ),
+            Self::Visit(e) => e.msg(),
+            Self::Report(e) => e.msg(),
+            Self::Episode(e) => e.msg(),
         }
     }
 }
@@ -236,5 +215,29 @@ impl Localized for Rejection {
 impl From<Rejection> for EngineError {
     fn from(rejection: Rejection) -> Self {
         Self::Rejected(rejection)
+    }
+}
+
+impl From<VisitError> for EngineError {
+    fn from(err: VisitError) -> Self {
+        Self::Rejected(Rejection::Visit(err))
+    }
+}
+
+impl From<ReportError> for EngineError {
+    fn from(err: ReportError) -> Self {
+        Self::Rejected(Rejection::Report(err))
+    }
+}
+
+impl From<EpisodeError> for EngineError {
+    fn from(err: EpisodeError) -> Self {
+        Self::Rejected(Rejection::Episode(err))
+    }
+}
+
+impl From<ValidationErrors> for EngineError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Invalid(errors)
     }
 }

@@ -73,6 +73,10 @@ impl Engine {
         self.clock.now()
     }
 
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Store> {
         // A panic while holding the lock cannot leave a half-written transaction (SQLite rolls it
         // back), so a poisoned lock still guards a consistent store.

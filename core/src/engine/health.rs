@@ -1,14 +1,17 @@
-//! The daily health log: quarantine episodes and one report per day.
+//! The daily health log: quarantine episodes, one report per day, day statuses and reminders — the
+//! domain's `health` rules, stored with their outbox entries in one transaction.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::error::{EngineError, Missing, Rejection};
+use super::error::{EngineError, Missing};
 use super::facade::Engine;
-use crate::declaration::Symptoms;
-use crate::health::{DailyReport, QuarantineEpisode, QuarantineKind};
+use crate::health::{
+    DailyReport, DayState, QuarantineEpisode, QuarantineKind, ReportInput, day_statuses, next_reminder,
+    plan_report,
+};
 use crate::ids::{EpisodeId, PersonId, ReportId};
-use crate::store::OutboxEvent;
+use crate::store::{OutboxEvent, Tx};
 
 /// A quarantine to start.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,58 +30,57 @@ pub struct NewEpisode {
     pub utc_offset_minutes: i32,
 }
 
-/// One day's report as the person fills it in.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportInput {
-    /// The day reported on; `None` for today (in the episode's time zone).
-    pub day: Option<NaiveDate>,
-    /// Body temperature in tenths of a degree Celsius.
-    pub temperature_decidegrees: Option<u16>,
-    /// Symptoms today.
-    pub symptoms: Symptoms,
-    /// A note.
-    pub note: Option<String>,
+fn episode(tx: &Tx<'_>, id: EpisodeId) -> Result<QuarantineEpisode, EngineError> {
+    tx.episode(id)?.ok_or(EngineError::NotFound(Missing::Episode))
+}
+
+fn save_episode(
+    tx: &Tx<'_>,
+    episode: QuarantineEpisode,
+    now: DateTime<Utc>,
+) -> Result<QuarantineEpisode, EngineError> {
+    tx.put_episode(&episode)?;
+    tx.enqueue(OutboxEvent::QuarantineSaved(episode.clone()), now)?;
+    Ok(episode)
 }
 
 impl Engine {
     /// Starts a quarantine episode.
     pub fn start_quarantine(&self, new: NewEpisode) -> Result<QuarantineEpisode, EngineError> {
-        if new.expected_end < new.start {
-            return Err(Rejection::EpisodeEndsBeforeStart.into());
-        }
+        let episode = QuarantineEpisode::new(
+            new.person,
+            new.kind,
+            new.place.as_deref(),
+            new.start,
+            new.expected_end,
+            new.utc_offset_minutes,
+        )?;
         let now = self.now();
-        let episode = QuarantineEpisode {
-            id: EpisodeId::random(),
-            person: new.person,
-            kind: new.kind,
-            place: new.place,
-            start: new.start,
-            expected_end: new.expected_end,
-            ended_on: None,
-            utc_offset_minutes: new.utc_offset_minutes,
-        };
         self.write(|tx| {
             tx.person(new.person)?
                 .ok_or(EngineError::NotFound(Missing::Person))?;
-            tx.put_episode(&episode)?;
-            tx.enqueue(OutboxEvent::QuarantineSaved(episode.clone()), now)?;
-            Ok(episode)
+            save_episode(tx, episode, now)
         })
     }
 
-    /// Ends an episode on `day` (early release, or the real end of an extended one).
-    pub fn end_quarantine(&self, id: EpisodeId, day: NaiveDate) -> Result<QuarantineEpisode, EngineError> {
+    /// Extends an episode to a later expected end.
+    pub fn extend_quarantine(
+        &self,
+        id: EpisodeId,
+        new_end: NaiveDate,
+    ) -> Result<QuarantineEpisode, EngineError> {
         let now = self.now();
-        self.write(|tx| {
-            let mut episode = tx.episode(id)?.ok_or(EngineError::NotFound(Missing::Episode))?;
-            if day < episode.start {
-                return Err(Rejection::EpisodeEndsBeforeStart.into());
-            }
-            episode.ended_on = Some(day);
-            tx.put_episode(&episode)?;
-            tx.enqueue(OutboxEvent::QuarantineSaved(episode.clone()), now)?;
-            Ok(episode)
-        })
+        self.write(|tx| save_episode(tx, episode(tx, id)?.extend(new_end)?, now))
+    }
+
+    /// Ends an episode early, `last_day` being its last day.
+    pub fn end_quarantine(
+        &self,
+        id: EpisodeId,
+        last_day: NaiveDate,
+    ) -> Result<QuarantineEpisode, EngineError> {
+        let now = self.now();
+        self.write(|tx| save_episode(tx, episode(tx, id)?.end_early(last_day)?, now))
     }
 
     /// Every kept episode of `person`, in the order they were started.
@@ -87,34 +89,22 @@ impl Engine {
         Ok(all.into_iter().filter(|e| e.person == person).collect())
     }
 
-    /// Records the report of a day; a second report for the same day replaces the first.
-    pub fn report_day(&self, episode: EpisodeId, input: ReportInput) -> Result<DailyReport, EngineError> {
+    /// Records the report of a day (today when `input.day` is `None`); a second report for the same day
+    /// replaces the first but keeps its first submission time.
+    pub fn report_day(&self, episode_id: EpisodeId, input: &ReportInput) -> Result<DailyReport, EngineError> {
         let now = self.now();
         self.write(|tx| {
-            let ep = tx
-                .episode(episode)?
-                .ok_or(EngineError::NotFound(Missing::Episode))?;
-            let today = (now + Duration::minutes(i64::from(ep.utc_offset_minutes))).date_naive();
-            let day = input.day.unwrap_or(today);
-            if day > today {
-                return Err(Rejection::DayInFuture.into());
-            }
-            let last = ep.ended_on.unwrap_or(ep.expected_end);
-            if day < ep.start || day > last {
-                return Err(Rejection::DayOutsideEpisode.into());
-            }
-            let id = tx
-                .report_for_day(episode, day)?
-                .map_or_else(ReportId::random, |r| r.id);
-            let report = DailyReport {
-                id,
-                episode,
-                day,
-                reported_at: now,
-                temperature_decidegrees: input.temperature_decidegrees,
-                symptoms: input.symptoms,
-                note: input.note,
-            };
+            let episode = episode(tx, episode_id)?;
+            let reports = tx.reports(episode_id)?;
+            let plan = plan_report(
+                &episode,
+                &reports,
+                input,
+                ReportId::random(),
+                now,
+                &self.policy().health,
+            )?;
+            let report = plan.report().clone();
             tx.put_report(&report)?;
             tx.enqueue(OutboxEvent::DailyReportSaved(report.clone()), now)?;
             Ok(report)
@@ -122,13 +112,34 @@ impl Engine {
     }
 
     /// The reports of an episode, by day.
-    pub fn reports(&self, episode: EpisodeId) -> Result<Vec<DailyReport>, EngineError> {
+    pub fn reports(&self, episode_id: EpisodeId) -> Result<Vec<DailyReport>, EngineError> {
         let mut reports = self.read(|tx| {
-            tx.episode(episode)?
-                .ok_or(EngineError::NotFound(Missing::Episode))?;
-            Ok(tx.reports(episode)?)
+            episode(tx, episode_id)?;
+            Ok(tx.reports(episode_id)?)
         })?;
         reports.sort_by_key(|r| r.day);
         Ok(reports)
+    }
+
+    /// Each day of an episode: upcoming, due, done, done late, late, missed or expired.
+    pub fn day_statuses(&self, episode_id: EpisodeId) -> Result<Vec<DayState>, EngineError> {
+        let (episode, reports) = self.read(|tx| Ok((episode(tx, episode_id)?, tx.reports(episode_id)?)))?;
+        Ok(day_statuses(
+            &episode,
+            &reports,
+            self.now(),
+            &self.policy().health,
+        ))
+    }
+
+    /// When to remind the person to report next, if a day still needs a report.
+    pub fn next_reminder(&self, episode_id: EpisodeId) -> Result<Option<DateTime<Utc>>, EngineError> {
+        let (episode, reports) = self.read(|tx| Ok((episode(tx, episode_id)?, tx.reports(episode_id)?)))?;
+        Ok(next_reminder(
+            &episode,
+            &reports,
+            self.now(),
+            &self.policy().health,
+        ))
     }
 }

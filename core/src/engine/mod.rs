@@ -1,14 +1,15 @@
-//! The engine (feature `store`): the one facade every front end uses. It validates, applies the rules,
-//! seals, stores, and records the outbox entry, in one transaction per call.
+//! The engine (feature `store`): the one facade every front end uses. It validates, applies the domain's
+//! rules (pure plans from `declaration`, `visit`, `health`, `retention`), seals, stores, and records the
+//! outbox entry, in one transaction per call.
 //!
 //! - `facade.rs`: `Engine`: open, persons, outbox access for the sync client, integrity check, wipe.
-//! - `declarations.rs`: declare and update (for oneself and dependants), latest version, `Freshness`.
+//! - `declarations.rs`: declare (validate the form) and update, for oneself and dependants; latest version,
+//!   prefilled form, freshness.
 //! - `visits.rs`: check in (`CheckIn`), one-tap and automatic check-out, history newest first, edits.
-//! - `health.rs`: quarantine episodes (`NewEpisode`) and daily reports (`ReportInput`).
+//! - `health.rs`: quarantine episodes (`NewEpisode`), daily reports, day statuses, reminders.
 //! - `data.rs`: retention purge (`PurgeReport`) and export of all the person's data (`Export`).
-//! - `policy.rs`: `Policy`: freshness window, retention, default stay, repeat-scan window.
+//! - `policy.rs`: `Policy`: the domain's freshness, visit, health and retention policies together.
 //! - `error.rs`: `EngineError`, the public error (each variant `Localized`), with `Missing`, `Rejection`.
-//! - `provisional.rs`: stand-in visit and retention rules until the domain rules land.
 //! - `tests.rs`, `crash_tests.rs`: the invariant tests through the facade.
 
 mod data;
@@ -17,14 +18,12 @@ mod error;
 mod facade;
 mod health;
 mod policy;
-mod provisional;
 mod visits;
 
 pub use data::{EpisodeExport, Export, OutboxExport, PersonExport, PurgeReport};
-pub use declarations::Freshness;
 pub use error::{Cause, EngineError, Missing, Rejection};
 pub use facade::Engine;
-pub use health::{NewEpisode, ReportInput};
+pub use health::NewEpisode;
 pub use policy::Policy;
 pub use visits::CheckIn;
 

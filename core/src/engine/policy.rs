@@ -1,28 +1,19 @@
-//! The engine's tunable rules, with the directive's defaults.
+//! The engine's tunable rules: the domain's policies, with the directive's defaults.
 
-use chrono::Duration;
+use crate::declaration::FreshnessPolicy;
+use crate::health::HealthPolicy;
+use crate::retention::RetentionPolicy;
+use crate::visit::VisitPolicy;
 
-/// How long things last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How long things last, gathered for the engine.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
-    /// A declaration older than this asks to be renewed (default 24 h).
-    pub freshness: Duration,
-    /// Records older than this are purged (default 21 days).
-    pub retention: Duration,
-    /// A visit still open after this (when the checkpoint names no default stay) is checked out
-    /// automatically (default 4 h).
-    pub default_stay: Duration,
-    /// A scan of the checkpoint of the open visit within this time is the same visit (default 5 min).
-    pub repeat_scan: Duration,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Self {
-            freshness: Duration::hours(24),
-            retention: Duration::days(21),
-            default_stay: Duration::hours(4),
-            repeat_scan: Duration::minutes(5),
-        }
-    }
+    /// When a declaration asks to be renewed (default 24 h).
+    pub freshness: FreshnessPolicy,
+    /// Repeat-scan window and default stay before automatic check-out (5 min, 4 h).
+    pub visits: VisitPolicy,
+    /// Daily reports: grace period, reminder times.
+    pub health: HealthPolicy,
+    /// What the purge deletes (21 days by default).
+    pub retention: RetentionPolicy,
 }

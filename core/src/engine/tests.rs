@@ -8,11 +8,14 @@ use chrono::Duration;
 use super::*;
 use crate::clock::{Clock, FixedClock};
 use crate::crypto::{FixedKeyProvider, KeyProvider, PassphraseProvider};
+use crate::declaration::DeclarationForm;
+use crate::declaration::Freshness;
 use crate::declaration::Relation;
-use crate::health::QuarantineKind;
+use crate::health::{QuarantineKind, ReportInput};
 use crate::i18n::Localized;
 use crate::store::OutboxEvent;
 use crate::test_support as ts;
+use crate::visit::VisitEdit;
 use crate::visit::VisitEnd;
 
 fn key() -> Arc<dyn KeyProvider> {
@@ -31,12 +34,19 @@ fn clock() -> Arc<FixedClock> {
 /// every table holds rows full of markers.
 fn fill(engine: &Engine, clock: &FixedClock) -> crate::declaration::Person {
     let me = engine.add_person(Relation::Myself).unwrap();
-    engine.save_declaration(me.id, ts::declaration()).unwrap();
+    let record = engine
+        .declare(me.id, &DeclarationForm::from(&ts::declaration()))
+        .unwrap();
+    assert_eq!(
+        record.declaration,
+        ts::declaration(),
+        "the markers went in unchanged"
+    );
     engine.check_in(ts::checkpoint(101)).unwrap();
     clock.advance(Duration::minutes(40));
     engine.check_in(ts::checkpoint(102)).unwrap();
     clock.advance(Duration::minutes(20));
-    engine.check_out().unwrap().unwrap();
+    engine.check_out().unwrap();
     let episode = engine
         .start_quarantine(NewEpisode {
             person: me.id,
@@ -50,9 +60,9 @@ fn fill(engine: &Engine, clock: &FixedClock) -> crate::declaration::Person {
     engine
         .report_day(
             episode.id,
-            ReportInput {
-                note: Some(ts::REPORT_NOTE.to_owned()),
-                temperature_decidegrees: Some(372),
+            &ReportInput {
+                note: ts::REPORT_NOTE.to_owned(),
+                temperature: "37,2".to_owned(),
                 ..Default::default()
             },
         )
@@ -133,7 +143,12 @@ fn visits_follow_the_rules() {
         Some(second.visit.checked_in_at + Duration::minutes(90))
     );
     assert!(engine.open_visit().unwrap().is_none());
-    assert!(engine.check_out().unwrap().is_none(), "nothing to check out");
+    assert_eq!(
+        engine.check_out().unwrap_err().code(),
+        "no_open_visit",
+        "nothing to check out"
+    );
+    assert!(engine.auto_check_out().unwrap().is_none());
 
     let visits = engine.visits().unwrap();
     assert_eq!(
@@ -143,21 +158,29 @@ fn visits_follow_the_rules() {
 
     // Edits: refused in the future, backwards, or overlapping; accepted otherwise.
     let now = clock.now();
+    let edit = |checked_in_at, checked_out_at| VisitEdit {
+        checked_in_at,
+        checked_out_at,
+    };
     let err = engine.edit_visit(
         first.visit.id,
-        now - Duration::minutes(10),
-        Some(now + Duration::minutes(5)),
+        edit(now - Duration::minutes(10), Some(now + Duration::minutes(5))),
     );
-    assert_eq!(err.unwrap_err().code(), "visit_edit_in_future");
+    assert_eq!(err.unwrap_err().code(), "visit_time_in_future");
     let t0 = first.visit.checked_in_at;
-    let err = engine.edit_visit(first.visit.id, t0, Some(t0 - Duration::minutes(1)));
-    assert_eq!(err.unwrap_err().code(), "visit_edit_ends_before_start");
-    let err = engine.edit_visit(first.visit.id, t0, Some(t0 + Duration::minutes(40)));
-    assert_eq!(err.unwrap_err().code(), "visit_edit_overlaps");
+    let err = engine.edit_visit(first.visit.id, edit(t0, Some(t0 - Duration::minutes(1))));
+    assert_eq!(err.unwrap_err().code(), "check_out_before_check_in");
+    let err = engine.edit_visit(first.visit.id, edit(t0, Some(t0 + Duration::minutes(40))));
+    assert_eq!(err.unwrap_err().code(), "visit_overlap");
     let edited = engine
-        .edit_visit(first.visit.id, t0, Some(t0 + Duration::minutes(25)))
+        .edit_visit(first.visit.id, edit(t0, Some(t0 + Duration::minutes(25))))
         .unwrap();
     assert!(edited.edited);
+    assert_eq!(edited.checked_out_at, Some(t0 + Duration::minutes(25)));
+    // An edit that changes nothing writes nothing.
+    engine
+        .edit_visit(first.visit.id, edit(t0, Some(t0 + Duration::minutes(25))))
+        .unwrap();
     assert_eq!(engine.visits().unwrap()[1], edited);
 
     // Every change went to the outbox, in order.
@@ -290,7 +313,8 @@ fn declarations_update_supersede_and_go_stale() {
     assert_eq!(
         engine.freshness(me.id).unwrap(),
         Freshness::Fresh {
-            until: ts::mark_time() + Duration::hours(24)
+            declaration: v1.id,
+            stale_at: ts::mark_time() + Duration::hours(24)
         }
     );
     clock.advance(Duration::hours(25));
@@ -298,8 +322,13 @@ fn declarations_update_supersede_and_go_stale() {
         engine.freshness(me.id).unwrap(),
         Freshness::Stale { .. }
     ));
-    let v2 = engine.save_declaration(me.id, ts::declaration()).unwrap();
+    let form = engine.declaration_form(me.id).unwrap().unwrap();
+    let v2 = engine.declare(me.id, &form).unwrap();
     assert_eq!(v2.supersedes, Some(v1.id));
+    assert_eq!(
+        v2.declaration, v1.declaration,
+        "the prefilled form validates back to the same answers"
+    );
     assert_eq!(engine.latest_declaration(me.id).unwrap().unwrap(), v2);
     assert_eq!(engine.declaration_history(me.id).unwrap(), vec![v1, v2]);
 
@@ -309,9 +338,24 @@ fn declarations_update_supersede_and_go_stale() {
     let mut own = ts::declaration();
     own.id_number = crate::declaration::IdNumber::Passport("C1234567".into());
     engine.save_declaration(child.id, own).unwrap();
+    // Invalid forms come back with every bad field, and nothing is stored.
+    let mut bad = DeclarationForm::from(&ts::declaration());
+    bad.full_name = String::new();
+    bad.phone = "12345".into();
+    match engine.declare(me.id, &bad).unwrap_err() {
+        EngineError::Invalid(errors) => {
+            let fields: Vec<_> = errors.errors.iter().map(|e| e.field.as_str()).collect();
+            assert!(
+                fields.contains(&"full_name") && fields.contains(&"phone"),
+                "{fields:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(engine.declaration_history(me.id).unwrap().len(), 2);
     let unknown = crate::ids::PersonId::random();
     assert!(matches!(
-        engine.save_declaration(unknown, ts::declaration()),
+        engine.declare(unknown, &DeclarationForm::from(&ts::declaration())),
         Err(EngineError::NotFound(Missing::Person))
     ));
 }
@@ -336,7 +380,7 @@ fn daily_reports_one_per_day_within_the_episode() {
             .start_quarantine(new(d0, d0 - chrono::Days::new(1)))
             .unwrap_err()
             .code(),
-        "episode_ends_before_start"
+        "episode_end_before_start"
     );
     let ep = engine
         .start_quarantine(new(d0, d0 + chrono::Days::new(13)))
@@ -344,8 +388,8 @@ fn daily_reports_one_per_day_within_the_episode() {
     let first = engine
         .report_day(
             ep.id,
-            ReportInput {
-                temperature_decidegrees: Some(380),
+            &ReportInput {
+                temperature: "38.0".into(),
                 ..Default::default()
             },
         )
@@ -353,44 +397,70 @@ fn daily_reports_one_per_day_within_the_episode() {
     let again = engine
         .report_day(
             ep.id,
-            ReportInput {
-                temperature_decidegrees: Some(369),
+            &ReportInput {
+                temperature: "36,9".into(),
                 ..Default::default()
             },
         )
         .unwrap();
     assert_eq!(first.id, again.id, "the same day's report is replaced");
-    assert_eq!(engine.reports(ep.id).unwrap(), vec![again]);
+    assert_eq!(again.temperature_decidegrees, Some(369));
+    assert_eq!(engine.reports(ep.id).unwrap(), vec![again.clone()]);
+    let statuses = engine.day_statuses(ep.id).unwrap();
+    assert_eq!(statuses.len(), 14);
+    assert_eq!(statuses[0].report, Some(again.id));
+    assert!(statuses[0].status.is_done());
+    assert!(engine.next_reminder(ep.id).unwrap().is_some());
+    let err = engine.report_day(
+        ep.id,
+        &ReportInput {
+            temperature: "hot".into(),
+            ..Default::default()
+        },
+    );
+    assert_eq!(err.unwrap_err().code(), "temperature_format");
     let tomorrow = Some(d0 + chrono::Days::new(1));
     assert_eq!(
         engine
             .report_day(
                 ep.id,
-                ReportInput {
+                &ReportInput {
                     day: tomorrow,
                     ..Default::default()
                 }
             )
             .unwrap_err()
             .code(),
-        "day_in_future"
+        "report_day_in_future"
     );
     let before = Some(d0 - chrono::Days::new(1));
     assert_eq!(
         engine
             .report_day(
                 ep.id,
-                ReportInput {
+                &ReportInput {
                     day: before,
                     ..Default::default()
                 }
             )
             .unwrap_err()
             .code(),
-        "day_outside_episode"
+        "report_day_outside_episode"
     );
+    let extended = engine
+        .extend_quarantine(ep.id, d0 + chrono::Days::new(20))
+        .unwrap();
+    assert_eq!(extended.expected_end, d0 + chrono::Days::new(20));
     let ended = engine.end_quarantine(ep.id, d0).unwrap();
+    assert_eq!(ended.ended_on, Some(d0));
     assert_eq!(engine.episodes(me.id).unwrap(), vec![ended]);
+    assert_eq!(
+        engine
+            .extend_quarantine(ep.id, d0 + chrono::Days::new(30))
+            .unwrap_err()
+            .code(),
+        "episode_already_ended"
+    );
 }
 
 #[test]
@@ -399,6 +469,10 @@ fn purge_deletes_what_is_past_retention_and_sent() {
     let clock = clock();
     let engine = open_at(dir.path(), clock.clone());
     let me = fill(&engine, &clock);
+    // A second version of the declaration, so that the first one can expire.
+    let v2 = engine
+        .declare(me.id, &engine.declaration_form(me.id).unwrap().unwrap())
+        .unwrap();
     // Nothing is old yet; nothing is sent yet.
     assert_eq!(engine.purge().unwrap(), PurgeReport::default());
 
@@ -427,7 +501,11 @@ fn purge_deletes_what_is_past_retention_and_sent() {
         engine.visits().unwrap().iter().map(|v| v.id).collect::<Vec<_>>(),
         vec![recent.id]
     );
-    assert!(engine.latest_declaration(me.id).unwrap().is_none());
+    assert_eq!(
+        engine.declaration_history(me.id).unwrap(),
+        vec![v2],
+        "the newest version is always kept"
+    );
     assert!(engine.episodes(me.id).unwrap().is_empty());
     assert_eq!(
         engine.persons().unwrap(),
@@ -454,6 +532,10 @@ fn export_is_all_the_data_as_json() {
     assert!(export.visits[0].checked_in_at > export.visits[1].checked_in_at);
     assert_eq!(export.quarantine[0].reports.len(), 1);
     assert_eq!(export.outbox.len(), 7);
+    assert_eq!(
+        export.quarantine[0].reports[0].note.as_deref(),
+        Some(ts::REPORT_NOTE)
+    );
     let json = serde_json::to_value(&export).unwrap();
     let back: Export = serde_json::from_value(json).unwrap();
     assert_eq!(back, export);
@@ -480,7 +562,8 @@ fn errors_are_localized() {
         EngineError::NoPassphrase,
         EngineError::NewerVersion,
         EngineError::NotFound(Missing::Visit),
-        EngineError::Rejected(Rejection::EditOverlaps),
+        EngineError::Rejected(Rejection::DocumentInUse),
+        EngineError::Rejected(Rejection::Visit(crate::visit::VisitError::Overlap)),
     ];
     for err in all {
         let msg = err.msg();

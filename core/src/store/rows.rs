@@ -206,6 +206,7 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    #[cfg(test)]
     /// The most recently stored version of `person`'s declaration.
     pub(crate) fn latest_declaration(
         &self,
@@ -251,6 +252,7 @@ impl<'a> Tx<'a> {
         )
     }
 
+    #[cfg(test)]
     pub(crate) fn visit(&self, id: VisitId) -> Result<Option<Visit>, StoreError> {
         self.row(
             VISITS,
@@ -350,6 +352,7 @@ impl<'a> Tx<'a> {
         .transpose()
     }
 
+    #[cfg(test)]
     /// The report of `episode` for `day`, found by its keyed hash.
     pub(crate) fn report_for_day(
         &self,
