@@ -598,3 +598,20 @@ fn the_engine_can_be_shared_across_threads() {
         "one open visit at a time"
     );
 }
+
+#[test]
+fn a_garbage_or_newer_file_is_named_never_misread() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tokhai.db"), vec![0x5a; 8192]).unwrap();
+    let err = Engine::open_with(dir.path(), key(), clock(), Policy::default()).unwrap_err();
+    assert_eq!(err.code(), "data_damaged", "{err:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open_at(dir.path(), clock());
+    engine
+        .with_conn(|c| c.pragma_update(None, "user_version", 99))
+        .unwrap();
+    drop(engine);
+    let err = Engine::open_with(dir.path(), key(), clock(), Policy::default()).unwrap_err();
+    assert_eq!(err.code(), "newer_version", "{err:?}");
+}
