@@ -47,7 +47,8 @@ pub(crate) fn declare(ctx: &Ctx, args: &DeclareArgs) -> Result<(), CliError> {
         (None, Subject::New(_)) => DeclarationForm::default(),
     };
     let flags_given = apply_flags(&mut form, &args.fields);
-    let ask = args.interactive || (!args.no_input && args.file.is_none() && !flags_given && prompt::interactive());
+    let ask =
+        args.interactive || (!args.no_input && args.file.is_none() && !flags_given && prompt::interactive());
     if ask {
         let stdin = std::io::stdin();
         let mut prompter = Prompter::new(stdin.lock(), ctx.out);
