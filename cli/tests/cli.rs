@@ -1,6 +1,11 @@
 //! The `tokhai` binary as a new user drives it: real processes, a real sealed store in a temporary folder.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // Test code: a failed unwrap is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // Test code: a failed unwrap is a failed test.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
