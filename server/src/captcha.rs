@@ -11,7 +11,7 @@ use crate::error::Error;
 /// Characters that cannot be confused with each other (no 0/O, 1/I).
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// Length of an answer.
-pub const LEN: usize = 5;
+pub(crate) const LEN: usize = 5;
 const WIDTH: u32 = 220;
 const HEIGHT: u32 = 80;
 
@@ -76,12 +76,15 @@ impl Noise {
 }
 
 /// Picks the answer from `random` bytes (one byte per character; 256 is a multiple of 32, so unbiased).
-pub fn answer_from(random: [u8; LEN]) -> String {
-    random.iter().map(|b| char::from(*ALPHABET.get(usize::from(*b) % ALPHABET.len()).unwrap_or(&b'X'))).collect()
+pub(crate) fn answer_from(random: [u8; LEN]) -> String {
+    random
+        .iter()
+        .map(|b| char::from(*ALPHABET.get(usize::from(*b) % ALPHABET.len()).unwrap_or(&b'X')))
+        .collect()
 }
 
 /// Normalises a typed answer for comparison.
-pub fn normalize_answer(typed: &str) -> String {
+pub(crate) fn normalize_answer(typed: &str) -> String {
     typed.trim().to_ascii_uppercase()
 }
 
@@ -94,11 +97,14 @@ fn glyph_bit(g: &[u8; 7], gx: i32, gy: i32) -> bool {
     if !(0..5).contains(&gx) {
         return false;
     }
-    usize::try_from(gy).ok().and_then(|y| g.get(y)).is_some_and(|row| row & (0x10 >> gx) != 0)
+    usize::try_from(gy)
+        .ok()
+        .and_then(|y| g.get(y))
+        .is_some_and(|row| row & (0x10 >> gx) != 0)
 }
 
 /// Renders `answer` as a PNG image.
-pub fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, Error> {
+pub(crate) fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, Error> {
     let mut rng = Noise(seed | 1);
     let mut img = RgbImage::from_fn(WIDTH, HEIGHT, |_, _| Rgb([235, 238, 242]));
     // Background dots.
@@ -108,10 +114,12 @@ pub fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, Error> {
         img.put_pixel(x, y, Rgb([shade, shade, shade]));
     }
     let scale = 6.0f32;
-    let phase = rng.unit() * 6.28;
+    let phase = rng.unit() * std::f32::consts::TAU;
     let amp = 2.0 + rng.unit() * 3.0;
     for (i, c) in answer.chars().enumerate() {
-        let Some(g) = glyph(c) else { return Err(Error::Render) };
+        let Some(g) = glyph(c) else {
+            return Err(Error::Render);
+        };
         let angle = (rng.unit() - 0.5) * 0.6;
         let (sin, cos) = angle.sin_cos();
         #[allow(clippy::cast_precision_loss)]
@@ -129,7 +137,10 @@ pub fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, Error> {
                 // Warp, then undo the glyph's rotation about its centre.
                 let wy = fy + amp * (fx / 17.0 + phase).sin();
                 let (dx, dy) = (fx - cx, wy - cy);
-                let (gx, gy) = ((dx * cos + dy * sin) / scale + 2.5, (-dx * sin + dy * cos) / scale + 3.5);
+                let (gx, gy) = (
+                    (dx * cos + dy * sin) / scale + 2.5,
+                    (-dx * sin + dy * cos) / scale + 3.5,
+                );
                 #[allow(clippy::cast_possible_truncation)]
                 if gx >= 0.0 && gy >= 0.0 && glyph_bit(g, gx.floor() as i32, gy.floor() as i32) {
                     img.put_pixel(px, py, color);
@@ -158,7 +169,8 @@ pub fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, Error> {
         }
     }
     let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, ImageFormat::Png).map_err(|_| Error::Render)?;
+    img.write_to(&mut out, ImageFormat::Png)
+        .map_err(|_| Error::Render)?;
     Ok(out.into_inner())
 }
 
@@ -176,7 +188,7 @@ mod tests {
         let dark = img.pixels().filter(|p| p.0[0] < 100 && p.0[1] < 100).count();
         assert!(dark > 800, "text pixels: {dark}");
         // Different seeds give different images for the same answer.
-        assert_ne!(png, render_png(&answer, 43).unwrap());
+        assert_ne!(png, render_png(&answer, 100).unwrap());
     }
 
     #[test]

@@ -30,7 +30,7 @@ struct CheckpointPayload<'a> {
 }
 
 /// The signed checkpoint code of a checkpoint.
-pub fn checkpoint_code(keys: &IssuerKeys, cp: &CheckpointRow) -> String {
+pub(crate) fn checkpoint_code(keys: &IssuerKeys, cp: &CheckpointRow) -> String {
     let (kid, _) = keys.current_public();
     let payload = CheckpointPayload {
         v: 1,
@@ -45,30 +45,41 @@ pub fn checkpoint_code(keys: &IssuerKeys, cp: &CheckpointRow) -> String {
     };
     let bytes = serde_json::to_vec(&payload).unwrap_or_default();
     let (_, sig) = keys.sign(&bytes);
-    format!("TKC1.{}.{}", URL_SAFE_NO_PAD.encode(&bytes), URL_SAFE_NO_PAD.encode(sig))
+    format!(
+        "TKC1.{}.{}",
+        URL_SAFE_NO_PAD.encode(&bytes),
+        URL_SAFE_NO_PAD.encode(sig)
+    )
 }
 
 /// The message signed for a personal code.
-pub fn personal_message(subject: &[u8]) -> Vec<u8> {
+pub(crate) fn personal_message(subject: &[u8]) -> Vec<u8> {
     let mut m = b"TKP1".to_vec();
     m.extend_from_slice(subject);
     m
 }
 
 /// A fallback code from random bytes: `XXXX-XXXX` over an alphabet without look-alikes.
-pub fn fallback_code(random: [u8; 8]) -> String {
+pub(crate) fn fallback_code(random: [u8; 8]) -> String {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let chars: Vec<char> =
-        random.iter().map(|b| char::from(*ALPHABET.get(usize::from(*b) % ALPHABET.len()).unwrap_or(&b'X'))).collect();
+    let chars: Vec<char> = random
+        .iter()
+        .map(|b| char::from(*ALPHABET.get(usize::from(*b) % ALPHABET.len()).unwrap_or(&b'X')))
+        .collect();
     let (a, b) = chars.split_at(4);
-    format!("{}-{}", a.iter().collect::<String>(), b.iter().collect::<String>())
+    format!(
+        "{}-{}",
+        a.iter().collect::<String>(),
+        b.iter().collect::<String>()
+    )
 }
 
 /// A PNG poster: the code as a QR symbol.
-pub fn poster_png(code: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn poster_png(code: &str) -> Result<Vec<u8>, Error> {
     let qr = qrcode::QrCode::new(code.as_bytes()).map_err(|_| Error::Render)?;
     let img = qr.render::<image::Luma<u8>>().min_dimensions(600, 600).build();
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).map_err(|_| Error::Render)?;
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|_| Error::Render)?;
     Ok(out.into_inner())
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::store::StoreUrl;
 
 /// The default listening address.
-pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8780);
+pub(crate) const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8780);
 
 /// Development (prints one-time codes, may generate its own key file) or production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
@@ -215,7 +215,11 @@ pub struct OtpLimits {
 
 impl Default for OtpLimits {
     fn default() -> Self {
-        Self { per_phone: 3, per_client: 10, global: 1000 }
+        Self {
+            per_phone: 3,
+            per_client: 10,
+            global: 1000,
+        }
     }
 }
 
@@ -230,7 +234,11 @@ impl Options {
             mode: self.mode.or(other.mode),
             kek_file: self.kek_file.or(other.kek_file),
             sms_gateway_url: self.sms_gateway_url.or(other.sms_gateway_url),
-            trusted_proxies: if self.trusted_proxies.is_empty() { other.trusted_proxies } else { self.trusted_proxies },
+            trusted_proxies: if self.trusted_proxies.is_empty() {
+                other.trusted_proxies
+            } else {
+                self.trusted_proxies
+            },
             retention_days: self.retention_days.or(other.retention_days),
             purge_interval_minutes: self.purge_interval_minutes.or(other.purge_interval_minutes),
             max_body_bytes: self.max_body_bytes.or(other.max_body_bytes),
@@ -248,8 +256,10 @@ impl Options {
         let opts = match &self.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|_| ConfigError::File(path.clone()))?;
-                let file: Options = toml::from_str(&text)
-                    .map_err(|e| ConfigError::Toml { path: path.clone(), message: e.message().to_owned() })?;
+                let file: Options = toml::from_str(&text).map_err(|e| ConfigError::Toml {
+                    path: path.clone(),
+                    message: e.message().to_owned(),
+                })?;
                 self.or(file)
             }
             None => self,
@@ -346,10 +356,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("c.toml");
         std::fs::write(&file, "retention_dayz = 14\n").unwrap();
-        let opts = Options { config: Some(file), data_dir: Some(dir.path().to_owned()), ..Options::default() };
+        let opts = Options {
+            config: Some(file),
+            data_dir: Some(dir.path().to_owned()),
+            ..Options::default()
+        };
         assert!(matches!(opts.resolve(), Err(ConfigError::Toml { .. })));
-        let opts =
-            Options { mode: Some(Mode::Production), data_dir: Some(dir.path().to_owned()), ..Options::default() };
+        let opts = Options {
+            mode: Some(Mode::Production),
+            data_dir: Some(dir.path().to_owned()),
+            ..Options::default()
+        };
         assert!(matches!(opts.resolve(), Err(ConfigError::Production(_))));
     }
 }

@@ -14,7 +14,7 @@ pub fn overlap_ms(a_in: Millis, a_end: Millis, b_in: Millis, b_end: Millis, buff
 
 /// What is known of one contact.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ContactAcc {
+pub(crate) struct ContactAcc {
     /// Total overlap.
     pub overlap_ms: Millis,
     /// Where they met.
@@ -26,7 +26,7 @@ pub struct ContactAcc {
 /// Adds to `acc` every visit in `others` that overlaps `index` (± `buffer`) at one of `places`, except
 /// visits by `exclude`d subjects. `places` are the checkpoints that count as "the same place" as the index
 /// visit (itself, or its whole building).
-pub fn accumulate(
+pub(crate) fn accumulate(
     acc: &mut HashMap<Vec<u8>, ContactAcc>,
     index: &VisitRow,
     places: &HashSet<i64>,
@@ -38,12 +38,21 @@ pub fn accumulate(
         if exclude.contains(&o.subject) || !places.contains(&o.checkpoint_id) || o.id == index.id {
             continue;
         }
-        let ms = overlap_ms(index.checked_in_at, index.ends_at, o.checked_in_at, o.ends_at, buffer);
+        let ms = overlap_ms(
+            index.checked_in_at,
+            index.ends_at,
+            o.checked_in_at,
+            o.ends_at,
+            buffer,
+        );
         if ms == 0 {
             continue;
         }
         let start = (index.checked_in_at - buffer).max(o.checked_in_at);
-        let c = acc.entry(o.subject.clone()).or_insert_with(|| ContactAcc { first_contact: start, ..Default::default() });
+        let c = acc.entry(o.subject.clone()).or_insert_with(|| ContactAcc {
+            first_contact: start,
+            ..Default::default()
+        });
         c.overlap_ms += ms;
         c.checkpoints.insert(o.checkpoint_id);
         c.first_contact = c.first_contact.min(start);
@@ -53,7 +62,11 @@ pub fn accumulate(
 /// A CSV cell: quoted when needed, and neutralised (prefixed with `'`) when a spreadsheet would read it
 /// as a formula — cells starting with `=`, `+`, `-`, `@`, tab or carriage return.
 pub fn csv_cell(value: &str) -> String {
-    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
+    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
     if neutral.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", neutral.replace('"', "\"\""))
     } else {
@@ -62,7 +75,7 @@ pub fn csv_cell(value: &str) -> String {
 }
 
 /// One CSV line.
-pub fn csv_line(cells: &[String]) -> String {
+pub(crate) fn csv_line(cells: &[String]) -> String {
     let mut line = cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",");
     line.push_str("\r\n");
     line
@@ -109,24 +122,48 @@ mod tests {
         ];
         let mut acc = HashMap::new();
         let exclude: HashSet<Vec<u8>> = [vec![9]].into_iter().collect();
-        accumulate(&mut acc, &index, &[100].into_iter().collect(), &others, 0, &exclude);
+        accumulate(
+            &mut acc,
+            &index,
+            &[100].into_iter().collect(),
+            &others,
+            0,
+            &exclude,
+        );
         assert_eq!(acc.len(), 1);
         let c = &acc[&vec![1]];
         assert_eq!(c.overlap_ms, 2_000);
         assert_eq!(c.first_contact, 2_000);
         // With the building rolled up, the visit at 200 counts too.
         let mut acc = HashMap::new();
-        accumulate(&mut acc, &index, &[100, 200].into_iter().collect(), &others, 0, &exclude);
+        accumulate(
+            &mut acc,
+            &index,
+            &[100, 200].into_iter().collect(),
+            &others,
+            0,
+            &exclude,
+        );
         assert_eq!(acc.len(), 2);
         // A buffer reaches visits just after.
         let mut acc = HashMap::new();
-        accumulate(&mut acc, &index, &[100].into_iter().collect(), &others, 5_000, &exclude);
+        accumulate(
+            &mut acc,
+            &index,
+            &[100].into_iter().collect(),
+            &others,
+            5_000,
+            &exclude,
+        );
         assert!(acc.contains_key(&vec![3]));
     }
 
     #[test]
     fn csv_cells_cannot_be_formulas() {
-        assert_eq!(csv_cell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
         for bad in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
             assert!(csv_cell(bad).trim_start_matches('"').starts_with('\''), "{bad}");
         }

@@ -120,9 +120,15 @@ impl Localized for ApiError {
                 "Mã bảo mật không đúng hoặc đã hết hạn. Hãy thử mã mới.",
                 "The security code is wrong or expired. Try a new one.",
             ),
-            Self::RateLimited(_) => Msg::new("Quá nhiều yêu cầu. Hãy thử lại sau.", "Too many requests. Try again later."),
+            Self::RateLimited(_) => Msg::new(
+                "Quá nhiều yêu cầu. Hãy thử lại sau.",
+                "Too many requests. Try again later.",
+            ),
             Self::Unauthorized => Msg::new("Bạn cần đăng nhập.", "You need to sign in."),
-            Self::Forbidden => Msg::new("Bạn không có quyền làm việc này.", "You are not allowed to do this."),
+            Self::Forbidden => Msg::new(
+                "Bạn không có quyền làm việc này.",
+                "You are not allowed to do this.",
+            ),
             Self::OutOfScope => Msg::new(
                 "Khu vực này nằm ngoài phạm vi của bạn.",
                 "This area is outside your assigned scope.",
@@ -132,12 +138,21 @@ impl Localized for ApiError {
                 "Personal data can only be read for a registered case.",
             ),
             Self::NotFound => Msg::new("Không tìm thấy.", "Not found."),
-            Self::Conflict => Msg::new("Thay đổi xung đột với dữ liệu hiện có.", "The change conflicts with current data."),
+            Self::Conflict => Msg::new(
+                "Thay đổi xung đột với dữ liệu hiện có.",
+                "The change conflicts with current data.",
+            ),
             Self::PayloadTooLarge => Msg::new("Dữ liệu gửi lên quá lớn.", "The request body is too large."),
             Self::Timeout => Msg::new("Yêu cầu quá thời gian.", "The request took too long."),
             Self::MethodNotAllowed => Msg::new("Phương thức không được hỗ trợ.", "Method not allowed."),
-            Self::Unsupported => Msg::new("Định dạng này chưa được hỗ trợ.", "This format is not supported yet."),
-            Self::Unavailable => Msg::new("Dịch vụ tạm thời gián đoạn. Hãy thử lại sau.", "Service unavailable. Try again later."),
+            Self::Unsupported => Msg::new(
+                "Định dạng này chưa được hỗ trợ.",
+                "This format is not supported yet.",
+            ),
+            Self::Unavailable => Msg::new(
+                "Dịch vụ tạm thời gián đoạn. Hãy thử lại sau.",
+                "Service unavailable. Try again later.",
+            ),
             Self::Internal => Msg::new("Đã có lỗi phía máy chủ.", "Something went wrong on the server."),
         }
     }
@@ -202,15 +217,22 @@ pub struct ErrorDetail {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let msg = self.msg();
-        let body = ErrorBody { error: ErrorDetail { code: self.code().to_owned(), vi: msg.vi.into(), en: msg.en.into() } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                vi: msg.vi.into(),
+                en: msg.en.into(),
+            },
+        };
         let mut resp = (self.status(), axum::Json(body)).into_response();
-        if let Self::RateLimited(secs) = self {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let Self::RateLimited(secs) = self
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
         if self == Self::Unavailable {
-            resp.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         resp
     }
@@ -250,4 +272,4 @@ impl From<SealError> for ApiError {
 }
 
 /// Result of a handler.
-pub type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;

@@ -15,7 +15,7 @@ use crate::store::{AccountRow, Scope};
 
 /// A JSON body; malformed or oversized bodies are refused with an error body.
 #[derive(Debug)]
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
@@ -33,7 +33,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
 /// Query parameters.
 #[derive(Debug)]
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
@@ -48,7 +48,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 
 /// Path parameters.
 #[derive(Debug)]
-pub struct ApiPath<T>(pub T);
+pub(crate) struct ApiPath<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;
@@ -64,7 +64,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
 /// The client's address: the peer, or — only when the peer is a configured trusted proxy — the last
 /// address in `X-Forwarded-For` that is not itself a trusted proxy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddr(pub IpAddr);
+pub(crate) struct ClientAddr(pub IpAddr);
 
 /// Picks the client address (pure, for tests).
 pub fn client_addr(peer: Option<IpAddr>, forwarded: Option<&str>, trusted: &[IpAddr]) -> IpAddr {
@@ -88,20 +88,24 @@ impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        // `ConnectInfo` is set by `into_make_service_with_connect_info` (or `MockConnectInfo` in tests).
+        let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+            .await
+            .ok()
+            .map(|c| c.0.ip());
         let fwd = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
         Ok(Self(client_addr(peer, fwd, &state.config().trusted_proxies)))
     }
 }
 
 /// The hash under which a session token is stored.
-pub fn token_hash(token: &str) -> Vec<u8> {
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     digest(&SHA256, token.as_bytes()).as_ref().to_vec()
 }
 
 /// A signed-in account.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub(crate) struct Session {
     /// The account.
     pub account: AccountRow,
     /// The stored hash of the presented token.
@@ -122,15 +126,21 @@ impl FromRequestParts<AppState> for Session {
             .ok_or(ApiError::Unauthorized)?;
         let hash = token_hash(token);
         let store = state.store();
-        let id = store.session_account(&hash, state.now_ms()).await?.ok_or(ApiError::Unauthorized)?;
+        let id = store
+            .session_account(&hash, state.now_ms())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
         let account = store.account(id).await?.ok_or(ApiError::Unauthorized)?;
-        Ok(Self { account, token_hash: hash })
+        Ok(Self {
+            account,
+            token_hash: hash,
+        })
     }
 }
 
 /// A signed-in health officer and their scopes.
 #[derive(Debug, Clone)]
-pub struct Officer {
+pub(crate) struct Officer {
     /// The account.
     pub account: AccountRow,
     /// Provinces/wards the officer may see.
@@ -139,7 +149,7 @@ pub struct Officer {
 
 impl Officer {
     /// Whether `(province, ward)` is in scope.
-    pub fn covers(&self, province: i64, ward: i64) -> bool {
+    pub(crate) fn covers(&self, province: i64, ward: i64) -> bool {
         self.scopes.iter().any(|s| s.covers(province, ward))
     }
 }
@@ -153,14 +163,18 @@ impl FromRequestParts<AppState> for Officer {
         if scopes.is_empty() {
             return Err(ApiError::Forbidden);
         }
-        Ok(Self { account: session.account, scopes })
+        Ok(Self {
+            account: session.account,
+            scopes,
+        })
     }
 }
 
 /// A signed-in administrator.
 #[derive(Debug, Clone)]
-pub struct Admin {
+pub(crate) struct Admin {
     /// The account.
+    #[allow(dead_code)] // Kept for handlers that record who acted.
     pub account: AccountRow,
 }
 
@@ -172,7 +186,9 @@ impl FromRequestParts<AppState> for Admin {
         if !session.account.is_admin {
             return Err(ApiError::Forbidden);
         }
-        Ok(Self { account: session.account })
+        Ok(Self {
+            account: session.account,
+        })
     }
 }
 

@@ -10,21 +10,21 @@ use utoipa::ToSchema;
 use crate::store::{CheckpointRow, ExposureRow, IssuerKeyRow, Millis};
 
 /// Feed kinds.
-pub mod kind {
+pub(crate) mod kind {
     /// A published issuing key.
-    pub const ISSUER_KEY: &str = "issuer_key";
+    pub(crate) const ISSUER_KEY: &str = "issuer_key";
     /// A deactivated checkpoint.
-    pub const REVOCATION: &str = "revocation";
+    pub(crate) const REVOCATION: &str = "revocation";
     /// A checkpoint directory entry (for fallback-code entry).
-    pub const CHECKPOINT: &str = "checkpoint";
+    pub(crate) const CHECKPOINT: &str = "checkpoint";
     /// An exposure window.
-    pub const EXPOSURE: &str = "exposure";
+    pub(crate) const EXPOSURE: &str = "exposure";
     /// A ward's safety level.
-    pub const SAFETY_LEVEL: &str = "safety_level";
+    pub(crate) const SAFETY_LEVEL: &str = "safety_level";
 }
 
 /// Converts stored milliseconds to a timestamp (out-of-range values become the epoch).
-pub fn ts(ms: Millis) -> DateTime<Utc> {
+pub(crate) fn ts(ms: Millis) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
@@ -115,7 +115,10 @@ pub struct RevocationEntry {
 impl RevocationEntry {
     /// The entry for checkpoint `id` revoked at `at`.
     pub fn new(id: i64, at: Millis) -> Self {
-        Self { checkpoint: id_u64(id), revoked_at: ts(at) }
+        Self {
+            checkpoint: id_u64(id),
+            revoked_at: ts(at),
+        }
     }
 }
 
@@ -162,6 +165,6 @@ pub struct SafetyLevelEntry {
 }
 
 /// JSON text of a feed body (these types always serialise).
-pub fn body<T: Serialize>(v: &T) -> String {
+pub(crate) fn body<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }

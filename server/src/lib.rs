@@ -19,7 +19,7 @@ mod sms;
 mod state;
 pub mod store;
 
-pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mode, OtpLimits, Options};
+pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mode, Options, OtpLimits};
 pub use contact::{csv_cell, overlap_ms};
 pub use error::{ApiError, ErrorBody};
 pub use extract::client_addr;

@@ -31,7 +31,7 @@ fn latency_histogram() -> Histogram {
 
 /// The server's metrics.
 #[derive(Debug)]
-pub struct Metrics {
+pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<HttpLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
@@ -47,37 +47,71 @@ impl Default for Metrics {
 
 impl Metrics {
     /// Registers every metric.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let mut registry = Registry::with_prefix("tokhai");
         let requests = Family::<HttpLabels, Counter>::default();
-        let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        let latency =
+            Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
         let sync_items = Family::<ItemLabels, Counter>::default();
         let otp_sent = Counter::default();
-        registry.register("http_requests", "HTTP requests by route and status", requests.clone());
-        registry.register("http_request_duration_seconds", "HTTP request latency by route", latency.clone());
-        registry.register("sync_items", "Uploaded items by kind and outcome", sync_items.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "HTTP request latency by route",
+            latency.clone(),
+        );
+        registry.register(
+            "sync_items",
+            "Uploaded items by kind and outcome",
+            sync_items.clone(),
+        );
         registry.register("otp_sent", "One-time codes sent", otp_sent.clone());
-        Self { registry, requests, latency, sync_items, otp_sent }
+        Self {
+            registry,
+            requests,
+            latency,
+            sync_items,
+            otp_sent,
+        }
     }
 
     /// Records one request.
-    pub fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        self.requests.get_or_create(&HttpLabels { method: method.to_owned(), route: route.to_owned(), status }).inc();
-        self.latency.get_or_create(&RouteLabels { route: route.to_owned() }).observe(seconds);
+    pub(crate) fn request(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        self.requests
+            .get_or_create(&HttpLabels {
+                method: method.to_owned(),
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                route: route.to_owned(),
+            })
+            .observe(seconds);
     }
 
     /// Records uploaded items.
-    pub fn sync_item(&self, kind: &str, status: &str) {
-        self.sync_items.get_or_create(&ItemLabels { kind: kind.to_owned(), status: status.to_owned() }).inc();
+    pub(crate) fn sync_item(&self, kind: &str, status: &str) {
+        self.sync_items
+            .get_or_create(&ItemLabels {
+                kind: kind.to_owned(),
+                status: status.to_owned(),
+            })
+            .inc();
     }
 
     /// Records a sent code.
-    pub fn otp_sent(&self) {
+    pub(crate) fn otp_sent(&self) {
         self.otp_sent.inc();
     }
 
     /// The text exposition.
-    pub fn encode(&self) -> String {
+    pub(crate) fn encode(&self) -> String {
         let mut out = String::new();
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
         out

@@ -5,7 +5,7 @@
 
 /// Normalises a phone number to E.164 (`+84912345678`). Accepts Vietnamese national forms (`0912 345 678`,
 /// `84912345678`) and international `+CC…`; spaces, dots, dashes and parentheses are ignored.
-pub fn normalize(input: &str) -> Option<String> {
+pub(crate) fn normalize(input: &str) -> Option<String> {
     if input.len() > 32 {
         return None;
     }
@@ -55,7 +55,15 @@ mod tests {
 
     #[test]
     fn junk_is_refused() {
-        for bad in ["", "abc", "0912", "+0912345678", "0912345678901234", "+84012345678", "09123x5678"] {
+        for bad in [
+            "",
+            "abc",
+            "0912",
+            "+0912345678",
+            "0912345678901234",
+            "+84012345678",
+            "09123x5678",
+        ] {
             assert_eq!(normalize(bad), None, "{bad}");
         }
     }

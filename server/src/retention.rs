@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::store::PurgeCounts;
 
 /// Purges now.
-pub async fn purge_now(state: &AppState) -> Result<PurgeCounts, Error> {
+pub(crate) async fn purge_now(state: &AppState) -> Result<PurgeCounts, Error> {
     let now = state.now_ms();
     let cutoff = now - state.config().retention.num_milliseconds();
     let counts = state.store().purge(cutoff, now).await?;
@@ -24,7 +24,7 @@ pub async fn purge_now(state: &AppState) -> Result<PurgeCounts, Error> {
 }
 
 /// Runs the purge every `interval` until `stop` resolves.
-pub async fn schedule(state: AppState, interval: Duration, stop: tokio::sync::watch::Receiver<bool>) {
+pub(crate) async fn schedule(state: AppState, interval: Duration, stop: tokio::sync::watch::Receiver<bool>) {
     let mut stop = stop;
     let mut tick = tokio::time::interval(interval);
     loop {

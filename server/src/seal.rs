@@ -45,7 +45,9 @@ impl Kek {
     /// A fresh random key.
     pub fn generate() -> Result<Self, SealError> {
         let mut k = Zeroizing::new([0u8; 32]);
-        SystemRandom::new().fill(k.as_mut()).map_err(|_| SealError::Random)?;
+        SystemRandom::new()
+            .fill(k.as_mut())
+            .map_err(|_| SealError::Random)?;
         Ok(Self(k))
     }
 
@@ -54,7 +56,9 @@ impl Kek {
         use base64::Engine as _;
         let clean: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
         let mut bytes = Zeroizing::new(
-            base64::engine::general_purpose::STANDARD.decode(clean.as_bytes()).map_err(|_| SealError::KeyFormat)?,
+            base64::engine::general_purpose::STANDARD
+                .decode(clean.as_bytes())
+                .map_err(|_| SealError::KeyFormat)?,
         );
         let arr: [u8; 32] = bytes.as_slice().try_into().map_err(|_| SealError::KeyFormat)?;
         bytes.zeroize();
@@ -111,8 +115,13 @@ impl Sealer {
     pub fn new(kek: &Kek) -> Result<Self, SealError> {
         let data = derive(kek, b"data-key")?;
         let lookup = derive(kek, b"lookup-key")?;
-        let aead = LessSafeKey::new(UnboundKey::new(&AES_256_GCM, data.as_ref()).map_err(|_| SealError::KeyFormat)?);
-        Ok(Self { aead, lookup: hmac::Key::new(hmac::HMAC_SHA256, lookup.as_ref()), rng: SystemRandom::new() })
+        let aead =
+            LessSafeKey::new(UnboundKey::new(&AES_256_GCM, data.as_ref()).map_err(|_| SealError::KeyFormat)?);
+        Ok(Self {
+            aead,
+            lookup: hmac::Key::new(hmac::HMAC_SHA256, lookup.as_ref()),
+            rng: SystemRandom::new(),
+        })
     }
 
     /// Seals `plain` for row `row` of `table`.
@@ -124,7 +133,11 @@ impl Sealer {
         buf.extend_from_slice(&nonce);
         let mut body = plain.to_vec();
         self.aead
-            .seal_in_place_append_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad(table, row)), &mut body)
+            .seal_in_place_append_tag(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad(table, row)),
+                &mut body,
+            )
             .map_err(|_| SealError::Open)?;
         buf.extend_from_slice(&body);
         body.zeroize();
@@ -140,7 +153,11 @@ impl Sealer {
         let (nonce, ct) = rest.split_at(NONCE_LEN);
         let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| SealError::Header)?;
         let mut buf = Zeroizing::new(ct.to_vec());
-        let n = self.aead.open_in_place(nonce, Aad::from(aad(table, row)), buf.as_mut_slice()).map_err(|_| SealError::Open)?.len();
+        let n = self
+            .aead
+            .open_in_place(nonce, Aad::from(aad(table, row)), buf.as_mut_slice())
+            .map_err(|_| SealError::Open)?
+            .len();
         buf.truncate(n);
         Ok(buf)
     }
@@ -179,12 +196,21 @@ mod tests {
     fn seal_binds_table_and_row() {
         let s = Sealer::new(&Kek::generate().unwrap()).unwrap();
         let sealed = s.seal("accounts", b"row1", b"+84912345678").unwrap();
-        assert_eq!(s.open("accounts", b"row1", &sealed).unwrap().as_slice(), b"+84912345678");
+        assert_eq!(
+            s.open("accounts", b"row1", &sealed).unwrap().as_slice(),
+            b"+84912345678"
+        );
         assert_eq!(s.open("accounts", b"row2", &sealed).unwrap_err(), SealError::Open);
         assert_eq!(s.open("visits", b"row1", &sealed).unwrap_err(), SealError::Open);
         let other = Sealer::new(&Kek::generate().unwrap()).unwrap();
-        assert_eq!(other.open("accounts", b"row1", &sealed).unwrap_err(), SealError::Open);
-        assert_eq!(s.open("accounts", b"row1", b"TKS1short").unwrap_err(), SealError::Header);
+        assert_eq!(
+            other.open("accounts", b"row1", &sealed).unwrap_err(),
+            SealError::Open
+        );
+        assert_eq!(
+            s.open("accounts", b"row1", b"TKS1short").unwrap_err(),
+            SealError::Header
+        );
     }
 
     #[test]

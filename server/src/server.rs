@@ -44,7 +44,9 @@ pub fn load_kek(config: &Config) -> Result<Kek, StartError> {
         return Kek::from_base64(&text).map_err(|_| StartError::Key("TOKHAI_KEK is not 32 bytes of base64"));
     }
     match std::fs::read_to_string(&config.kek_file) {
-        Ok(text) => Kek::from_base64(&text).map_err(|_| StartError::Key("key file is not 32 bytes of base64")),
+        Ok(text) => {
+            Kek::from_base64(&text).map_err(|_| StartError::Key("key file is not 32 bytes of base64"))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && config.mode == Mode::Development => {
             let kek = Kek::generate().map_err(|_| StartError::Key("cannot generate"))?;
             write_private(&config.kek_file, kek.to_base64().as_bytes())
@@ -76,21 +78,30 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     let kek = load_kek(config)?;
     let store = open_store(&config.database, config.db_max_connections).await?;
     let sms: Arc<dyn SmsSender> = match (&config.sms_gateway_url, config.mode) {
-        (Some(url), _) => Arc::new(HttpSms::new(url.clone(), std::env::var("TOKHAI_SMS_GATEWAY_TOKEN").ok())?),
+        (Some(url), _) => Arc::new(HttpSms::new(
+            url.clone(),
+            std::env::var("TOKHAI_SMS_GATEWAY_TOKEN").ok(),
+        )?),
         (None, Mode::Development) => Arc::new(DevSms::new()),
         (None, Mode::Production) => return Err(StartError::Argument("production mode needs an SMS gateway")),
     };
-    AppState::new(config.clone(), store, Arc::new(SystemClock), &kek, sms).await.map_err(|e| match e {
-        Error::Seal(SealError::Open) => StartError::Key("it does not open this database (wrong key?)"),
-        other => StartError::Setup(other),
-    })
+    AppState::new(config.clone(), store, Arc::new(SystemClock), &kek, sms)
+        .await
+        .map_err(|e| match e {
+            Error::Seal(SealError::Open) => StartError::Key("it does not open this database (wrong key?)"),
+            other => StartError::Setup(other),
+        })
 }
 
 /// Serves until SIGINT/SIGTERM, then drains in-flight requests.
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let state = build_state(&config).await?;
-    let listener = tokio::net::TcpListener::bind(config.listen).await.map_err(|_| StartError::Listen(config.listen))?;
-    let addr = listener.local_addr().map_err(|_| StartError::Listen(config.listen))?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|_| StartError::Listen(config.listen))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|_| StartError::Listen(config.listen))?;
     tracing::info!(%addr, database = state.store().kind(), mode = ?config.mode, "tokhai-server listening");
     if config.mode == Mode::Development {
         tracing::warn!("development mode: one-time codes are printed on standard error, not sent");
@@ -98,7 +109,10 @@ pub async fn serve(config: Config) -> Result<(), StartError> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let purge = tokio::spawn(retention::schedule(state.clone(), config.purge_interval, stop_rx));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(|_| StartError::Listen(addr))?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|_| StartError::Listen(addr))?;
     let _ = stop_tx.send(true);
     let _ = purge.await;
     tracing::info!("tokhai-server stopped");
@@ -126,8 +140,14 @@ async fn shutdown_signal() {
 fn parse_scope(s: &str) -> Result<Scope, StartError> {
     let bad = StartError::Argument("scope must be PROVINCE or PROVINCE:WARD");
     let (p, w) = s.split_once(':').unwrap_or((s, "0"));
-    let province = p.trim().parse::<i64>().map_err(|_| StartError::Argument("scope province"))?;
-    let ward = w.trim().parse::<i64>().map_err(|_| StartError::Argument("scope ward"))?;
+    let province = p
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| StartError::Argument("scope province"))?;
+    let ward = w
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| StartError::Argument("scope ward"))?;
     if province <= 0 || ward < 0 {
         return Err(bad);
     }
@@ -142,7 +162,9 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<String, StartErr
         let e164 = phone::normalize(phone_text);
         async move {
             let e164 = e164.ok_or(StartError::Argument("phone"))?;
-            crate::routes::account_for_admin(&state, &e164).await.map_err(|_| StartError::Argument("phone"))
+            crate::routes::account_for_admin(&state, &e164)
+                .await
+                .map_err(|_| StartError::Argument("phone"))
         }
     };
     match cmd {
@@ -152,14 +174,26 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<String, StartErr
             Ok(format!("account {} is now an administrator", acc.id))
         }
         AdminCommand::CreateOfficer { phone, scopes } => {
-            let scopes = scopes.iter().map(|s| parse_scope(s)).collect::<Result<Vec<_>, _>>()?;
+            let scopes = scopes
+                .iter()
+                .map(|s| parse_scope(s))
+                .collect::<Result<Vec<_>, _>>()?;
             let acc = account_of(&phone).await?;
             state.store().set_scopes(acc.id, &scopes).await?;
-            Ok(format!("account {} is a health officer for {} scope(s)", acc.id, scopes.len()))
+            Ok(format!(
+                "account {} is a health officer for {} scope(s)",
+                acc.id,
+                scopes.len()
+            ))
         }
         AdminCommand::RotateKeys => {
-            let id = state.keys().rotate(state.store().as_ref(), &state.inner().sealer, state.now_ms()).await?;
-            Ok(format!("new issuing key {id}; earlier keys retired and still published for verification"))
+            let id = state
+                .keys()
+                .rotate(state.store().as_ref(), &state.inner().sealer, state.now_ms())
+                .await?;
+            Ok(format!(
+                "new issuing key {id}; earlier keys retired and still published for verification"
+            ))
         }
         AdminCommand::Keys => {
             let rows = state.store().issuer_keys().await?;
@@ -170,7 +204,11 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<String, StartErr
                         "{} {} {}",
                         k.key_id,
                         URL_SAFE_NO_PAD.encode(&k.public_key),
-                        if k.retired_at.is_some() { "retired" } else { "active" }
+                        if k.retired_at.is_some() {
+                            "retired"
+                        } else {
+                            "active"
+                        }
                     )
                 })
                 .collect::<Vec<_>>()

@@ -29,13 +29,19 @@ impl DevSms {
 
     /// The newest message sent to `to`.
     pub fn last_to(&self, to: &str) -> Option<String> {
-        let sent = self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let sent = self
+            .sent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         sent.iter().rev().find(|(t, _)| t == to).map(|(_, m)| m.clone())
     }
 
     /// How many messages were sent.
     pub fn count(&self) -> usize {
-        self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len()
+        self.sent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 }
 
@@ -46,7 +52,10 @@ impl SmsSender for DevSms {
         {
             eprintln!("[tokhai-server development SMS] to {to}: {text}");
         }
-        let mut sent = self.sent.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut sent = self
+            .sent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if sent.len() >= 1000 {
             sent.remove(0);
         }
@@ -66,7 +75,9 @@ pub struct HttpSms {
 
 impl std::fmt::Debug for HttpSms {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HttpSms").field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("HttpSms")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
@@ -84,11 +95,18 @@ impl HttpSms {
 #[async_trait]
 impl SmsSender for HttpSms {
     async fn send(&self, to: &str, text: &str) -> Result<(), Error> {
-        let mut req = self.client.post(&self.url).json(&serde_json::json!({ "to": to, "text": text }));
+        let mut req = self
+            .client
+            .post(&self.url)
+            .json(&serde_json::json!({ "to": to, "text": text }));
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
         let resp = req.send().await.map_err(|_| Error::Sms("unreachable"))?;
-        if resp.status().is_success() { Ok(()) } else { Err(Error::Sms("refused")) }
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(Error::Sms("refused"))
+        }
     }
 }

@@ -76,7 +76,9 @@ impl AppState {
         match Arc::try_unwrap(self.inner) {
             Ok(mut inner) => {
                 inner.captcha_peek = Some(Mutex::new(HashMap::new()));
-                Self { inner: Arc::new(inner) }
+                Self {
+                    inner: Arc::new(inner),
+                }
             }
             Err(inner) => Self { inner },
         }
@@ -85,12 +87,17 @@ impl AppState {
     /// Test hook: the answer of a captcha (only with `with_captcha_peek`).
     pub fn peek_captcha(&self, id: &str) -> Option<String> {
         let peek = self.inner.captcha_peek.as_ref()?;
-        peek.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id).cloned()
+        peek.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(id)
+            .cloned()
     }
 
     pub(crate) fn remember_captcha(&self, id: &str, answer: &str) {
         if let Some(peek) = &self.inner.captcha_peek {
-            peek.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id.to_owned(), answer.to_owned());
+            peek.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(id.to_owned(), answer.to_owned());
         }
     }
 

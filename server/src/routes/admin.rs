@@ -15,7 +15,7 @@ use crate::state::AppState;
 /// Paging of the audit log.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AuditQuery {
+pub(super) struct AuditQuery {
     /// Entries after this id (default 0).
     pub after: Option<i64>,
     /// At most this many (1–1000, default 200).
@@ -24,7 +24,7 @@ pub struct AuditQuery {
 
 /// One audit entry.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AuditView {
+pub(super) struct AuditView {
     /// Entry id.
     pub id: i64,
     /// When.
@@ -44,7 +44,7 @@ pub struct AuditView {
 /// Reads the audit log of officers' reads of personal data.
 #[utoipa::path(get, path = "/v1/admin/audit", tag = "admin", security(("bearer" = [])), params(AuditQuery),
     responses((status = 200, body = [AuditView]), (status = 403, body = ErrorBody)))]
-pub async fn audit_log(
+pub(super) async fn audit_log(
     State(state): State<AppState>,
     _admin: Admin,
     ApiQuery(q): ApiQuery<AuditQuery>,
@@ -71,7 +71,7 @@ pub async fn audit_log(
 
 /// What a purge removed.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Purged {
+pub(super) struct Purged {
     /// Visits.
     pub visits: u64,
     /// Declarations.
@@ -87,14 +87,20 @@ pub struct Purged {
 /// Runs the retention purge now.
 #[utoipa::path(post, path = "/v1/admin/purge", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Purged), (status = 403, body = ErrorBody)))]
-pub async fn purge(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Purged>> {
+pub(super) async fn purge(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Purged>> {
     let c = retention::purge_now(&state).await?;
-    Ok(Json(Purged { visits: c.visits, declarations: c.declarations, reports: c.reports, episodes: c.episodes, expired: c.expired }))
+    Ok(Json(Purged {
+        visits: c.visits,
+        declarations: c.declarations,
+        reports: c.reports,
+        episodes: c.episodes,
+        expired: c.expired,
+    }))
 }
 
 /// The new signing key.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Rotated {
+pub(super) struct Rotated {
     /// Its id.
     pub key_id: String,
 }
@@ -102,7 +108,10 @@ pub struct Rotated {
 /// Rotates the issuing key (the old one stays published for the overlap period).
 #[utoipa::path(post, path = "/v1/admin/keys/rotate", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Rotated), (status = 403, body = ErrorBody)))]
-pub async fn rotate_keys(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Rotated>> {
-    let key_id = state.keys().rotate(state.store().as_ref(), &state.inner().sealer, state.now_ms()).await?;
+pub(super) async fn rotate_keys(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Rotated>> {
+    let key_id = state
+        .keys()
+        .rotate(state.store().as_ref(), &state.inner().sealer, state.now_ms())
+        .await?;
     Ok(Json(Rotated { key_id }))
 }

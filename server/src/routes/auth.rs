@@ -17,13 +17,13 @@ use crate::state::AppState;
 use crate::store::{AccountRow, NewOtp};
 
 /// Codes live 5 minutes.
-pub const OTP_TTL_MS: i64 = 5 * 60_000;
+pub(super) const OTP_TTL_MS: i64 = 5 * 60_000;
 /// A code is dead after 5 tries.
-pub const OTP_MAX_ATTEMPTS: i64 = 5;
+pub(super) const OTP_MAX_ATTEMPTS: i64 = 5;
 /// Rate-limit window: 15 minutes.
-pub const OTP_WINDOW_MS: i64 = 15 * 60_000;
+pub(super) const OTP_WINDOW_MS: i64 = 15 * 60_000;
 /// Sessions live 30 days.
-pub const SESSION_TTL_MS: i64 = 30 * 86_400_000;
+pub(super) const SESSION_TTL_MS: i64 = 30 * 86_400_000;
 
 /// Ask for a code.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -86,7 +86,10 @@ pub(crate) async fn account_for(state: &AppState, e164: &str) -> ApiResult<Accou
     }
     let sealed = state.inner().sealer.seal("accounts", &hash, e164.as_bytes())?;
     let subject = state.inner().sealer.random::<16>()?.to_vec();
-    Ok(state.store().account_for_phone(&hash, sealed, subject, state.now_ms()).await?)
+    Ok(state
+        .store()
+        .account_for_phone(&hash, sealed, subject, state.now_ms())
+        .await?)
 }
 
 async fn me_of(state: &AppState, acc: &AccountRow) -> ApiResult<Me> {
@@ -104,7 +107,11 @@ async fn me_of(state: &AppState, acc: &AccountRow) -> ApiResult<Me> {
     if acc.is_admin {
         roles.push("admin".into());
     }
-    Ok(Me { id: acc.id, subject: URL_SAFE_NO_PAD.encode(&acc.subject), roles })
+    Ok(Me {
+        id: acc.id,
+        subject: URL_SAFE_NO_PAD.encode(&acc.subject),
+        roles,
+    })
 }
 
 fn six_digits(state: &AppState) -> ApiResult<String> {
@@ -126,7 +133,7 @@ fn code_hash(state: &AppState, phone_hash: &[u8], code: &str) -> Vec<u8> {
 /// Sends a one-time code by SMS.
 #[utoipa::path(post, path = "/v1/auth/otp", tag = "auth", request_body = OtpRequest,
     responses((status = 202, body = OtpSent), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn request_otp(
+pub(super) async fn request_otp(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<OtpRequest>,
@@ -137,9 +144,15 @@ pub async fn request_otp(
     let phash = phone_hash(&state, &e164);
     let chash = sealer.lookup("client", client.to_string().as_bytes());
     let limits = state.config().otp_limits;
-    let counts = state.store().otp_counts(&phash, &chash, now - OTP_WINDOW_MS).await?;
-    if counts.phone >= limits.per_phone || counts.client >= limits.per_client || counts.total >= limits.global {
-        return Err(ApiError::RateLimited(u64::try_from(OTP_WINDOW_MS / 1000).unwrap_or(900)));
+    let counts = state
+        .store()
+        .otp_counts(&phash, &chash, now - OTP_WINDOW_MS)
+        .await?;
+    if counts.phone >= limits.per_phone || counts.client >= limits.per_client || counts.total >= limits.global
+    {
+        return Err(ApiError::RateLimited(
+            u64::try_from(OTP_WINDOW_MS / 1000).unwrap_or(900),
+        ));
     }
     let code = six_digits(&state)?;
     state
@@ -152,16 +165,27 @@ pub async fn request_otp(
             expires_at: now + OTP_TTL_MS,
         })
         .await?;
-    let text = format!("Ma xac thuc tokhai: {code}. Het han sau 5 phut. / tokhai code: {code}, valid 5 minutes.");
-    state.inner().sms.send(&e164, &text).await.map_err(ApiError::from)?;
+    let text =
+        format!("Ma xac thuc tokhai: {code}. Het han sau 5 phut. / tokhai code: {code}, valid 5 minutes.");
+    state
+        .inner()
+        .sms
+        .send(&e164, &text)
+        .await
+        .map_err(ApiError::from)?;
     state.inner().metrics.otp_sent();
-    Ok((StatusCode::ACCEPTED, Json(OtpSent { expires_in: OTP_TTL_MS / 1000 })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(OtpSent {
+            expires_in: OTP_TTL_MS / 1000,
+        }),
+    ))
 }
 
 /// Signs in with the code: returns a session token.
 #[utoipa::path(post, path = "/v1/auth/session", tag = "auth", request_body = SessionRequest,
     responses((status = 201, body = SessionCreated), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_session(
+pub(super) async fn create_session(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<SessionRequest>,
 ) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
@@ -186,17 +210,29 @@ pub async fn create_session(
         return Err(ApiError::OtpDead);
     }
     let account = account_for(&state, &e164).await?;
-    let token = format!("tk_{}", URL_SAFE_NO_PAD.encode(state.inner().sealer.random::<32>()?));
+    let token = format!(
+        "tk_{}",
+        URL_SAFE_NO_PAD.encode(state.inner().sealer.random::<32>()?)
+    );
     let expires_at = now + SESSION_TTL_MS;
-    store.insert_session(&token_hash(&token), account.id, now, expires_at).await?;
+    store
+        .insert_session(&token_hash(&token), account.id, now, expires_at)
+        .await?;
     let me = me_of(&state, &account).await?;
-    Ok((StatusCode::CREATED, Json(SessionCreated { token, expires_at: ts(expires_at), account: me })))
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            token,
+            expires_at: ts(expires_at),
+            account: me,
+        }),
+    ))
 }
 
 /// Ends the session.
 #[utoipa::path(post, path = "/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
+pub(super) async fn logout(State(state): State<AppState>, session: Session) -> ApiResult<StatusCode> {
     state.store().delete_session(&session.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -204,6 +240,6 @@ pub async fn logout(State(state): State<AppState>, session: Session) -> ApiResul
 /// The signed-in account and its roles.
 #[utoipa::path(get, path = "/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
-pub async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<Me>> {
+pub(super) async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<Me>> {
     Ok(Json(me_of(&state, &session.account).await?))
 }

@@ -16,7 +16,7 @@ use crate::state::AppState;
 /// A time range (default: the last 24 hours).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct Range {
+pub(super) struct Range {
     /// From (RFC 3339).
     pub from: Option<DateTime<Utc>>,
     /// To (RFC 3339).
@@ -36,7 +36,7 @@ impl Range {
 
 /// One arrival (and departure, once known). No personal data: the visitor is not identified.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ArrivalView {
+pub(super) struct ArrivalView {
     /// Where (this checkpoint or a sub-checkpoint).
     pub checkpoint: i64,
     /// Arrival.
@@ -53,7 +53,7 @@ pub struct ArrivalView {
 #[utoipa::path(get, path = "/v1/checkpoints/{id}/visits", tag = "manager", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id"), Range),
     responses((status = 200, body = [ArrivalView]), (status = 403, body = ErrorBody)))]
-pub async fn visits(
+pub(super) async fn visits(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -78,7 +78,7 @@ pub async fn visits(
 
 /// People checked in right now.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Occupancy {
+pub(super) struct Occupancy {
     /// Open visits.
     pub present: i64,
 }
@@ -87,19 +87,21 @@ pub struct Occupancy {
 #[utoipa::path(get, path = "/v1/checkpoints/{id}/occupancy", tag = "manager", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")),
     responses((status = 200, body = Occupancy), (status = 403, body = ErrorBody)))]
-pub async fn occupancy(
+pub(super) async fn occupancy(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Occupancy>> {
     let cp = managed(&state, &session, id).await?;
     let ids = subtree(&state, &cp).await?;
-    Ok(Json(Occupancy { present: state.store().occupancy(&ids).await? }))
+    Ok(Json(Occupancy {
+        present: state.store().occupancy(&ids).await?,
+    }))
 }
 
 /// Visits closed by "check out everyone".
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CheckedOut {
+pub(super) struct CheckedOut {
     /// How many.
     pub closed: u64,
 }
@@ -108,19 +110,21 @@ pub struct CheckedOut {
 #[utoipa::path(post, path = "/v1/checkpoints/{id}/checkout-all", tag = "manager", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")),
     responses((status = 200, body = CheckedOut), (status = 403, body = ErrorBody)))]
-pub async fn checkout_all(
+pub(super) async fn checkout_all(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CheckedOut>> {
     let cp = managed(&state, &session, id).await?;
     let ids = subtree(&state, &cp).await?;
-    Ok(Json(CheckedOut { closed: state.store().check_out_all(&ids, state.now_ms()).await? }))
+    Ok(Json(CheckedOut {
+        closed: state.store().check_out_all(&ids, state.now_ms()).await?,
+    }))
 }
 
 /// How visits ended.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CheckoutStats {
+pub(super) struct CheckoutStats {
     /// Visits that started in the range.
     pub visits: i64,
     /// Of those, ended by the visitor's own check-out.
@@ -133,7 +137,7 @@ pub struct CheckoutStats {
 #[utoipa::path(get, path = "/v1/checkpoints/{id}/stats", tag = "manager", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id"), Range),
     responses((status = 200, body = CheckoutStats), (status = 403, body = ErrorBody)))]
-pub async fn stats(
+pub(super) async fn stats(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -144,6 +148,14 @@ pub async fn stats(
     let ids = subtree(&state, &cp).await?;
     let (visits, checked_out) = state.store().checkout_share(&ids, from, to).await?;
     #[allow(clippy::cast_precision_loss)]
-    let share = if visits == 0 { 0.0 } else { checked_out as f64 / visits as f64 };
-    Ok(Json(CheckoutStats { visits, checked_out, share }))
+    let share = if visits == 0 {
+        0.0
+    } else {
+        checked_out as f64 / visits as f64
+    };
+    Ok(Json(CheckoutStats {
+        visits,
+        checked_out,
+        share,
+    }))
 }

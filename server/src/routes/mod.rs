@@ -61,7 +61,7 @@ impl Modify for BearerAuth {
 }
 
 /// The OpenAPI document.
-#[derive(OpenApi)]
+#[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "tokhai-server", description = "tokhai sync and registry API (see docs/api.md)"),
     modifiers(&BearerAuth),
@@ -97,7 +97,10 @@ pub fn router(state: AppState) -> Router {
         .route("/checkpoints/{id}/children", post(registry::add_child))
         .route("/checkpoints/{id}/deactivate", post(registry::deactivate))
         .route("/checkpoints/{id}/poster", get(registry::poster))
-        .route("/checkpoints/{id}/staff", post(registry::add_staff).get(registry::list_staff))
+        .route(
+            "/checkpoints/{id}/staff",
+            post(registry::add_staff).get(registry::list_staff),
+        )
         .route("/checkpoints/{id}/staff/remove", post(registry::remove_staff))
         .route("/checkpoints/{id}/visits", get(manager::visits))
         .route("/checkpoints/{id}/occupancy", get(manager::occupancy))
@@ -129,11 +132,18 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(middleware::from_fn(error_bodies))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The matched route template only: paths and queries may carry ids, never logged raw.
-            let route = req.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str).to_owned();
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("-", MatchedPath::as_str)
+                .to_owned();
             tracing::info_span!("http", method = %req.method(), route = %route)
         }))
         .layer(CatchPanicLayer::custom(|_| ApiError::Internal.into_response()))
@@ -142,11 +152,20 @@ pub fn router(state: AppState) -> Router {
 
 /// Records metrics per matched route.
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_owned();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
     let method = req.method().as_str().to_owned();
     let start = Instant::now();
     let resp = next.run(req).await;
-    state.inner().metrics.request(&method, &route, resp.status().as_u16(), start.elapsed().as_secs_f64());
+    state.inner().metrics.request(
+        &method,
+        &route,
+        resp.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     resp
 }
 
@@ -166,6 +185,9 @@ async fn error_bodies(req: Request, next: Next) -> Response {
 }
 
 /// The account of a phone number (created if needed), for `admin` commands.
-pub(crate) async fn account_for_admin(state: &AppState, e164: &str) -> Result<crate::store::AccountRow, ApiError> {
+pub(crate) async fn account_for_admin(
+    state: &AppState,
+    e164: &str,
+) -> Result<crate::store::AccountRow, ApiError> {
     auth::account_for(state, e164).await
 }

@@ -29,7 +29,9 @@ const INFECTIOUS_DAYS_BEFORE: i64 = 2;
 const MAX_F1_FOLLOWED: usize = 500;
 
 fn day_of(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis()).div_euclid(DAY_MS)
+    d.and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp_millis())
+        .div_euclid(DAY_MS)
 }
 
 fn date_of(day: i64) -> NaiveDate {
@@ -48,7 +50,7 @@ fn purpose_ok(p: &str) -> ApiResult<String> {
 /// Who the case is: exactly one of these.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewCase {
+pub(super) struct NewCase {
     /// The person's phone number.
     pub phone: Option<String>,
     /// The pseudonym from their personal code (base64url).
@@ -67,7 +69,7 @@ pub struct NewCase {
 
 /// A registered case.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CaseView {
+pub(super) struct CaseView {
     /// Case id.
     pub id: i64,
     /// Province.
@@ -93,7 +95,14 @@ fn case_view(c: &CaseRow) -> CaseView {
     }
 }
 
-async fn audit(state: &AppState, officer: &Officer, case: Option<i64>, action: &str, purpose: &str, rows: usize) -> ApiResult<()> {
+async fn audit(
+    state: &AppState,
+    officer: &Officer,
+    case: Option<i64>,
+    action: &str,
+    purpose: &str,
+    rows: usize,
+) -> ApiResult<()> {
     state
         .store()
         .append_audit(AuditRow {
@@ -113,7 +122,7 @@ async fn audit(state: &AppState, officer: &Officer, case: Option<i64>, action: &
 #[utoipa::path(post, path = "/v1/cases", tag = "officer", security(("bearer" = [])), request_body = NewCase,
     responses((status = 201, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn create_case(
+pub(super) async fn create_case(
     State(state): State<AppState>,
     officer: Officer,
     ApiJson(req): ApiJson<NewCase>,
@@ -128,7 +137,11 @@ pub async fn create_case(
         (Some(p), None) => {
             let e164 = phone::normalize(p).ok_or(ApiError::InvalidPhone)?;
             let hash = state.inner().sealer.lookup("phone", e164.as_bytes());
-            store.account_by_phone(&hash).await?.ok_or(ApiError::NotFound)?.subject
+            store
+                .account_by_phone(&hash)
+                .await?
+                .ok_or(ApiError::NotFound)?
+                .subject
         }
         (None, Some(s)) => URL_SAFE_NO_PAD
             .decode(s)
@@ -137,7 +150,10 @@ pub async fn create_case(
             .ok_or(ApiError::InvalidField("subject"))?,
         _ => return Err(ApiError::InvalidField("phone")),
     };
-    if req.symptom_onset.is_some_and(|o| o > req.test_date + chrono::Days::new(30)) {
+    if req
+        .symptom_onset
+        .is_some_and(|o| o > req.test_date + chrono::Days::new(30))
+    {
         return Err(ApiError::InvalidField("symptom_onset"));
     }
     let case = store
@@ -168,7 +184,7 @@ async fn case_in_scope(state: &AppState, officer: &Officer, id: i64) -> ApiResul
 /// Tracing options.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct TraceQuery {
+pub(super) struct TraceQuery {
     /// Why (written to the audit log).
     pub purpose: String,
     /// Minutes added before and after each of the case's visits (default 15, at most 240).
@@ -182,7 +198,7 @@ pub struct TraceQuery {
 
 /// One contact.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ContactView {
+pub(super) struct ContactView {
     /// "F1" (met the case) or "F2" (met an F1 after that).
     pub level: String,
     /// Pseudonym (base64url).
@@ -201,7 +217,7 @@ pub struct ContactView {
 
 /// The tracing result.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct TraceResult {
+pub(super) struct TraceResult {
     /// The case.
     pub case_id: i64,
     /// Infectious window start.
@@ -214,7 +230,12 @@ pub struct TraceResult {
     pub contacts: Vec<ContactView>,
 }
 
-async fn places(state: &AppState, building: bool, cp: i64, cache: &mut HashMap<i64, HashSet<i64>>) -> ApiResult<HashSet<i64>> {
+async fn places(
+    state: &AppState,
+    building: bool,
+    cp: i64,
+    cache: &mut HashMap<i64, HashSet<i64>>,
+) -> ApiResult<HashSet<i64>> {
     if !building {
         return Ok([cp].into_iter().collect());
     }
@@ -223,8 +244,17 @@ async fn places(state: &AppState, building: bool, cp: i64, cache: &mut HashMap<i
     }
     let store = state.store();
     let root = store.checkpoint(cp).await?.map_or(cp, |c| c.root_id);
-    let set: HashSet<i64> = store.checkpoint_tree(root).await?.into_iter().map(|c| c.id).collect();
-    let set = if set.is_empty() { [cp].into_iter().collect() } else { set };
+    let set: HashSet<i64> = store
+        .checkpoint_tree(root)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let set = if set.is_empty() {
+        [cp].into_iter().collect()
+    } else {
+        set
+    };
     cache.insert(cp, set.clone());
     Ok(set)
 }
@@ -242,7 +272,10 @@ async fn contacts_of(
     for v in index {
         let here = places(state, building, v.checkpoint_id, cache).await?;
         let ids: Vec<i64> = here.iter().copied().collect();
-        let others = state.store().visits_overlapping(&ids, v.checked_in_at - buffer, v.ends_at + buffer, 20_000).await?;
+        let others = state
+            .store()
+            .visits_overlapping(&ids, v.checked_in_at - buffer, v.ends_at + buffer, 20_000)
+            .await?;
         accumulate(&mut acc, v, &here, &others, buffer, exclude);
     }
     Ok(acc)
@@ -251,13 +284,17 @@ async fn contacts_of(
 async fn identify(state: &AppState, subject: &[u8]) -> ApiResult<(Option<String>, Option<String>)> {
     let store = state.store();
     let sealer = &state.inner().sealer;
-    let Some(acc) = store.account_by_subject(subject).await? else { return Ok((None, None)) };
+    let Some(acc) = store.account_by_subject(subject).await? else {
+        return Ok((None, None));
+    };
     let phone = sealer.open("accounts", &acc.phone_hash, &acc.phone_sealed)?;
     let phone = String::from_utf8_lossy(&phone).into_owned();
     let name = match store.latest_declaration(acc.id).await? {
         Some(d) => {
             let plain = sealer.open("declarations", &d.id, &d.sealed)?;
-            serde_json::from_slice::<tokhai_core::DeclarationRecord>(&plain).ok().map(|r| r.declaration.full_name)
+            serde_json::from_slice::<tokhai_core::DeclarationRecord>(&plain)
+                .ok()
+                .map(|r| r.declaration.full_name)
         }
         None => None,
     };
@@ -270,7 +307,7 @@ async fn identify(state: &AppState, subject: &[u8]) -> ApiResult<(Option<String>
     params(("id" = i64, Path, description = "Case id"), TraceQuery),
     responses((status = 200, body = TraceResult), (status = 200, content_type = "text/csv", body = String),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn trace(
+pub(super) async fn trace(
     State(state): State<AppState>,
     officer: Officer,
     ApiPath(id): ApiPath<i64>,
@@ -301,9 +338,14 @@ pub async fn trace(
     let mut followed: Vec<(&Vec<u8>, &ContactAcc)> = f1.iter().collect();
     followed.sort_by_key(|(_, c)| std::cmp::Reverse(c.overlap_ms));
     for (subject, c) in followed.into_iter().take(MAX_F1_FOLLOWED) {
-        let their = store.visits_of_subject(subject, c.first_contact - buffer, to).await?;
+        let their = store
+            .visits_of_subject(subject, c.first_contact - buffer, to)
+            .await?;
         for (s, acc) in contacts_of(&state, &their, buffer, q.building, &exclude, &mut cache).await? {
-            let e = f2.entry(s).or_insert_with(|| ContactAcc { first_contact: acc.first_contact, ..Default::default() });
+            let e = f2.entry(s).or_insert_with(|| ContactAcc {
+                first_contact: acc.first_contact,
+                ..Default::default()
+            });
             e.overlap_ms += acc.overlap_ms;
             e.checkpoints.extend(acc.checkpoints);
             e.first_contact = e.first_contact.min(acc.first_contact);
@@ -328,7 +370,13 @@ pub async fn trace(
     }
     let action = if csv { "trace_export_csv" } else { "trace" };
     audit(&state, &officer, Some(case.id), action, &purpose, contacts.len()).await?;
-    let result = TraceResult { case_id: case.id, from: ts(from), to: ts(to), index_visits: index.len(), contacts };
+    let result = TraceResult {
+        case_id: case.id,
+        from: ts(from),
+        to: ts(to),
+        index_visits: index.len(),
+        contacts,
+    };
     if csv {
         let mut out = csv_line(&[
             "level".into(),
@@ -346,7 +394,11 @@ pub async fn trace(
                 c.name.clone().unwrap_or_default(),
                 c.phone.clone().unwrap_or_default(),
                 c.overlap_minutes.to_string(),
-                c.checkpoints.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "),
+                c.checkpoints
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
                 c.first_contact.to_rfc3339(),
             ]));
         }
@@ -358,7 +410,7 @@ pub async fn trace(
 /// An exposure window to publish.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct NewExposure {
+pub(super) struct NewExposure {
     /// Checkpoint.
     pub checkpoint: i64,
     /// From.
@@ -371,7 +423,7 @@ pub struct NewExposure {
 
 /// A published window.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ExposurePublished {
+pub(super) struct ExposurePublished {
     /// Window id.
     pub id: i64,
 }
@@ -380,7 +432,7 @@ pub struct ExposurePublished {
 #[utoipa::path(post, path = "/v1/cases/{id}/exposures", tag = "officer", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Case id")), request_body = NewExposure,
     responses((status = 201, body = ExposurePublished), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn publish_exposure(
+pub(super) async fn publish_exposure(
     State(state): State<AppState>,
     officer: Officer,
     ApiPath(id): ApiPath<i64>,
@@ -416,7 +468,7 @@ pub async fn publish_exposure(
 /// An area.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct AreaQuery {
+pub(super) struct AreaQuery {
     /// Province code.
     pub province: i64,
     /// Ward code (absent: the whole province).
@@ -431,19 +483,29 @@ pub struct AreaQuery {
 
 impl AreaQuery {
     fn scope(&self, officer: &Officer) -> ApiResult<Scope> {
-        let scope = Scope { province: self.province, ward: self.ward.unwrap_or(0) };
+        let scope = Scope {
+            province: self.province,
+            ward: self.ward.unwrap_or(0),
+        };
         let allowed = if scope.ward == 0 {
-            officer.scopes.iter().any(|s| s.province == scope.province && s.ward == 0)
+            officer
+                .scopes
+                .iter()
+                .any(|s| s.province == scope.province && s.ward == 0)
         } else {
             officer.covers(scope.province, scope.ward)
         };
-        if allowed { Ok(scope) } else { Err(ApiError::OutOfScope) }
+        if allowed {
+            Ok(scope)
+        } else {
+            Err(ApiError::OutOfScope)
+        }
     }
 }
 
 /// One person in quarantine, by pseudonymous episode (no name or phone).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct QuarantineView {
+pub(super) struct QuarantineView {
     /// Episode id.
     pub episode: String,
     /// "facility", "home" or "locked_down_area".
@@ -465,7 +527,7 @@ pub struct QuarantineView {
 /// Quarantine monitoring: people in quarantine in an area and whether they reported on the day.
 #[utoipa::path(get, path = "/v1/officer/quarantine", tag = "officer", security(("bearer" = [])), params(AreaQuery),
     responses((status = 200, body = [QuarantineView]), (status = 403, body = ErrorBody)))]
-pub async fn quarantine(
+pub(super) async fn quarantine(
     State(state): State<AppState>,
     officer: Officer,
     ApiQuery(q): ApiQuery<AreaQuery>,
@@ -477,7 +539,9 @@ pub async fn quarantine(
     let out: Vec<QuarantineView> = rows
         .into_iter()
         .map(|s| QuarantineView {
-            episode: uuid::Uuid::from_slice(&s.episode.id).map(|u| u.to_string()).unwrap_or_default(),
+            episode: uuid::Uuid::from_slice(&s.episode.id)
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
             kind: s.episode.kind,
             ward: s.episode.ward,
             start: date_of(s.episode.start_day),
@@ -487,13 +551,21 @@ pub async fn quarantine(
             symptomatic_reports: s.symptomatic_reports,
         })
         .collect();
-    audit(&state, &officer, None, "quarantine_monitoring", "quarantine monitoring", out.len()).await?;
+    audit(
+        &state,
+        &officer,
+        None,
+        "quarantine_monitoring",
+        "quarantine monitoring",
+        out.len(),
+    )
+    .await?;
     Ok(Json(out))
 }
 
 /// Counts for one day and ward.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AggregateView {
+pub(super) struct AggregateView {
     /// Day (UTC+7).
     pub day: NaiveDate,
     /// Province.
@@ -513,7 +585,7 @@ pub struct AggregateView {
 /// Aggregates per day and ward (no personal data).
 #[utoipa::path(get, path = "/v1/officer/aggregates", tag = "officer", security(("bearer" = [])), params(AreaQuery),
     responses((status = 200, body = [AggregateView]), (status = 403, body = ErrorBody)))]
-pub async fn aggregates(
+pub(super) async fn aggregates(
     State(state): State<AppState>,
     officer: Officer,
     ApiQuery(q): ApiQuery<AreaQuery>,
@@ -544,7 +616,7 @@ pub async fn aggregates(
 /// A ward's safety level.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SafetyLevel {
+pub(super) struct SafetyLevel {
     /// Province.
     pub province: i64,
     /// Ward.
@@ -557,7 +629,7 @@ pub struct SafetyLevel {
 /// Publishes a ward's safety level (delivered to devices by the sync feed).
 #[utoipa::path(put, path = "/v1/officer/safety-levels", tag = "officer", security(("bearer" = [])),
     request_body = SafetyLevel, responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_safety_level(
+pub(super) async fn set_safety_level(
     State(state): State<AppState>,
     officer: Officer,
     ApiJson(req): ApiJson<SafetyLevel>,
@@ -568,6 +640,15 @@ pub async fn set_safety_level(
     if !officer.covers(req.province, req.ward) {
         return Err(ApiError::OutOfScope);
     }
-    state.store().set_safety_level(req.province, req.ward, req.level, officer.account.id, state.now_ms()).await?;
+    state
+        .store()
+        .set_safety_level(
+            req.province,
+            req.ward,
+            req.level,
+            officer.account.id,
+            state.now_ms(),
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// Health.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Health {
+pub(super) struct Health {
     /// "ok".
     pub status: &'static str,
     /// "sqlite" or "postgres" (readyz only).
@@ -22,28 +22,37 @@ pub struct Health {
 
 /// Liveness.
 #[utoipa::path(get, path = "/healthz", tag = "ops", responses((status = 200, body = Health)))]
-pub async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok", database: None })
+pub(super) async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok",
+        database: None,
+    })
 }
 
 /// Readiness: the database answers.
 #[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
-pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+pub(super) async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
     state.store().ping().await?;
-    Ok(Json(Health { status: "ok", database: Some(state.store().kind()) }))
+    Ok(Json(Health {
+        status: "ok",
+        database: Some(state.store().kind()),
+    }))
 }
 
 /// Prometheus metrics.
 #[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, content_type = "text/plain", body = String)))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub(super) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
         state.inner().metrics.encode(),
     )
 }
 
 /// This API's OpenAPI document.
 #[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, content_type = "application/json", body = Object)))]
-pub async fn openapi() -> impl IntoResponse {
+pub(super) async fn openapi() -> impl IntoResponse {
     Json(super::ApiDoc::openapi())
 }

@@ -27,7 +27,8 @@ fn any_symptom(s: &Symptoms) -> bool {
 }
 
 fn day_ms(day: chrono::NaiveDate) -> Millis {
-    day.and_hms_opt(0, 0, 0).map_or(0, |d| d.and_utc().timestamp_millis())
+    day.and_hms_opt(0, 0, 0)
+        .map_or(0, |d| d.and_utc().timestamp_millis())
 }
 
 fn day_number(day: chrono::NaiveDate) -> i64 {
@@ -88,7 +89,11 @@ fn id_number_text(id: &IdNumber) -> Option<String> {
 }
 
 /// A declaration row (sealed), or the refusal code.
-pub(crate) fn declaration_row(state: &AppState, account_id: i64, d: &DeclarationRecord) -> Result<DeclarationRow, &'static str> {
+pub(crate) fn declaration_row(
+    state: &AppState,
+    account_id: i64,
+    d: &DeclarationRecord,
+) -> Result<DeclarationRow, &'static str> {
     let at = d.declared_at.timestamp_millis();
     plausible(state, at)?;
     let decl = &d.declaration;
@@ -130,7 +135,10 @@ pub(crate) fn episode_row(
     if start > now + 30 * DAY_MS {
         return Err("in_future");
     }
-    if e.expected_end < e.start || e.ended_on.is_some_and(|d| d < e.start) || e.utc_offset_minutes.abs() > 14 * 60 {
+    if e.expected_end < e.start
+        || e.ended_on.is_some_and(|d| d < e.start)
+        || e.utc_offset_minutes.abs() > 14 * 60
+    {
         return Err("invalid");
     }
     let last = day_ms(e.ended_on.unwrap_or(e.expected_end));
@@ -140,7 +148,11 @@ pub(crate) fn episode_row(
     let id = e.id.as_uuid().as_bytes().to_vec();
     let plain = zeroize::Zeroizing::new(serde_json::to_vec(e).map_err(|_| "invalid")?);
     Ok(EpisodeRow {
-        sealed: state.inner().sealer.seal("episodes", &id, &plain).map_err(|_| "invalid")?,
+        sealed: state
+            .inner()
+            .sealer
+            .seal("episodes", &id, &plain)
+            .map_err(|_| "invalid")?,
         id,
         account_id,
         person_id: e.person.as_uuid().as_bytes().to_vec(),
@@ -156,7 +168,11 @@ pub(crate) fn episode_row(
 }
 
 /// A report row (sealed), or the refusal code.
-pub(crate) fn report_row(state: &AppState, account_id: i64, r: &DailyReport) -> Result<ReportRow, &'static str> {
+pub(crate) fn report_row(
+    state: &AppState,
+    account_id: i64,
+    r: &DailyReport,
+) -> Result<ReportRow, &'static str> {
     let at = r.reported_at.timestamp_millis();
     plausible(state, at)?;
     if r.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
@@ -165,7 +181,11 @@ pub(crate) fn report_row(state: &AppState, account_id: i64, r: &DailyReport) -> 
     let id = r.id.as_uuid().as_bytes().to_vec();
     let plain = zeroize::Zeroizing::new(serde_json::to_vec(r).map_err(|_| "invalid")?);
     Ok(ReportRow {
-        sealed: state.inner().sealer.seal("reports", &id, &plain).map_err(|_| "invalid")?,
+        sealed: state
+            .inner()
+            .sealer
+            .seal("reports", &id, &plain)
+            .map_err(|_| "invalid")?,
         id,
         account_id,
         episode_id: r.episode.as_uuid().as_bytes().to_vec(),

@@ -27,7 +27,7 @@ const CAPTCHA_TTL_MS: i64 = 10 * 60_000;
 
 /// A captcha to solve before registering.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Captcha {
+pub(super) struct Captcha {
     /// Captcha id (send it back with the answer).
     pub id: String,
     /// PNG image, base64.
@@ -38,7 +38,7 @@ pub struct Captcha {
 
 /// Creates a captcha (an image of five characters).
 #[utoipa::path(post, path = "/v1/captcha", tag = "registry", responses((status = 201, body = Captcha)))]
-pub async fn new_captcha(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Captcha>)> {
+pub(super) async fn new_captcha(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Captcha>)> {
     let sealer = &state.inner().sealer;
     let id = URL_SAFE_NO_PAD.encode(sealer.random::<16>()?);
     let answer = captcha::answer_from(sealer.random::<{ captcha::LEN }>()?);
@@ -46,15 +46,25 @@ pub async fn new_captcha(State(state): State<AppState>) -> ApiResult<(StatusCode
     let png = captcha::render_png(&answer, seed).map_err(ApiError::from)?;
     let expires = state.now_ms() + CAPTCHA_TTL_MS;
     let hash = sealer.lookup("captcha", format!("{id}:{answer}").as_bytes());
-    state.store().insert_captcha(id.as_bytes(), &hash, expires).await?;
+    state
+        .store()
+        .insert_captcha(id.as_bytes(), &hash, expires)
+        .await?;
     state.remember_captcha(&id, &answer);
-    Ok((StatusCode::CREATED, Json(Captcha { id, image_png: STANDARD.encode(png), expires_at: ts(expires) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(Captcha {
+            id,
+            image_png: STANDARD.encode(png),
+            expires_at: ts(expires),
+        }),
+    ))
 }
 
 /// The public description of a checkpoint.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CheckpointFields {
+pub(super) struct CheckpointFields {
     /// Name of the place, floor, department or room.
     #[schema(example = "Chợ Bến Thành - cổng Bắc")]
     pub name: String,
@@ -88,7 +98,7 @@ pub struct CheckpointFields {
 /// Registration of a checkpoint.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RegisterCheckpoint {
+pub(super) struct RegisterCheckpoint {
     /// The captcha id.
     pub captcha_id: String,
     /// The characters in the captcha image.
@@ -102,7 +112,7 @@ pub struct RegisterCheckpoint {
 
 /// A checkpoint, as its manager sees it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CheckpointView {
+pub(super) struct CheckpointView {
     /// Checkpoint id.
     pub id: i64,
     /// Enclosing checkpoint.
@@ -225,7 +235,7 @@ async fn insert_with_fallback(state: &AppState, mut new: NewCheckpoint) -> ApiRe
 /// signing in with it by one-time code gives the manager views.
 #[utoipa::path(post, path = "/v1/checkpoints", tag = "registry", request_body = RegisterCheckpoint,
     responses((status = 201, body = CheckpointView), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn register(
+pub(super) async fn register(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RegisterCheckpoint>,
 ) -> ApiResult<(StatusCode, Json<CheckpointView>)> {
@@ -234,8 +244,16 @@ pub async fn register(
     let now = state.now_ms();
     let sealer = &state.inner().sealer;
     // Single use: the captcha is consumed whatever the answer.
-    let stored = state.store().take_captcha(req.captcha_id.as_bytes(), now).await?.ok_or(ApiError::CaptchaFailed)?;
-    let typed = format!("{}:{}", req.captcha_id, captcha::normalize_answer(&req.captcha_answer));
+    let stored = state
+        .store()
+        .take_captcha(req.captcha_id.as_bytes(), now)
+        .await?
+        .ok_or(ApiError::CaptchaFailed)?;
+    let typed = format!(
+        "{}:{}",
+        req.captcha_id,
+        captcha::normalize_answer(&req.captcha_answer)
+    );
     if !sealer.lookup_matches("captcha", typed.as_bytes(), &stored) {
         return Err(ApiError::CaptchaFailed);
     }
@@ -278,7 +296,10 @@ pub(crate) async fn subtree(state: &AppState, cp: &CheckpointRow) -> ApiResult<V
 /// The checkpoints the signed-in account manages.
 #[utoipa::path(get, path = "/v1/checkpoints", tag = "registry", security(("bearer" = [])),
     responses((status = 200, body = [CheckpointView]), (status = 401, body = ErrorBody)))]
-pub async fn list_mine(State(state): State<AppState>, session: Session) -> ApiResult<Json<Vec<CheckpointView>>> {
+pub(super) async fn list_mine(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<Json<Vec<CheckpointView>>> {
     let rows = state.store().checkpoints_managed_by(session.account.id).await?;
     Ok(Json(rows.iter().map(|c| view(&state, c)).collect()))
 }
@@ -287,7 +308,7 @@ pub async fn list_mine(State(state): State<AppState>, session: Session) -> ApiRe
 #[utoipa::path(get, path = "/v1/checkpoints/{id}", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")),
     responses((status = 200, body = CheckpointView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_one(
+pub(super) async fn get_one(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -300,7 +321,7 @@ pub async fn get_one(
 #[utoipa::path(put, path = "/v1/checkpoints/{id}", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")), request_body = CheckpointFields,
     responses((status = 200, body = CheckpointView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn edit(
+pub(super) async fn edit(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -311,7 +332,10 @@ pub async fn edit(
         return Err(ApiError::Conflict);
     }
     let info = info_of(&fields)?;
-    let cp = state.store().update_checkpoint_info(id, info, state.now_ms()).await?;
+    let cp = state
+        .store()
+        .update_checkpoint_info(id, info, state.now_ms())
+        .await?;
     Ok(Json(view(&state, &cp)))
 }
 
@@ -319,7 +343,7 @@ pub async fn edit(
 #[utoipa::path(post, path = "/v1/checkpoints/{id}/children", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Parent checkpoint id")), request_body = CheckpointFields,
     responses((status = 201, body = CheckpointView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add_child(
+pub(super) async fn add_child(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -344,7 +368,7 @@ pub async fn add_child(
 
 /// Deactivated checkpoints.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Deactivated {
+pub(super) struct Deactivated {
     /// The checkpoint and its sub-checkpoints, now on the revocation list.
     pub revoked: Vec<i64>,
 }
@@ -353,7 +377,7 @@ pub struct Deactivated {
 #[utoipa::path(post, path = "/v1/checkpoints/{id}/deactivate", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")),
     responses((status = 200, body = Deactivated), (status = 403, body = ErrorBody)))]
-pub async fn deactivate(
+pub(super) async fn deactivate(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -366,7 +390,7 @@ pub async fn deactivate(
 /// Poster format.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PosterQuery {
+pub(super) struct PosterQuery {
     /// "png" (default) or "pdf".
     #[serde(default)]
     pub format: Option<String>,
@@ -377,7 +401,7 @@ pub struct PosterQuery {
     params(("id" = i64, Path, description = "Checkpoint id"), PosterQuery),
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 403, body = ErrorBody),
         (status = 406, body = ErrorBody)))]
-pub async fn poster(
+pub(super) async fn poster(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -386,7 +410,8 @@ pub async fn poster(
     let cp = managed(&state, &session, id).await?;
     match q.format.as_deref().unwrap_or("png") {
         "png" => {
-            let png = codes::poster_png(&codes::checkpoint_code(state.keys(), &cp)).map_err(ApiError::from)?;
+            let png =
+                codes::poster_png(&codes::checkpoint_code(state.keys(), &cp)).map_err(ApiError::from)?;
             Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
         }
         // PDF posters come with the core QR module's renderer.
@@ -397,32 +422,34 @@ pub async fn poster(
 
 /// The published issuing keys.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Keys {
+pub(super) struct Keys {
     /// Keys, oldest first.
     pub keys: Vec<IssuerKeyEntry>,
 }
 
 /// How long a retired issuing key stays published.
-pub const KEY_OVERLAP_DAYS: i64 = 365;
+pub(super) const KEY_OVERLAP_DAYS: i64 = 365;
 
 /// The public issuing keys (also delivered by the sync feed).
 #[utoipa::path(get, path = "/v1/keys", tag = "registry", responses((status = 200, body = Keys)))]
-pub async fn public_keys(State(state): State<AppState>) -> ApiResult<Json<Keys>> {
+pub(super) async fn public_keys(State(state): State<AppState>) -> ApiResult<Json<Keys>> {
     let rows = state.store().issuer_keys().await?;
-    Ok(Json(Keys { keys: keys::published(&rows, state.now_ms(), chrono::Duration::days(KEY_OVERLAP_DAYS)) }))
+    Ok(Json(Keys {
+        keys: keys::published(&rows, state.now_ms(), chrono::Duration::days(KEY_OVERLAP_DAYS)),
+    }))
 }
 
 /// A staff phone number to add or remove.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StaffPhone {
+pub(super) struct StaffPhone {
     /// Phone number.
     pub phone: String,
 }
 
 /// A staff member, as the manager sees them.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StaffView {
+pub(super) struct StaffView {
     /// The phone number with all but the last three digits hidden.
     pub phone_masked: String,
     /// Added at.
@@ -442,7 +469,7 @@ async fn managed_root(state: &AppState, session: &Session, id: i64) -> ApiResult
 #[utoipa::path(post, path = "/v1/checkpoints/{id}/staff", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")), request_body = StaffPhone,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add_staff(
+pub(super) async fn add_staff(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -451,10 +478,18 @@ pub async fn add_staff(
     let root = managed_root(&state, &session, id).await?;
     let e164 = phone::normalize(&req.phone).ok_or(ApiError::InvalidPhone)?;
     let phash = phone_hash(&state, &e164);
-    let sealed = state.inner().sealer.seal("checkpoint_staff", &phash, e164.as_bytes())?;
+    let sealed = state
+        .inner()
+        .sealer
+        .seal("checkpoint_staff", &phash, e164.as_bytes())?;
     state
         .store()
-        .add_staff(StaffRow { root_id: root.id, phone_hash: phash, phone_sealed: sealed, added_at: state.now_ms() })
+        .add_staff(StaffRow {
+            root_id: root.id,
+            phone_hash: phash,
+            phone_sealed: sealed,
+            added_at: state.now_ms(),
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -463,7 +498,7 @@ pub async fn add_staff(
 #[utoipa::path(post, path = "/v1/checkpoints/{id}/staff/remove", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")), request_body = StaffPhone,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn remove_staff(
+pub(super) async fn remove_staff(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -471,7 +506,11 @@ pub async fn remove_staff(
 ) -> ApiResult<StatusCode> {
     let root = managed_root(&state, &session, id).await?;
     let e164 = phone::normalize(&req.phone).ok_or(ApiError::InvalidPhone)?;
-    if state.store().remove_staff(root.id, &phone_hash(&state, &e164)).await? {
+    if state
+        .store()
+        .remove_staff(root.id, &phone_hash(&state, &e164))
+        .await?
+    {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)
@@ -482,7 +521,7 @@ pub async fn remove_staff(
 #[utoipa::path(get, path = "/v1/checkpoints/{id}/staff", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id")),
     responses((status = 200, body = [StaffView]), (status = 403, body = ErrorBody)))]
-pub async fn list_staff(
+pub(super) async fn list_staff(
     State(state): State<AppState>,
     session: Session,
     ApiPath(id): ApiPath<i64>,
@@ -490,10 +529,23 @@ pub async fn list_staff(
     let root = managed_root(&state, &session, id).await?;
     let mut out = Vec::new();
     for s in state.store().staff(root.id).await? {
-        let phone = state.inner().sealer.open("checkpoint_staff", &s.phone_hash, &s.phone_sealed)?;
+        let phone = state
+            .inner()
+            .sealer
+            .open("checkpoint_staff", &s.phone_hash, &s.phone_sealed)?;
         let phone = String::from_utf8_lossy(&phone).into_owned();
-        let tail: String = phone.chars().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect();
-        out.push(StaffView { phone_masked: format!("•••••••{tail}"), added_at: ts(s.added_at) });
+        let tail: String = phone
+            .chars()
+            .rev()
+            .take(3)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        out.push(StaffView {
+            phone_masked: format!("•••••••{tail}"),
+            added_at: ts(s.added_at),
+        });
     }
     Ok(Json(out))
 }

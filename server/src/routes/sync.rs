@@ -23,9 +23,9 @@ use crate::state::AppState;
 use crate::store::{Millis, Upsert, VisitRow};
 
 /// Most items in one upload.
-pub const MAX_BATCH: usize = 500;
+pub(super) const MAX_BATCH: usize = 500;
 /// Items dated further ahead than this are refused (device clock far off).
-pub const FUTURE_TOLERANCE_MS: Millis = 10 * 60_000;
+pub(super) const FUTURE_TOLERANCE_MS: Millis = 10 * 60_000;
 
 /// One upload: any mix of records, each with its client-generated id.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -78,7 +78,12 @@ pub struct UploadResult {
 }
 
 pub(crate) fn refused(kind: &str, id: String, code: &str) -> ItemResult {
-    ItemResult { kind: kind.to_owned(), id, status: "refused".into(), code: Some(code.to_owned()) }
+    ItemResult {
+        kind: kind.to_owned(),
+        id,
+        status: "refused".into(),
+        code: Some(code.to_owned()),
+    }
 }
 
 pub(crate) fn outcome(kind: &str, id: String, u: Upsert) -> ItemResult {
@@ -89,7 +94,12 @@ pub(crate) fn outcome(kind: &str, id: String, u: Upsert) -> ItemResult {
         Upsert::Kept => "kept",
         Upsert::Conflict => return refused(kind, id, "conflict"),
     };
-    ItemResult { kind: kind.to_owned(), id, status: status.into(), code: None }
+    ItemResult {
+        kind: kind.to_owned(),
+        id,
+        status: status.into(),
+        code: None,
+    }
 }
 
 /// Whether `t` is plausible now: not before the retention window, not in the future.
@@ -108,7 +118,7 @@ pub(crate) fn plausible(state: &AppState, t: Millis) -> Result<(), &'static str>
 #[utoipa::path(post, path = "/v1/sync/upload", tag = "sync", security(("bearer" = [])), request_body = UploadBatch,
     responses((status = 200, body = UploadResult), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-pub async fn upload(
+pub(super) async fn upload(
     State(state): State<AppState>,
     session: Session,
     ApiJson(batch): ApiJson<UploadBatch>,
@@ -143,7 +153,10 @@ pub async fn upload(
     let mut rows = Vec::new();
     let mut ids = Vec::new();
     if !batch.episodes.is_empty() {
-        let area = store.latest_declaration(account.id).await?.map(|d| (d.province, d.ward));
+        let area = store
+            .latest_declaration(account.id)
+            .await?
+            .map(|d| (d.province, d.ward));
         for e in &batch.episodes {
             match episode_row(&state, account.id, area, e) {
                 Ok(row) => {
@@ -233,7 +246,7 @@ pub async fn upload(
 /// A personal code as scanned by staff (TEMPORARY format until the core QR module lands).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScannedCode {
+pub(super) struct ScannedCode {
     /// The person's pseudonym, base64url.
     pub subject: String,
     /// Key id of the signature.
@@ -245,7 +258,7 @@ pub struct ScannedCode {
 /// One scan by checkpoint staff.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Scan {
+pub(super) struct Scan {
     /// Client-generated visit id (idempotency key).
     #[schema(value_type = String, format = Uuid)]
     pub id: VisitId,
@@ -262,23 +275,28 @@ pub struct Scan {
 /// Scans to upload.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScanBatch {
+pub(super) struct ScanBatch {
     /// Scans.
     pub scans: Vec<Scan>,
 }
 
 fn verify_code(keys: &[crate::store::IssuerKeyRow], code: &ScannedCode) -> Option<Vec<u8>> {
-    let subject = URL_SAFE_NO_PAD.decode(&code.subject).ok().filter(|s| s.len() == 16)?;
+    let subject = URL_SAFE_NO_PAD
+        .decode(&code.subject)
+        .ok()
+        .filter(|s| s.len() == 16)?;
     let sig = URL_SAFE_NO_PAD.decode(&code.signature).ok()?;
     let key = keys.iter().find(|k| k.key_id == code.key_id)?;
-    UnparsedPublicKey::new(&ED25519, &key.public_key).verify(&codes::personal_message(&subject), &sig).ok()?;
+    UnparsedPublicKey::new(&ED25519, &key.public_key)
+        .verify(&codes::personal_message(&subject), &sig)
+        .ok()?;
     Some(subject)
 }
 
 /// Uploads personal codes scanned by checkpoint staff (for visitors without a smartphone).
 #[utoipa::path(post, path = "/v1/sync/scans", tag = "sync", security(("bearer" = [])), request_body = ScanBatch,
     responses((status = 200, body = UploadResult), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn upload_scans(
+pub(super) async fn upload_scans(
     State(state): State<AppState>,
     session: Session,
     ApiJson(batch): ApiJson<ScanBatch>,
@@ -323,10 +341,21 @@ pub async fn upload_scans(
             },
             checked_in_at: s.scanned_at,
             checked_out_at: s.checked_out_at,
-            end: if s.checked_out_at.is_some() { tokhai_core::VisitEnd::CheckedOut } else { tokhai_core::VisitEnd::Open },
+            end: if s.checked_out_at.is_some() {
+                tokhai_core::VisitEnd::CheckedOut
+            } else {
+                tokhai_core::VisitEnd::Open
+            },
             edited: false,
         };
-        match visit_row(&state, None, &subject, "staff", cp.info.default_stay_minutes, &visit) {
+        match visit_row(
+            &state,
+            None,
+            &subject,
+            "staff",
+            cp.info.default_stay_minutes,
+            &visit,
+        ) {
             Ok(row) => {
                 rows.push(row);
                 ids.push(id);
@@ -342,13 +371,17 @@ pub async fn upload_scans(
     for i in &items {
         state.inner().metrics.sync_item(&i.kind, &i.status);
     }
-    Ok(Json(UploadResult { items, server_time: state.now(), clock_offset_ms: None }))
+    Ok(Json(UploadResult {
+        items,
+        server_time: state.now(),
+        clock_offset_ms: None,
+    }))
 }
 
 /// Where to continue a download.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct PullQuery {
+pub(super) struct PullQuery {
     /// The `cursor` of the previous answer; absent for a first download.
     pub cursor: Option<String>,
     /// At most this many entries (1–1000, default 500).
@@ -397,7 +430,10 @@ fn parse_cursor(c: Option<&str>) -> ApiResult<i64> {
 /// windows and area safety levels.
 #[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", params(PullQuery),
     responses((status = 200, body = PullResult), (status = 422, body = ErrorBody)))]
-pub async fn pull(State(state): State<AppState>, ApiQuery(q): ApiQuery<PullQuery>) -> ApiResult<Json<PullResult>> {
+pub(super) async fn pull(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> ApiResult<Json<PullResult>> {
     let after = parse_cursor(q.cursor.as_deref())?;
     let limit = q.limit.unwrap_or(500);
     if !(1..=1000).contains(&limit) {
@@ -416,7 +452,12 @@ pub async fn pull(State(state): State<AppState>, ApiQuery(q): ApiQuery<PullQuery
         })
         .collect();
     let last = items.last().map_or(after, |i| i.seq);
-    Ok(Json(PullResult { items, cursor: format!("c1.{last}"), more, server_time: state.now() }))
+    Ok(Json(PullResult {
+        items,
+        cursor: format!("c1.{last}"),
+        more,
+        server_time: state.now(),
+    }))
 }
 
 /// The signature of the account's personal code.
@@ -435,7 +476,10 @@ pub struct PersonalCode {
 /// Signs the signed-in account's personal code.
 #[utoipa::path(get, path = "/v1/sync/personal-code", tag = "sync", security(("bearer" = [])),
     responses((status = 200, body = PersonalCode), (status = 401, body = ErrorBody)))]
-pub async fn personal_code(State(state): State<AppState>, session: Session) -> ApiResult<Json<PersonalCode>> {
+pub(super) async fn personal_code(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<Json<PersonalCode>> {
     let subject = &session.account.subject;
     let (key_id, sig) = state.keys().sign(&codes::personal_message(subject));
     Ok(Json(PersonalCode {

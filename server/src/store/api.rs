@@ -21,8 +21,13 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
     async fn meta_insert_or_get(&self, key: &str, value: Vec<u8>) -> R<Vec<u8>>;
 
     /// The account of a phone number, created (with `subject`) if it does not exist.
-    async fn account_for_phone(&self, phone_hash: &[u8], phone_sealed: Vec<u8>, subject: Vec<u8>, now: Millis)
-    -> R<AccountRow>;
+    async fn account_for_phone(
+        &self,
+        phone_hash: &[u8],
+        phone_sealed: Vec<u8>,
+        subject: Vec<u8>,
+        now: Millis,
+    ) -> R<AccountRow>;
     /// The account of a phone number.
     async fn account_by_phone(&self, phone_hash: &[u8]) -> R<Option<AccountRow>>;
     /// An account by id.
@@ -48,7 +53,13 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
     async fn otp_mark_used(&self, id: i64) -> R<bool>;
 
     /// Stores a session (the token's hash).
-    async fn insert_session(&self, token_hash: &[u8], account_id: i64, now: Millis, expires_at: Millis) -> R<()>;
+    async fn insert_session(
+        &self,
+        token_hash: &[u8],
+        account_id: i64,
+        now: Millis,
+        expires_at: Millis,
+    ) -> R<()>;
     /// The account of an unexpired session.
     async fn session_account(&self, token_hash: &[u8], now: Millis) -> R<Option<i64>>;
     /// Ends a session; false if there was none.
@@ -102,7 +113,13 @@ pub trait SyncStore: Send + Sync {
     /// Stores visits idempotently by id; one outcome per row, in order.
     async fn upsert_visits(&self, rows: Vec<VisitRow>) -> R<Vec<Upsert>>;
     /// Visits at these checkpoints overlapping `[from, to)`.
-    async fn visits_overlapping(&self, checkpoints: &[i64], from: Millis, to: Millis, limit: i64) -> R<Vec<VisitRow>>;
+    async fn visits_overlapping(
+        &self,
+        checkpoints: &[i64],
+        from: Millis,
+        to: Millis,
+        limit: i64,
+    ) -> R<Vec<VisitRow>>;
     /// A subject's visits starting in `[from, to)`.
     async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>>;
     /// Visits still open at these checkpoints.
@@ -136,7 +153,14 @@ pub trait OfficerStore: Send + Sync {
     /// Publishes an exposure window.
     async fn insert_exposure(&self, row: ExposureRow) -> R<ExposureRow>;
     /// Publishes a ward's safety level (1–4).
-    async fn set_safety_level(&self, province: i64, ward: i64, level: i64, officer_id: i64, now: Millis) -> R<()>;
+    async fn set_safety_level(
+        &self,
+        province: i64,
+        ward: i64,
+        level: i64,
+        officer_id: i64,
+        now: Millis,
+    ) -> R<()>;
     /// Episodes active on `day` in a scope, with their last reported day.
     async fn quarantine_status(&self, scope: Scope, day: i64) -> R<Vec<EpisodeStatus>>;
     /// Appends to the audit log.
@@ -144,7 +168,13 @@ pub trait OfficerStore: Send + Sync {
     /// Audit entries after id `after`, oldest first.
     async fn audit_log(&self, after: i64, limit: i64) -> R<Vec<AuditRow>>;
     /// Counts per local day and ward within a scope, for `[from, to)`.
-    async fn aggregates(&self, scope: Scope, from: Millis, to: Millis, utc_offset_minutes: i64) -> R<Vec<AggregateRow>>;
+    async fn aggregates(
+        &self,
+        scope: Scope,
+        from: Millis,
+        to: Millis,
+        utc_offset_minutes: i64,
+    ) -> R<Vec<AggregateRow>>;
     /// Deletes personal records older than `cutoff` and expired challenges, captchas and sessions.
     async fn purge(&self, cutoff: Millis, now: Millis) -> R<PurgeCounts>;
 }

@@ -56,8 +56,10 @@ pub trait Tx: Send {
 pub async fn migrate(backend: &dyn Backend) -> Result<(), StoreError> {
     let mut tx = backend.begin().await?;
     tx.lock_feed().await?;
-    tx.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)")
-        .await?;
+    tx.batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)",
+    )
+    .await?;
     let applied = tx.query("SELECT version FROM schema_migrations", vec![]).await?;
     let applied: Vec<i64> = applied.iter().map(|r| r.i64(0)).collect::<Result<_, _>>()?;
     for (version, sql) in backend.dialect().migrations() {
@@ -65,8 +67,11 @@ pub async fn migrate(backend: &dyn Backend) -> Result<(), StoreError> {
             continue;
         }
         tx.batch(sql).await?;
-        tx.execute("INSERT INTO schema_migrations (version, applied) VALUES ($1, 1)", vec![Value::I64(*version)])
-            .await?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied) VALUES ($1, 1)",
+            vec![Value::I64(*version)],
+        )
+        .await?;
     }
     tx.commit().await
 }

@@ -25,8 +25,8 @@ pub use postgres::Postgres;
 pub use sql::SqlStore;
 pub use sqlite::Sqlite;
 pub use types::*;
-pub use value::{Row, Value};
 pub(crate) use value::params;
+pub use value::{Row, Value};
 
 /// What can go wrong in storage. Messages never carry values (which may be personal data).
 #[derive(Debug, thiserror::Error)]

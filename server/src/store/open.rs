@@ -20,7 +20,11 @@ impl StoreUrl {
         if s.starts_with("postgres://") || s.starts_with("postgresql://") {
             Ok(Self::Postgres(s.to_owned()))
         } else if let Some(path) = s.strip_prefix("sqlite://") {
-            if path.is_empty() { Err(StoreError::Config) } else { Ok(Self::Sqlite(PathBuf::from(path))) }
+            if path.is_empty() {
+                Err(StoreError::Config)
+            } else {
+                Ok(Self::Sqlite(PathBuf::from(path)))
+            }
         } else if s.is_empty() || s.contains("://") {
             Err(StoreError::Config)
         } else {

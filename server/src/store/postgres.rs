@@ -24,8 +24,13 @@ impl Postgres {
     /// Connects to `url` (`postgres://user@host:port/db`) with a pool of `max_connections`.
     pub fn connect(url: &str, max_connections: usize) -> Result<Self, StoreError> {
         let config = tokio_postgres::Config::from_str(url).map_err(|_| StoreError::Config)?;
-        let manager =
-            Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
         let pool = Pool::builder(manager)
             .max_size(max_connections.max(1))
             .build()
@@ -47,7 +52,11 @@ fn map_err(e: &tokio_postgres::Error) -> StoreError {
         }
         return StoreError::Backend("postgres error");
     }
-    if e.is_closed() { StoreError::Unavailable } else { StoreError::Backend("postgres client error") }
+    if e.is_closed() {
+        StoreError::Unavailable
+    } else {
+        StoreError::Backend("postgres client error")
+    }
 }
 
 impl ToSql for Value {
@@ -83,15 +92,21 @@ fn convert_row(row: &tokio_postgres::Row) -> Result<Row, StoreError> {
         let v = if *ty == Type::INT8 {
             row.try_get::<_, Option<i64>>(i).map_err(bad)?.map(Value::I64)
         } else if *ty == Type::INT4 {
-            row.try_get::<_, Option<i32>>(i).map_err(bad)?.map(|v| Value::I64(v.into()))
+            row.try_get::<_, Option<i32>>(i)
+                .map_err(bad)?
+                .map(|v| Value::I64(v.into()))
         } else if *ty == Type::INT2 {
-            row.try_get::<_, Option<i16>>(i).map_err(bad)?.map(|v| Value::I64(v.into()))
+            row.try_get::<_, Option<i16>>(i)
+                .map_err(bad)?
+                .map(|v| Value::I64(v.into()))
         } else if *ty == Type::BOOL {
             row.try_get::<_, Option<bool>>(i).map_err(bad)?.map(Value::Bool)
         } else if *ty == Type::FLOAT8 {
             row.try_get::<_, Option<f64>>(i).map_err(bad)?.map(Value::F64)
         } else if *ty == Type::BYTEA {
-            row.try_get::<_, Option<Vec<u8>>>(i).map_err(bad)?.map(Value::Bytes)
+            row.try_get::<_, Option<Vec<u8>>>(i)
+                .map_err(bad)?
+                .map(Value::Bytes)
         } else if *ty == Type::TEXT || *ty == Type::VARCHAR || *ty == Type::NAME {
             row.try_get::<_, Option<String>>(i).map_err(bad)?.map(Value::Text)
         } else if *ty == Type::VOID {
@@ -114,7 +129,10 @@ fn refs(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
 
 async fn run_query(client: &Object, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
     let stmt = prepare(client, sql).await?;
-    let rows = client.query(&stmt, &refs(params)).await.map_err(|e| map_err(&e))?;
+    let rows = client
+        .query(&stmt, &refs(params))
+        .await
+        .map_err(|e| map_err(&e))?;
     rows.iter().map(convert_row).collect()
 }
 
@@ -174,7 +192,10 @@ impl Tx for PgTx {
     async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, StoreError> {
         let client = self.client()?;
         let stmt = prepare(client, sql).await?;
-        client.execute(&stmt, &refs(&params)).await.map_err(|e| map_err(&e))
+        client
+            .execute(&stmt, &refs(&params))
+            .await
+            .map_err(|e| map_err(&e))
     }
 
     async fn batch(&mut self, sql: &str) -> Result<(), StoreError> {

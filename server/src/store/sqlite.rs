@@ -73,7 +73,12 @@ impl Sqlite {
         for _ in 0..READERS {
             readers.push(Worker::start(open_conn(path, false)?, "tokhai-sqlite-r")?);
         }
-        Ok(Self { path: path.to_owned(), writer, readers, next_reader: AtomicUsize::new(0) })
+        Ok(Self {
+            path: path.to_owned(),
+            writer,
+            readers,
+            next_reader: AtomicUsize::new(0),
+        })
     }
 
     /// The database file.
@@ -83,9 +88,11 @@ impl Sqlite {
 }
 
 fn open_conn(path: &Path, write: bool) -> Result<Connection, StoreError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags =
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(map_err)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(map_err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(map_err)?;
     conn.set_prepared_statement_cache_capacity(128);
     if write {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(map_err)?;
@@ -103,7 +110,10 @@ fn map_err(e: rusqlite::Error) -> StoreError {
             StoreError::Conflict
         }
         rusqlite::Error::SqliteFailure(f, _)
-            if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) =>
+            if matches!(
+                f.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) =>
         {
             StoreError::Unavailable
         }
@@ -142,7 +152,9 @@ fn translate(sql: &str) -> String {
 fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
     let mut stmt = conn.prepare_cached(&translate(sql)).map_err(map_err)?;
     let n = stmt.column_count();
-    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter())).map_err(map_err)?;
+    let mut rows = stmt
+        .query(rusqlite::params_from_iter(params.iter()))
+        .map_err(map_err)?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(map_err)? {
         let mut values = Vec::with_capacity(n);
@@ -162,7 +174,9 @@ fn run_query(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>,
 
 fn run_execute(conn: &Connection, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
     let mut stmt = conn.prepare_cached(&translate(sql)).map_err(map_err)?;
-    let n = stmt.execute(rusqlite::params_from_iter(params.iter())).map_err(map_err)?;
+    let n = stmt
+        .execute(rusqlite::params_from_iter(params.iter()))
+        .map_err(map_err)?;
     Ok(n as u64)
 }
 
@@ -204,7 +218,11 @@ impl Backend for Sqlite {
     }
 }
 
-fn serve_tx(conn: &mut Connection, rx: &mpsc::Receiver<TxMsg>, started: oneshot::Sender<Result<(), StoreError>>) {
+fn serve_tx(
+    conn: &mut Connection,
+    rx: &mpsc::Receiver<TxMsg>,
+    started: oneshot::Sender<Result<(), StoreError>>,
+) {
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         let _ = started.send(Err(map_err(e)));
         return;

@@ -34,20 +34,34 @@ impl AccountStore for SqlStore {
     }
 
     async fn meta(&self, key: &str) -> R<Option<Vec<u8>>> {
-        self.query_opt("SELECT value FROM meta WHERE key = $1", params![key]).await?.map(|r| r.bytes(0)).transpose()
+        self.query_opt("SELECT value FROM meta WHERE key = $1", params![key])
+            .await?
+            .map(|r| r.bytes(0))
+            .transpose()
     }
 
     async fn meta_insert_or_get(&self, key: &str, value: Vec<u8>) -> R<Vec<u8>> {
         let mut tx = self.begin().await?;
-        tx.execute("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", params![key, value])
-            .await?;
-        let row = first(tx.query("SELECT value FROM meta WHERE key = $1", params![key]).await?)?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            params![key, value],
+        )
+        .await?;
+        let row = first(
+            tx.query("SELECT value FROM meta WHERE key = $1", params![key])
+                .await?,
+        )?;
         tx.commit().await?;
         row.bytes(0)
     }
 
-    async fn account_for_phone(&self, phone_hash: &[u8], phone_sealed: Vec<u8>, subject: Vec<u8>, now: Millis)
-    -> R<AccountRow> {
+    async fn account_for_phone(
+        &self,
+        phone_hash: &[u8],
+        phone_sealed: Vec<u8>,
+        subject: Vec<u8>,
+        now: Millis,
+    ) -> R<AccountRow> {
         let mut tx = self.begin().await?;
         tx.execute(
             "INSERT INTO accounts (phone_hash, phone_sealed, subject, is_admin, created_at) \
@@ -63,27 +77,45 @@ impl AccountStore for SqlStore {
 
     async fn account_by_phone(&self, phone_hash: &[u8]) -> R<Option<AccountRow>> {
         let sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE phone_hash = $1");
-        self.query_opt(&sql, params![phone_hash]).await?.as_ref().map(account).transpose()
+        self.query_opt(&sql, params![phone_hash])
+            .await?
+            .as_ref()
+            .map(account)
+            .transpose()
     }
 
     async fn account(&self, id: i64) -> R<Option<AccountRow>> {
         let sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = $1");
-        self.query_opt(&sql, params![id]).await?.as_ref().map(account).transpose()
+        self.query_opt(&sql, params![id])
+            .await?
+            .as_ref()
+            .map(account)
+            .transpose()
     }
 
     async fn account_by_subject(&self, subject: &[u8]) -> R<Option<AccountRow>> {
         let sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE subject = $1");
-        self.query_opt(&sql, params![subject]).await?.as_ref().map(account).transpose()
+        self.query_opt(&sql, params![subject])
+            .await?
+            .as_ref()
+            .map(account)
+            .transpose()
     }
 
     async fn set_admin(&self, id: i64, admin: bool) -> R<()> {
-        let n = self.execute("UPDATE accounts SET is_admin = $2 WHERE id = $1", params![id, admin]).await?;
+        let n = self
+            .execute(
+                "UPDATE accounts SET is_admin = $2 WHERE id = $1",
+                params![id, admin],
+            )
+            .await?;
         if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn set_scopes(&self, id: i64, scopes: &[Scope]) -> R<()> {
         let mut tx = self.begin().await?;
-        tx.execute("DELETE FROM officer_scopes WHERE account_id = $1", params![id]).await?;
+        tx.execute("DELETE FROM officer_scopes WHERE account_id = $1", params![id])
+            .await?;
         for s in scopes {
             tx.execute(
                 "INSERT INTO officer_scopes (account_id, province, ward) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -101,7 +133,14 @@ impl AccountStore for SqlStore {
                 params![id],
             )
             .await?;
-        rows.iter().map(|r| Ok(Scope { province: r.i64(0)?, ward: r.i64(1)? })).collect()
+        rows.iter()
+            .map(|r| {
+                Ok(Scope {
+                    province: r.i64(0)?,
+                    ward: r.i64(1)?,
+                })
+            })
+            .collect()
     }
 
     async fn otp_counts(&self, phone_hash: &[u8], client_hash: &[u8], since: Millis) -> R<OtpCounts> {
@@ -115,7 +154,11 @@ impl AccountStore for SqlStore {
             )
             .await?,
         )?;
-        Ok(OtpCounts { phone: row.i64(0)?, client: row.i64(1)?, total: row.i64(2)? })
+        Ok(OtpCounts {
+            phone: row.i64(0)?,
+            client: row.i64(1)?,
+            total: row.i64(2)?,
+        })
     }
 
     async fn insert_otp(&self, otp: NewOtp) -> R<i64> {
@@ -164,11 +207,22 @@ impl AccountStore for SqlStore {
     }
 
     async fn otp_mark_used(&self, id: i64) -> R<bool> {
-        let n = self.execute("UPDATE otp_challenges SET used = TRUE WHERE id = $1 AND NOT used", params![id]).await?;
+        let n = self
+            .execute(
+                "UPDATE otp_challenges SET used = TRUE WHERE id = $1 AND NOT used",
+                params![id],
+            )
+            .await?;
         Ok(n == 1)
     }
 
-    async fn insert_session(&self, token_hash: &[u8], account_id: i64, now: Millis, expires_at: Millis) -> R<()> {
+    async fn insert_session(
+        &self,
+        token_hash: &[u8],
+        account_id: i64,
+        now: Millis,
+        expires_at: Millis,
+    ) -> R<()> {
         self.execute(
             "INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             params![token_hash, account_id, now, expires_at],
@@ -188,7 +242,10 @@ impl AccountStore for SqlStore {
     }
 
     async fn delete_session(&self, token_hash: &[u8]) -> R<bool> {
-        Ok(self.execute("DELETE FROM sessions WHERE token_hash = $1", params![token_hash]).await? > 0)
+        Ok(self
+            .execute("DELETE FROM sessions WHERE token_hash = $1", params![token_hash])
+            .await?
+            > 0)
     }
 
     async fn insert_captcha(&self, id: &[u8], answer_hash: &[u8], expires_at: Millis) -> R<()> {

@@ -61,11 +61,20 @@ impl SqlStore {
 
 /// `$first, $first+1, …` for `n` values: the inside of an `IN (…)` list.
 fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Appends a feed entry inside `tx` (which must hold the feed lock).
-async fn append_feed(tx: &mut Box<dyn Tx>, kind: &str, key: &str, body: String, now: i64) -> Result<(), StoreError> {
+async fn append_feed(
+    tx: &mut Box<dyn Tx>,
+    kind: &str,
+    key: &str,
+    body: String,
+    now: i64,
+) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO feed (kind, item_key, body, created_at) VALUES ($1, $2, $3, $4)",
         vec![kind.into(), key.into(), body.into(), now.into()],

@@ -31,7 +31,15 @@ impl OfficerStore for SqlStore {
             tx.query(
                 "INSERT INTO cases (officer_id, subject, province, ward, test_day, onset_day, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                params![c.officer_id, c.subject.clone(), c.province, c.ward, c.test_day, c.onset_day, c.created_at],
+                params![
+                    c.officer_id,
+                    c.subject.clone(),
+                    c.province,
+                    c.ward,
+                    c.test_day,
+                    c.onset_day,
+                    c.created_at
+                ],
             )
             .await?,
         )?
@@ -58,19 +66,39 @@ impl OfficerStore for SqlStore {
             tx.query(
                 "INSERT INTO exposures (case_id, checkpoint_id, starts_at, ends_at, advice, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                params![e.case_id, e.checkpoint_id, e.starts_at, e.ends_at, e.advice.clone(), e.created_at],
+                params![
+                    e.case_id,
+                    e.checkpoint_id,
+                    e.starts_at,
+                    e.ends_at,
+                    e.advice.clone(),
+                    e.created_at
+                ],
             )
             .await?,
         )?
         .i64(0)?;
         let row = ExposureRow { id, ..e };
-        append_feed(&mut tx, kind::EXPOSURE, &id.to_string(), feed::body(&ExposureEntry::of(&row)), row.created_at)
-            .await?;
+        append_feed(
+            &mut tx,
+            kind::EXPOSURE,
+            &id.to_string(),
+            feed::body(&ExposureEntry::of(&row)),
+            row.created_at,
+        )
+        .await?;
         tx.commit().await?;
         Ok(row)
     }
 
-    async fn set_safety_level(&self, province: i64, ward: i64, level: i64, officer_id: i64, now: Millis) -> R<()> {
+    async fn set_safety_level(
+        &self,
+        province: i64,
+        ward: i64,
+        level: i64,
+        officer_id: i64,
+        now: Millis,
+    ) -> R<()> {
         let mut tx = self.begin().await?;
         tx.lock_feed().await?;
         tx.execute(
@@ -79,8 +107,20 @@ impl OfficerStore for SqlStore {
             params![ward, province, level, officer_id, now],
         )
         .await?;
-        let entry = SafetyLevelEntry { province, ward, level, updated_at: feed::ts(now) };
-        append_feed(&mut tx, kind::SAFETY_LEVEL, &ward.to_string(), feed::body(&entry), now).await?;
+        let entry = SafetyLevelEntry {
+            province,
+            ward,
+            level,
+            updated_at: feed::ts(now),
+        };
+        append_feed(
+            &mut tx,
+            kind::SAFETY_LEVEL,
+            &ward.to_string(),
+            feed::body(&entry),
+            now,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -158,7 +198,13 @@ impl OfficerStore for SqlStore {
             .collect()
     }
 
-    async fn aggregates(&self, scope: Scope, from: Millis, to: Millis, utc_offset_minutes: i64) -> R<Vec<AggregateRow>> {
+    async fn aggregates(
+        &self,
+        scope: Scope,
+        from: Millis,
+        to: Millis,
+        utc_offset_minutes: i64,
+    ) -> R<Vec<AggregateRow>> {
         let offset = utc_offset_minutes * 60_000;
         let rows = self
             .query(
@@ -199,18 +245,47 @@ impl OfficerStore for SqlStore {
         let cutoff_day = cutoff.div_euclid(DAY_MS);
         let mut tx = self.begin().await?;
         tx.lock_feed().await?;
-        let visits = tx.execute("DELETE FROM visits WHERE ends_at < $1", params![cutoff]).await?;
-        let declarations = tx.execute("DELETE FROM declarations WHERE declared_at < $1", params![cutoff]).await?;
-        let reports = tx.execute("DELETE FROM reports WHERE reported_at < $1", params![cutoff]).await?;
-        let episodes = tx
-            .execute("DELETE FROM episodes WHERE COALESCE(ended_on, expected_end_day) < $1", params![cutoff_day])
+        let visits = tx
+            .execute("DELETE FROM visits WHERE ends_at < $1", params![cutoff])
             .await?;
-        let mut expired = tx.execute("DELETE FROM otp_challenges WHERE created_at < $1", params![now - DAY_MS]).await?;
-        expired += tx.execute("DELETE FROM captchas WHERE expires_at < $1", params![now]).await?;
-        expired += tx.execute("DELETE FROM sessions WHERE expires_at < $1", params![now]).await?;
-        tx.execute("DELETE FROM exposures WHERE ends_at < $1", params![cutoff]).await?;
-        tx.execute("DELETE FROM feed WHERE kind = $1 AND created_at < $2", params![kind::EXPOSURE, cutoff]).await?;
+        let declarations = tx
+            .execute("DELETE FROM declarations WHERE declared_at < $1", params![cutoff])
+            .await?;
+        let reports = tx
+            .execute("DELETE FROM reports WHERE reported_at < $1", params![cutoff])
+            .await?;
+        let episodes = tx
+            .execute(
+                "DELETE FROM episodes WHERE COALESCE(ended_on, expected_end_day) < $1",
+                params![cutoff_day],
+            )
+            .await?;
+        let mut expired = tx
+            .execute(
+                "DELETE FROM otp_challenges WHERE created_at < $1",
+                params![now - DAY_MS],
+            )
+            .await?;
+        expired += tx
+            .execute("DELETE FROM captchas WHERE expires_at < $1", params![now])
+            .await?;
+        expired += tx
+            .execute("DELETE FROM sessions WHERE expires_at < $1", params![now])
+            .await?;
+        tx.execute("DELETE FROM exposures WHERE ends_at < $1", params![cutoff])
+            .await?;
+        tx.execute(
+            "DELETE FROM feed WHERE kind = $1 AND created_at < $2",
+            params![kind::EXPOSURE, cutoff],
+        )
+        .await?;
         tx.commit().await?;
-        Ok(PurgeCounts { visits, declarations, reports, episodes, expired })
+        Ok(PurgeCounts {
+            visits,
+            declarations,
+            reports,
+            episodes,
+            expired,
+        })
     }
 }

@@ -56,7 +56,14 @@ async fn load_checkpoint(tx: &mut Box<dyn Tx>, id: i64) -> R<CheckpointRow> {
 }
 
 async fn publish_checkpoint(tx: &mut Box<dyn Tx>, row: &CheckpointRow, now: Millis) -> R<()> {
-    append_feed(tx, kind::CHECKPOINT, &row.id.to_string(), feed::body(&DirectoryEntry::of(row)), now).await
+    append_feed(
+        tx,
+        kind::CHECKPOINT,
+        &row.id.to_string(),
+        feed::body(&DirectoryEntry::of(row)),
+        now,
+    )
+    .await
 }
 
 #[async_trait]
@@ -99,7 +106,11 @@ impl RegistryStore for SqlStore {
             .await?,
         )?
         .i64(0)?;
-        tx.execute("UPDATE checkpoints SET root_id = $2 WHERE id = $1", params![id, root.unwrap_or(id)]).await?;
+        tx.execute(
+            "UPDATE checkpoints SET root_id = $2 WHERE id = $1",
+            params![id, root.unwrap_or(id)],
+        )
+        .await?;
         let row = load_checkpoint(&mut tx, id).await?;
         publish_checkpoint(&mut tx, &row, new.now).await?;
         tx.commit().await?;
@@ -108,22 +119,38 @@ impl RegistryStore for SqlStore {
 
     async fn checkpoint(&self, id: i64) -> R<Option<CheckpointRow>> {
         let sql = format!("SELECT {CP_COLS} FROM checkpoints WHERE id = $1");
-        self.query_opt(&sql, params![id]).await?.as_ref().map(checkpoint).transpose()
+        self.query_opt(&sql, params![id])
+            .await?
+            .as_ref()
+            .map(checkpoint)
+            .transpose()
     }
 
     async fn checkpoint_by_fallback(&self, code: &str) -> R<Option<CheckpointRow>> {
         let sql = format!("SELECT {CP_COLS} FROM checkpoints WHERE fallback_code = $1");
-        self.query_opt(&sql, params![code]).await?.as_ref().map(checkpoint).transpose()
+        self.query_opt(&sql, params![code])
+            .await?
+            .as_ref()
+            .map(checkpoint)
+            .transpose()
     }
 
     async fn checkpoints_managed_by(&self, account_id: i64) -> R<Vec<CheckpointRow>> {
         let sql = format!("SELECT {CP_COLS} FROM checkpoints WHERE manager_id = $1 ORDER BY id");
-        self.query(&sql, params![account_id]).await?.iter().map(checkpoint).collect()
+        self.query(&sql, params![account_id])
+            .await?
+            .iter()
+            .map(checkpoint)
+            .collect()
     }
 
     async fn checkpoint_tree(&self, root_id: i64) -> R<Vec<CheckpointRow>> {
         let sql = format!("SELECT {CP_COLS} FROM checkpoints WHERE root_id = $1 ORDER BY id");
-        self.query(&sql, params![root_id]).await?.iter().map(checkpoint).collect()
+        self.query(&sql, params![root_id])
+            .await?
+            .iter()
+            .map(checkpoint)
+            .collect()
     }
 
     async fn update_checkpoint_info(&self, id: i64, i: CheckpointInfo, now: Millis) -> R<CheckpointRow> {
@@ -166,7 +193,12 @@ impl RegistryStore for SqlStore {
         let root = load_checkpoint(&mut tx, id).await?.root_id;
         // The subtree of `id`: walk down from it within its tree.
         let sql = format!("SELECT {CP_COLS} FROM checkpoints WHERE root_id = $1");
-        let tree: Vec<CheckpointRow> = tx.query(&sql, params![root]).await?.iter().map(checkpoint).collect::<R<_>>()?;
+        let tree: Vec<CheckpointRow> = tx
+            .query(&sql, params![root])
+            .await?
+            .iter()
+            .map(checkpoint)
+            .collect::<R<_>>()?;
         let mut ids = vec![id];
         let mut i = 0;
         while let Some(&parent) = ids.get(i) {
@@ -205,7 +237,10 @@ impl RegistryStore for SqlStore {
 
     async fn remove_staff(&self, root_id: i64, phone_hash: &[u8]) -> R<bool> {
         let n = self
-            .execute("DELETE FROM checkpoint_staff WHERE root_id = $1 AND phone_hash = $2", params![root_id, phone_hash])
+            .execute(
+                "DELETE FROM checkpoint_staff WHERE root_id = $1 AND phone_hash = $2",
+                params![root_id, phone_hash],
+            )
             .await?;
         Ok(n > 0)
     }
@@ -220,14 +255,22 @@ impl RegistryStore for SqlStore {
             .await?;
         rows.iter()
             .map(|r| {
-                Ok(StaffRow { root_id: r.i64(0)?, phone_hash: r.bytes(1)?, phone_sealed: r.bytes(2)?, added_at: r.i64(3)? })
+                Ok(StaffRow {
+                    root_id: r.i64(0)?,
+                    phone_hash: r.bytes(1)?,
+                    phone_sealed: r.bytes(2)?,
+                    added_at: r.i64(3)?,
+                })
             })
             .collect()
     }
 
     async fn staff_roots(&self, phone_hash: &[u8]) -> R<Vec<i64>> {
         let rows = self
-            .query("SELECT root_id FROM checkpoint_staff WHERE phone_hash = $1 ORDER BY root_id", params![phone_hash])
+            .query(
+                "SELECT root_id FROM checkpoint_staff WHERE phone_hash = $1 ORDER BY root_id",
+                params![phone_hash],
+            )
             .await?;
         rows.iter().map(|r| r.i64(0)).collect()
     }
@@ -248,11 +291,23 @@ impl RegistryStore for SqlStore {
         tx.execute(
             "INSERT INTO issuer_keys (key_id, public_key, sealed_private, created_at, retired_at) \
              VALUES ($1, $2, $3, $4, $5)",
-            params![key.key_id.clone(), key.public_key.clone(), key.sealed_private.clone(), key.created_at, key.retired_at],
+            params![
+                key.key_id.clone(),
+                key.public_key.clone(),
+                key.sealed_private.clone(),
+                key.created_at,
+                key.retired_at
+            ],
         )
         .await?;
-        append_feed(&mut tx, kind::ISSUER_KEY, &key.key_id, feed::body(&IssuerKeyEntry::of(&key)), key.created_at)
-            .await?;
+        append_feed(
+            &mut tx,
+            kind::ISSUER_KEY,
+            &key.key_id,
+            feed::body(&IssuerKeyEntry::of(&key)),
+            key.created_at,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -271,7 +326,14 @@ impl RegistryStore for SqlStore {
             )
             .await?,
         )?)?;
-        append_feed(&mut tx, kind::ISSUER_KEY, key_id, feed::body(&IssuerKeyEntry::of(&row)), at).await?;
+        append_feed(
+            &mut tx,
+            kind::ISSUER_KEY,
+            key_id,
+            feed::body(&IssuerKeyEntry::of(&row)),
+            at,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -283,12 +345,22 @@ impl RegistryStore for SqlStore {
             )
             .await?;
         rows.iter()
-            .map(|r| Ok(FeedItem { seq: r.i64(0)?, kind: r.text(1)?, key: r.text(2)?, body: r.text(3)? }))
+            .map(|r| {
+                Ok(FeedItem {
+                    seq: r.i64(0)?,
+                    kind: r.text(1)?,
+                    key: r.text(2)?,
+                    body: r.text(3)?,
+                })
+            })
             .collect()
     }
 }
 
 /// `IN` list parameters for checkpoint ids, starting at `$first`.
 pub(super) fn id_list(first: usize, ids: &[i64]) -> (String, Vec<Value>) {
-    (placeholders(first, ids.len()), ids.iter().map(|&i| Value::I64(i)).collect())
+    (
+        placeholders(first, ids.len()),
+        ids.iter().map(|&i| Value::I64(i)).collect(),
+    )
 }

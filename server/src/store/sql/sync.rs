@@ -10,8 +10,7 @@ use crate::store::{MAX_VISIT_MS, Row, StoreError, Tx, Value, params};
 
 type R<T> = Result<T, StoreError>;
 
-const VISIT_COLS: &str =
-    "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at";
+const VISIT_COLS: &str = "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at";
 
 fn visit(r: &Row) -> R<VisitRow> {
     Ok(VisitRow {
@@ -51,7 +50,12 @@ pub(crate) fn merge_visit(existing: &VisitRow, incoming: &VisitRow) -> Upsert {
 
 /// Inserts rows with a multi-row `INSERT … ON CONFLICT (id) DO NOTHING RETURNING id`. Returns, per input
 /// row, whether this statement inserted it (false: stored before, or repeated earlier in the batch).
-async fn insert_new(tx: &mut Box<dyn Tx>, table_cols: &str, ncols: usize, rows: Vec<(Vec<u8>, Vec<Value>)>) -> R<Vec<bool>> {
+async fn insert_new(
+    tx: &mut Box<dyn Tx>,
+    table_cols: &str,
+    ncols: usize,
+    rows: Vec<(Vec<u8>, Vec<Value>)>,
+) -> R<Vec<bool>> {
     let mut inserted: HashSet<Vec<u8>> = HashSet::new();
     for chunk in rows.chunks(200) {
         let mut groups = Vec::with_capacity(chunk.len());
@@ -60,14 +64,19 @@ async fn insert_new(tx: &mut Box<dyn Tx>, table_cols: &str, ncols: usize, rows: 
             groups.push(format!("({})", placeholders(i * ncols + 1, ncols)));
             params.extend(values.iter().cloned());
         }
-        let sql =
-            format!("INSERT INTO {table_cols} VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id", groups.join(", "));
+        let sql = format!(
+            "INSERT INTO {table_cols} VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+            groups.join(", ")
+        );
         for r in tx.query(&sql, params).await? {
             inserted.insert(r.bytes(0)?);
         }
     }
     let mut seen: HashSet<&[u8]> = HashSet::new();
-    Ok(rows.iter().map(|(id, _)| seen.insert(id.as_slice()) && inserted.contains(id)).collect())
+    Ok(rows
+        .iter()
+        .map(|(id, _)| seen.insert(id.as_slice()) && inserted.contains(id))
+        .collect())
 }
 
 fn visit_values(v: &VisitRow) -> Vec<Value> {
@@ -91,7 +100,13 @@ impl SyncStore for SqlStore {
     async fn upsert_visits(&self, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
         let mut tx = self.begin().await?;
         let cols = format!("visits ({VISIT_COLS})");
-        let fresh = insert_new(&mut tx, &cols, 11, rows.iter().map(|v| (v.id.clone(), visit_values(v))).collect()).await?;
+        let fresh = insert_new(
+            &mut tx,
+            &cols,
+            11,
+            rows.iter().map(|v| (v.id.clone(), visit_values(v))).collect(),
+        )
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for (incoming, fresh) in rows.into_iter().zip(fresh) {
             if fresh {
@@ -125,7 +140,13 @@ impl SyncStore for SqlStore {
         Ok(out)
     }
 
-    async fn visits_overlapping(&self, checkpoints: &[i64], from: Millis, to: Millis, limit: i64) -> R<Vec<VisitRow>> {
+    async fn visits_overlapping(
+        &self,
+        checkpoints: &[i64],
+        from: Millis,
+        to: Millis,
+        limit: i64,
+    ) -> R<Vec<VisitRow>> {
         if checkpoints.is_empty() {
             return Ok(vec![]);
         }
@@ -144,7 +165,11 @@ impl SyncStore for SqlStore {
             "SELECT {VISIT_COLS} FROM visits WHERE subject = $1 AND checked_in_at >= $2 AND checked_in_at < $3 \
              ORDER BY checked_in_at"
         );
-        self.query(&sql, params![subject, from, to]).await?.iter().map(visit).collect()
+        self.query(&sql, params![subject, from, to])
+            .await?
+            .iter()
+            .map(visit)
+            .collect()
     }
 
     async fn occupancy(&self, checkpoints: &[i64]) -> R<i64> {
@@ -152,8 +177,12 @@ impl SyncStore for SqlStore {
             return Ok(0);
         }
         let (list, params) = id_list(1, checkpoints);
-        let sql = format!("SELECT COUNT(*) FROM visits WHERE checkpoint_id IN ({list}) AND checked_out_at IS NULL");
-        self.query(&sql, params).await?.first().map_or(Ok(0), |r| r.i64(0))
+        let sql =
+            format!("SELECT COUNT(*) FROM visits WHERE checkpoint_id IN ({list}) AND checked_out_at IS NULL");
+        self.query(&sql, params)
+            .await?
+            .first()
+            .map_or(Ok(0), |r| r.i64(0))
     }
 
     async fn check_out_all(&self, checkpoints: &[i64], at: Millis) -> R<u64> {
@@ -213,7 +242,11 @@ impl SyncStore for SqlStore {
         let mut out = Vec::with_capacity(rows.len());
         for (d, fresh) in rows.iter().zip(fresh) {
             // A declaration version never changes once made: a repeat is a duplicate of its owner's copy.
-            out.push(if fresh { Upsert::Inserted } else { owned_repeat(&mut tx, "declarations", &d.id, d.account_id).await? });
+            out.push(if fresh {
+                Upsert::Inserted
+            } else {
+                owned_repeat(&mut tx, "declarations", &d.id, d.account_id).await?
+            });
         }
         tx.commit().await?;
         Ok(out)
@@ -305,7 +338,15 @@ impl SyncStore for SqlStore {
                 tx.execute(
                     "UPDATE episodes SET kind = $2, start_day = $3, expected_end_day = $4, ended_on = $5, \
                      sealed = $6, received_at = $7 WHERE id = $1",
-                    params![e.id, e.kind, e.start_day, e.expected_end_day, e.ended_on, e.sealed, e.received_at],
+                    params![
+                        e.id,
+                        e.kind,
+                        e.start_day,
+                        e.expected_end_day,
+                        e.ended_on,
+                        e.sealed,
+                        e.received_at
+                    ],
                 )
                 .await?;
                 out.push(Upsert::Updated);
@@ -316,7 +357,10 @@ impl SyncStore for SqlStore {
     }
 
     async fn episode_owner(&self, id: &[u8]) -> R<Option<i64>> {
-        self.query_opt("SELECT account_id FROM episodes WHERE id = $1", params![id]).await?.map(|r| r.i64(0)).transpose()
+        self.query_opt("SELECT account_id FROM episodes WHERE id = $1", params![id])
+            .await?
+            .map(|r| r.i64(0))
+            .transpose()
     }
 
     async fn upsert_reports(&self, rows: Vec<ReportRow>) -> R<Vec<Upsert>> {
@@ -337,11 +381,16 @@ impl SyncStore for SqlStore {
                 (r.id.clone(), v)
             })
             .collect();
-        let cols = "reports (id, account_id, episode_id, day, reported_at, has_symptoms, sealed, received_at)";
+        let cols =
+            "reports (id, account_id, episode_id, day, reported_at, has_symptoms, sealed, received_at)";
         let fresh = insert_new(&mut tx, cols, 8, values).await?;
         let mut out = Vec::with_capacity(rows.len());
         for (r, fresh) in rows.iter().zip(fresh) {
-            out.push(if fresh { Upsert::Inserted } else { owned_repeat(&mut tx, "reports", &r.id, r.account_id).await? });
+            out.push(if fresh {
+                Upsert::Inserted
+            } else {
+                owned_repeat(&mut tx, "reports", &r.id, r.account_id).await?
+            });
         }
         tx.commit().await?;
         Ok(out)
@@ -353,5 +402,9 @@ async fn owned_repeat(tx: &mut Box<dyn Tx>, table: &str, id: &[u8], account: i64
     let sql = format!("SELECT account_id FROM {table} WHERE id = $1");
     let rows = tx.query(&sql, params![id]).await?;
     let owner = rows.first().ok_or(StoreError::NotFound)?.i64(0)?;
-    Ok(if owner == account { Upsert::Duplicate } else { Upsert::Conflict })
+    Ok(if owner == account {
+        Upsert::Duplicate
+    } else {
+        Upsert::Conflict
+    })
 }
