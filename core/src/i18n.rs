@@ -28,12 +28,18 @@ pub struct Msg {
 impl Msg {
     /// A message from two static texts.
     pub const fn new(vi: &'static str, en: &'static str) -> Self {
-        Self { vi: Cow::Borrowed(vi), en: Cow::Borrowed(en) }
+        Self {
+            vi: Cow::Borrowed(vi),
+            en: Cow::Borrowed(en),
+        }
     }
 
     /// A message from two computed texts.
     pub fn owned(vi: String, en: String) -> Self {
-        Self { vi: Cow::Owned(vi), en: Cow::Owned(en) }
+        Self {
+            vi: Cow::Owned(vi),
+            en: Cow::Owned(en),
+        }
     }
 
     /// The text in `lang`.

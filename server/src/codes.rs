@@ -1,85 +1,108 @@
-//! Signed codes the server issues: checkpoint codes (posted as QR), personal-code signatures, fallback
-//! codes, and poster images.
-//!
-//! TEMPORARY ADAPTER: stands in for `tokhai_core::qr` (payload formats, Ed25519 signer, fallback codes,
-//! posters; being built on the "qr" branch). The formats here are provisional and will be replaced by the
-//! core ones when they land; only the signing key handling (`keys.rs`) stays.
-//!
-//! Checkpoint code: `TKC1.` ‖ base64url(JSON payload) ‖ `.` ‖ base64url(Ed25519 signature over the
-//! payload bytes). Personal-code signature: Ed25519 over `"TKP1"` ‖ subject (16 bytes).
+//! The codes the server issues, through `tokhai_core`'s QR module (`docs/protocol/qr.md`): signed
+//! checkpoint codes, fallback codes, posters (PDF/PNG), signed personal codes.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
+use tokhai_core::render::{PosterText, poster_pdf, poster_png};
+use tokhai_core::{
+    CheckpointCode, CheckpointId, CheckpointKind, CheckpointPayload, FallbackCode, PersonalCode,
+    PersonalPayload,
+};
 
-use crate::error::Error;
+use crate::error::ApiError;
+use crate::feed::ts;
 use crate::keys::IssuerKeys;
-use crate::store::CheckpointRow;
+use crate::store::{CheckpointInfo, CheckpointRow, Millis};
 
-#[derive(Serialize)]
-struct CheckpointPayload<'a> {
-    v: u8,
+fn kind_of(text: &str) -> CheckpointKind {
+    serde_json::from_value(serde_json::Value::String(text.to_owned())).unwrap_or(CheckpointKind::Other)
+}
+
+/// The issue time of a code: the checkpoint's last change, but never before the signing key's period
+/// began (codes are verified against the key's period), on a whole minute (codes carry minutes).
+fn issue_time(updated_at: Millis, key_not_before: Millis) -> Millis {
+    let t = updated_at.max(key_not_before);
+    (t + 59_999).div_euclid(60_000) * 60_000
+}
+
+fn payload(
     id: i64,
     parent: Option<i64>,
-    name: &'a str,
-    kind: &'a str,
-    ward: i64,
-    street: &'a str,
-    stay: Option<i64>,
-    kid: &'a str,
+    info: &CheckpointInfo,
+    issued_at: Millis,
+) -> Result<CheckpointPayload, ApiError> {
+    Ok(CheckpointPayload {
+        id: CheckpointId(u64::try_from(id).map_err(|_| ApiError::Internal)?),
+        parent: parent.and_then(|p| u64::try_from(p).ok()).map(CheckpointId),
+        name: info.name.clone(),
+        kind: kind_of(&info.kind),
+        ward: u32::try_from(info.ward).map_err(|_| ApiError::InvalidField("ward"))?,
+        street: info.street.clone(),
+        default_stay_minutes: info.default_stay_minutes.and_then(|m| u16::try_from(m).ok()),
+        issued_at: ts(issued_at),
+        valid_from: None,
+        valid_until: None,
+    })
 }
 
-/// The signed checkpoint code of a checkpoint.
-pub(crate) fn checkpoint_code(keys: &IssuerKeys, cp: &CheckpointRow) -> String {
-    let (kid, _) = keys.current_public();
-    let payload = CheckpointPayload {
-        v: 1,
-        id: cp.id,
-        parent: cp.parent_id,
-        name: &cp.info.name,
-        kind: &cp.info.kind,
-        ward: cp.info.ward,
-        street: &cp.info.street,
-        stay: cp.info.default_stay_minutes,
-        kid: &kid,
+/// The signed checkpoint code of a checkpoint (the QR content of its poster).
+pub(crate) fn checkpoint_code(keys: &IssuerKeys, cp: &CheckpointRow) -> Result<CheckpointCode, ApiError> {
+    let key = keys.current();
+    let p = payload(
+        cp.id,
+        cp.parent_id,
+        &cp.info,
+        issue_time(cp.updated_at, key.not_before),
+    )?;
+    key.signer.sign_checkpoint(&p).map_err(|_| ApiError::Internal)
+}
+
+/// Refuses public data that does not fit in a code (name ≤ 180 bytes, street ≤ 120 bytes once encoded).
+pub(crate) fn check_fits(keys: &IssuerKeys, info: &CheckpointInfo, now: Millis) -> Result<(), ApiError> {
+    let key = keys.current();
+    let p = payload(1, Some(1), info, issue_time(now, key.not_before))?;
+    key.signer.sign_checkpoint(&p).map(|_| ()).map_err(|_| {
+        if info.street.len() > info.name.len() {
+            ApiError::InvalidField("street")
+        } else {
+            ApiError::InvalidField("name")
+        }
+    })
+}
+
+/// The fallback code printed under the QR (derived from the id; Crockford base32 with a check symbol).
+pub(crate) fn fallback(id: i64) -> String {
+    FallbackCode::new(CheckpointId(u64::try_from(id).unwrap_or_default())).to_string()
+}
+
+/// Poster formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PosterFormat {
+    /// A4 PDF.
+    Pdf,
+    /// A4 PNG at 150 dpi.
+    Png,
+}
+
+/// The A4 poster of a checkpoint.
+pub(crate) fn poster(
+    code: &CheckpointCode,
+    cp: &CheckpointRow,
+    format: PosterFormat,
+) -> Result<Vec<u8>, ApiError> {
+    // TEMPORARY: unit codes until the domain module's unit names land on main.
+    let text = PosterText {
+        place: format!("Phường/xã {} · Tỉnh/thành {}", cp.info.ward, cp.info.province),
     };
-    let bytes = serde_json::to_vec(&payload).unwrap_or_default();
-    let (_, sig) = keys.sign(&bytes);
-    format!(
-        "TKC1.{}.{}",
-        URL_SAFE_NO_PAD.encode(&bytes),
-        URL_SAFE_NO_PAD.encode(sig)
-    )
+    match format {
+        PosterFormat::Pdf => poster_pdf(code, &text),
+        PosterFormat::Png => poster_png(code, &text, 150),
+    }
+    .map_err(|_| ApiError::Internal)
 }
 
-/// The message signed for a personal code.
-pub(crate) fn personal_message(subject: &[u8]) -> Vec<u8> {
-    let mut m = b"TKP1".to_vec();
-    m.extend_from_slice(subject);
-    m
-}
-
-/// A fallback code from random bytes: `XXXX-XXXX` over an alphabet without look-alikes.
-pub(crate) fn fallback_code(random: [u8; 8]) -> String {
-    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    let chars: Vec<char> = random
-        .iter()
-        .map(|b| char::from(*ALPHABET.get(usize::from(*b) % ALPHABET.len()).unwrap_or(&b'X')))
-        .collect();
-    let (a, b) = chars.split_at(4);
-    format!(
-        "{}-{}",
-        a.iter().collect::<String>(),
-        b.iter().collect::<String>()
-    )
-}
-
-/// A PNG poster: the code as a QR symbol.
-pub(crate) fn poster_png(code: &str) -> Result<Vec<u8>, Error> {
-    let qr = qrcode::QrCode::new(code.as_bytes()).map_err(|_| Error::Render)?;
-    let img = qr.render::<image::Luma<u8>>().min_dimensions(600, 600).build();
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .map_err(|_| Error::Render)?;
-    Ok(out.into_inner())
+/// Signs a personal code (issued now).
+pub(crate) fn sign_personal(keys: &IssuerKeys, p: &PersonalPayload) -> Result<PersonalCode, ApiError> {
+    keys.current()
+        .signer
+        .sign_personal(p)
+        .map_err(|_| ApiError::InvalidField("pending"))
 }

@@ -1,17 +1,16 @@
 //! The bodies of download-feed entries (JSON), as clients receive them from `/v1/sync/pull`.
 //! Normative description: `docs/protocol/sync.md`.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use tokhai_core::{CheckpointId, FallbackCode, KeyId, TrustedKey};
 use utoipa::ToSchema;
 
 use crate::store::{CheckpointRow, ExposureRow, IssuerKeyRow, Millis};
 
 /// Feed kinds.
 pub(crate) mod kind {
-    /// A published issuing key.
+    /// A published issuing key (`TrustedKey`).
     pub(crate) const ISSUER_KEY: &str = "issuer_key";
     /// A deactivated checkpoint.
     pub(crate) const REVOCATION: &str = "revocation";
@@ -28,29 +27,21 @@ pub(crate) fn ts(ms: Millis) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// A published issuing key.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct IssuerKeyEntry {
-    /// Key id, as carried in signed codes.
-    pub key_id: String,
-    /// Ed25519 public key, base64url without padding.
-    pub public_key: String,
-    /// Signing since.
-    pub created_at: DateTime<Utc>,
-    /// Stopped signing at (codes it signed stay valid until they expire).
-    pub retired_at: Option<DateTime<Utc>>,
+/// A stored issuing key as a trusted key (`tokhai_core::TrustedKey`: id, hex public key, the period in
+/// which it may issue codes).
+pub(crate) fn trusted_key(row: &IssuerKeyRow) -> Option<TrustedKey> {
+    let public_key: [u8; 32] = row.public_key.as_slice().try_into().ok()?;
+    Some(TrustedKey {
+        id: KeyId(u32::try_from(row.key_id).ok()?),
+        public_key,
+        not_before: ts(row.created_at),
+        not_after: row.retired_at.map(ts),
+    })
 }
 
-impl IssuerKeyEntry {
-    /// The entry of a stored key.
-    pub fn of(row: &IssuerKeyRow) -> Self {
-        Self {
-            key_id: row.key_id.clone(),
-            public_key: URL_SAFE_NO_PAD.encode(&row.public_key),
-            created_at: ts(row.created_at),
-            retired_at: row.retired_at.map(ts),
-        }
-    }
+/// The feed body of an issuing key: a `TrustedKey` in JSON.
+pub(crate) fn issuer_key_body(row: &IssuerKeyRow) -> String {
+    trusted_key(row).map(|k| body(&k)).unwrap_or_default()
 }
 
 /// A checkpoint as the directory lists it.
@@ -97,7 +88,7 @@ impl DirectoryEntry {
             ward: row.info.ward,
             street: row.info.street.clone(),
             default_stay_minutes: row.info.default_stay_minutes,
-            fallback_code: row.fallback_code.clone(),
+            fallback_code: FallbackCode::new(CheckpointId(id_u64(row.id))).to_string(),
             active: row.active,
         }
     }

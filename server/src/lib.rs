@@ -23,7 +23,7 @@ pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mod
 pub use contact::{csv_cell, overlap_ms};
 pub use error::{ApiError, ErrorBody};
 pub use extract::client_addr;
-pub use feed::{DirectoryEntry, ExposureEntry, IssuerKeyEntry, RevocationEntry, SafetyLevelEntry};
+pub use feed::{DirectoryEntry, ExposureEntry, RevocationEntry, SafetyLevelEntry};
 pub use routes::{
     ApiDoc, FeedEntry, ItemResult, Me, OtpRequest, OtpSent, PersonalCode, PullResult, SessionCreated,
     SessionRequest, UploadBatch, UploadResult, router,

@@ -4,8 +4,6 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tokhai_core::SystemClock;
 
 use crate::config::{AdminCommand, Config, Mode};
@@ -203,7 +201,10 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<String, StartErr
                     format!(
                         "{} {} {}",
                         k.key_id,
-                        URL_SAFE_NO_PAD.encode(&k.public_key),
+                        k.public_key
+                            .iter()
+                            .map(|b| format!("{b:02x}"))
+                            .collect::<String>(),
                         if k.retired_at.is_some() {
                             "retired"
                         } else {

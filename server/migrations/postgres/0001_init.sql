@@ -70,7 +70,6 @@ CREATE TABLE checkpoints (
     street TEXT NOT NULL,
     description TEXT NOT NULL,
     default_stay_minutes BIGINT,
-    fallback_code TEXT NOT NULL UNIQUE,
     active BOOLEAN NOT NULL DEFAULT TRUE,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
@@ -87,8 +86,10 @@ CREATE TABLE checkpoint_staff (
 );
 CREATE INDEX staff_by_phone ON checkpoint_staff (phone_hash);
 
+-- Issuing keys (ids from 1 upward, never reused); `created_at` is the key's not-before and `retired_at`
+-- its not-after: the period in which it may issue codes (docs/protocol/qr.md §7).
 CREATE TABLE issuer_keys (
-    key_id TEXT PRIMARY KEY,
+    key_id BIGINT PRIMARY KEY,
     public_key BYTEA NOT NULL,
     sealed_private BYTEA NOT NULL,
     created_at BIGINT NOT NULL,
@@ -122,6 +123,15 @@ CREATE TABLE declarations (
 CREATE INDEX declarations_by_account ON declarations (account_id, declared_at);
 CREATE INDEX declarations_by_time ON declarations (declared_at);
 CREATE INDEX declarations_by_id_hash ON declarations (id_hash);
+
+-- Pseudonyms of personal codes the server signed, and whose they are (for staff scans and cases).
+CREATE TABLE pseudonyms (
+    pseudonym BYTEA PRIMARY KEY,
+    account_id BIGINT NOT NULL REFERENCES accounts(id),
+    declaration_id BYTEA NOT NULL,
+    signed_at BIGINT NOT NULL
+);
+CREATE INDEX pseudonyms_by_time ON pseudonyms (signed_at);
 
 CREATE TABLE visits (
     id BYTEA PRIMARY KEY,

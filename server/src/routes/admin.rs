@@ -102,7 +102,7 @@ pub(super) async fn purge(State(state): State<AppState>, _admin: Admin) -> ApiRe
 #[derive(Debug, Serialize, ToSchema)]
 pub(super) struct Rotated {
     /// Its id.
-    pub key_id: String,
+    pub key_id: u32,
 }
 
 /// Rotates the issuing key (the old one stays published for the overlap period).

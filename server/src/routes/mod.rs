@@ -78,8 +78,7 @@ impl Modify for BearerAuth {
         admin::audit_log, admin::purge, admin::rotate_keys,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::feed::DirectoryEntry,
-        crate::feed::RevocationEntry, crate::feed::ExposureEntry, crate::feed::SafetyLevelEntry,
-        crate::feed::IssuerKeyEntry))
+        crate::feed::RevocationEntry, crate::feed::ExposureEntry, crate::feed::SafetyLevelEntry))
 )]
 pub struct ApiDoc;
 
@@ -110,7 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/upload", post(sync::upload))
         .route("/sync/scans", post(sync::upload_scans))
         .route("/sync/pull", get(sync::pull))
-        .route("/sync/personal-code", get(sync::personal_code))
+        .route("/sync/personal-code", post(sync::personal_code))
         .route("/cases", post(officer::create_case))
         .route("/cases/{id}/trace", get(officer::trace))
         .route("/cases/{id}/exposures", post(officer::publish_exposure))

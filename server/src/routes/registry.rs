@@ -16,11 +16,11 @@ use super::auth::{account_for, phone_hash};
 use crate::codes;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Session};
-use crate::feed::{IssuerKeyEntry, ts};
+use crate::feed::ts;
 use crate::keys;
 use crate::phone;
 use crate::state::AppState;
-use crate::store::{CheckpointInfo, CheckpointRow, NewCheckpoint, StaffRow, StoreError};
+use crate::store::{CheckpointInfo, CheckpointRow, NewCheckpoint, StaffRow};
 use crate::{captcha, routes::enum_text};
 
 const CAPTCHA_TTL_MS: i64 = 10 * 60_000;
@@ -151,8 +151,8 @@ pub(super) struct CheckpointView {
     pub created_at: DateTime<Utc>,
 }
 
-fn view(state: &AppState, cp: &CheckpointRow) -> CheckpointView {
-    CheckpointView {
+fn view(state: &AppState, cp: &CheckpointRow) -> ApiResult<CheckpointView> {
+    Ok(CheckpointView {
         id: cp.id,
         parent: cp.parent_id,
         root: cp.root_id,
@@ -167,11 +167,11 @@ fn view(state: &AppState, cp: &CheckpointRow) -> CheckpointView {
         street: cp.info.street.clone(),
         description: cp.info.description.clone(),
         default_stay_minutes: cp.info.default_stay_minutes,
-        fallback_code: cp.fallback_code.clone(),
+        fallback_code: codes::fallback(cp.id),
         active: cp.active,
-        code: codes::checkpoint_code(state.keys(), cp),
+        code: codes::checkpoint_code(state.keys(), cp)?.as_str().to_owned(),
         created_at: ts(cp.created_at),
-    }
+    })
 }
 
 fn text_field(value: &str, field: &'static str, min: usize, max: usize) -> ApiResult<String> {
@@ -220,17 +220,6 @@ fn info_of(f: &CheckpointFields) -> ApiResult<CheckpointInfo> {
     })
 }
 
-async fn insert_with_fallback(state: &AppState, mut new: NewCheckpoint) -> ApiResult<CheckpointRow> {
-    for _ in 0..5 {
-        new.fallback_code = codes::fallback_code(state.inner().sealer.random::<8>()?);
-        match state.store().insert_checkpoint(new.clone()).await {
-            Err(StoreError::Conflict) => continue,
-            other => return Ok(other?),
-        }
-    }
-    Err(ApiError::Conflict)
-}
-
 /// Registers a checkpoint. The registered phone number becomes (or already is) the manager's account:
 /// signing in with it by one-time code gives the manager views.
 #[utoipa::path(post, path = "/v1/checkpoints", tag = "registry", request_body = RegisterCheckpoint,
@@ -240,6 +229,7 @@ pub(super) async fn register(
     ApiJson(req): ApiJson<RegisterCheckpoint>,
 ) -> ApiResult<(StatusCode, Json<CheckpointView>)> {
     let info = info_of(&req.fields)?;
+    codes::check_fits(state.keys(), &info, state.now_ms())?;
     let e164 = phone::normalize(&req.phone).ok_or(ApiError::InvalidPhone)?;
     let now = state.now_ms();
     let sealer = &state.inner().sealer;
@@ -265,11 +255,10 @@ pub(super) async fn register(
         info,
         phone_sealed: sealer.seal("checkpoints", &phash, e164.as_bytes())?,
         phone_hash: phash,
-        fallback_code: String::new(),
         now,
     };
-    let cp = insert_with_fallback(&state, new).await?;
-    Ok((StatusCode::CREATED, Json(view(&state, &cp))))
+    let cp = state.store().insert_checkpoint(new).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, &cp)?)))
 }
 
 /// A checkpoint the session's account manages (else `forbidden`).
@@ -301,7 +290,9 @@ pub(super) async fn list_mine(
     session: Session,
 ) -> ApiResult<Json<Vec<CheckpointView>>> {
     let rows = state.store().checkpoints_managed_by(session.account.id).await?;
-    Ok(Json(rows.iter().map(|c| view(&state, c)).collect()))
+    Ok(Json(
+        rows.iter().map(|c| view(&state, c)).collect::<ApiResult<_>>()?,
+    ))
 }
 
 /// One managed checkpoint.
@@ -314,7 +305,7 @@ pub(super) async fn get_one(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CheckpointView>> {
     let cp = managed(&state, &session, id).await?;
-    Ok(Json(view(&state, &cp)))
+    Ok(Json(view(&state, &cp)?))
 }
 
 /// Edits a managed checkpoint (its code is re-signed with the new data).
@@ -336,7 +327,7 @@ pub(super) async fn edit(
         .store()
         .update_checkpoint_info(id, info, state.now_ms())
         .await?;
-    Ok(Json(view(&state, &cp)))
+    Ok(Json(view(&state, &cp)?))
 }
 
 /// Adds a sub-checkpoint (floor, department, room) under a managed checkpoint.
@@ -356,14 +347,17 @@ pub(super) async fn add_child(
     let new = NewCheckpoint {
         parent_id: Some(parent.id),
         manager_id: parent.manager_id,
-        info: info_of(&fields)?,
+        info: {
+            let info = info_of(&fields)?;
+            codes::check_fits(state.keys(), &info, state.now_ms())?;
+            info
+        },
         phone_hash: parent.phone_hash.clone(),
         phone_sealed: parent.phone_sealed.clone(),
-        fallback_code: String::new(),
         now: state.now_ms(),
     };
-    let cp = insert_with_fallback(&state, new).await?;
-    Ok((StatusCode::CREATED, Json(view(&state, &cp))))
+    let cp = state.store().insert_checkpoint(new).await?;
+    Ok((StatusCode::CREATED, Json(view(&state, &cp)?)))
 }
 
 /// Deactivated checkpoints.
@@ -391,16 +385,16 @@ pub(super) async fn deactivate(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct PosterQuery {
-    /// "png" (default) or "pdf".
+    /// "pdf" (default, A4) or "png" (A4 at 150 dpi).
     #[serde(default)]
     pub format: Option<String>,
 }
 
-/// The poster to print: the signed code as a QR image.
+/// The A4 poster to print: the signed code as a QR symbol, the name, the fallback code.
 #[utoipa::path(get, path = "/v1/checkpoints/{id}/poster", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id"), PosterQuery),
-    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 403, body = ErrorBody),
-        (status = 406, body = ErrorBody)))]
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub(super) async fn poster(
     State(state): State<AppState>,
     session: Session,
@@ -408,35 +402,22 @@ pub(super) async fn poster(
     ApiQuery(q): ApiQuery<PosterQuery>,
 ) -> ApiResult<Response> {
     let cp = managed(&state, &session, id).await?;
-    match q.format.as_deref().unwrap_or("png") {
-        "png" => {
-            let png =
-                codes::poster_png(&codes::checkpoint_code(state.keys(), &cp)).map_err(ApiError::from)?;
-            Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
-        }
-        // PDF posters come with the core QR module's renderer.
-        "pdf" => Err(ApiError::Unsupported),
-        _ => Err(ApiError::InvalidParameter),
-    }
+    let (format, mime) = match q.format.as_deref().unwrap_or("pdf") {
+        "pdf" => (codes::PosterFormat::Pdf, "application/pdf"),
+        "png" => (codes::PosterFormat::Png, "image/png"),
+        _ => return Err(ApiError::InvalidParameter),
+    };
+    let code = codes::checkpoint_code(state.keys(), &cp)?;
+    let bytes = codes::poster(&code, &cp, format)?;
+    Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
 }
 
-/// The published issuing keys.
-#[derive(Debug, Serialize, ToSchema)]
-pub(super) struct Keys {
-    /// Keys, oldest first.
-    pub keys: Vec<IssuerKeyEntry>,
-}
-
-/// How long a retired issuing key stays published.
-pub(super) const KEY_OVERLAP_DAYS: i64 = 365;
-
-/// The public issuing keys (also delivered by the sync feed).
-#[utoipa::path(get, path = "/v1/keys", tag = "registry", responses((status = 200, body = Keys)))]
-pub(super) async fn public_keys(State(state): State<AppState>) -> ApiResult<Json<Keys>> {
-    let rows = state.store().issuer_keys().await?;
-    Ok(Json(Keys {
-        keys: keys::published(&rows, state.now_ms(), chrono::Duration::days(KEY_OVERLAP_DAYS)),
-    }))
+/// The trust list: every issuing key with the period in which it may issue codes, and the revoked
+/// checkpoints (`tokhai_core::TrustList`; the sync feed delivers the same changes incrementally).
+#[utoipa::path(get, path = "/v1/keys", tag = "registry",
+    responses((status = 200, description = "A TrustList (docs/protocol/qr.md §7)", body = Object)))]
+pub(super) async fn public_keys(State(state): State<AppState>) -> ApiResult<Json<tokhai_core::TrustList>> {
+    Ok(Json(keys::trust_list(state.store().as_ref()).await?))
 }
 
 /// A staff phone number to add or remove.

@@ -7,20 +7,19 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use ring::signature::{ED25519, UnparsedPublicKey};
 use serde::{Deserialize, Serialize};
-use tokhai_core::{DailyReport, DeclarationRecord, QuarantineEpisode, Visit, VisitId};
+use tokhai_core::{
+    DailyReport, DeclarationRecord, Localized as _, QuarantineEpisode, TrustStore, Visit, VisitId,
+};
 use utoipa::{IntoParams, ToSchema};
 
 use super::records::{declaration_row, episode_row, report_row, visit_row};
-use crate::codes;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Session};
 use crate::state::AppState;
 use crate::store::{Millis, Upsert, VisitRow};
+use crate::{codes, keys};
 
 /// Most items in one upload.
 pub(super) const MAX_BATCH: usize = 500;
@@ -62,7 +61,8 @@ pub struct ItemResult {
     /// version), "kept" (the server kept its version), or "refused" (see `code`; do not resend as is).
     pub status: String,
     /// Why it was refused: "too_old", "in_future", "invalid", "unknown_checkpoint", "unknown_episode",
-    /// "declaration_required", "conflict", "bad_signature", "not_staff".
+    /// "declaration_required", "conflict", "not_staff", "unknown_code", or a QR verification code
+    /// ("qr_bad_signature", "qr_expired", "qr_pending", …) for a scanned personal code.
     pub code: Option<String>,
 }
 
@@ -243,18 +243,6 @@ pub(super) async fn upload(
     }))
 }
 
-/// A personal code as scanned by staff (TEMPORARY format until the core QR module lands).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ScannedCode {
-    /// The person's pseudonym, base64url.
-    pub subject: String,
-    /// Key id of the signature.
-    pub key_id: String,
-    /// Ed25519 signature, base64url.
-    pub signature: String,
-}
-
 /// One scan by checkpoint staff.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -264,8 +252,8 @@ pub(super) struct Scan {
     pub id: VisitId,
     /// Where it was scanned.
     pub checkpoint: u64,
-    /// The scanned code.
-    pub code: ScannedCode,
+    /// The scanned personal code (`TKP1:…`, signed by this server).
+    pub code: String,
     /// When.
     pub scanned_at: DateTime<Utc>,
     /// When the person left, if the staff recorded it.
@@ -278,19 +266,6 @@ pub(super) struct Scan {
 pub(super) struct ScanBatch {
     /// Scans.
     pub scans: Vec<Scan>,
-}
-
-fn verify_code(keys: &[crate::store::IssuerKeyRow], code: &ScannedCode) -> Option<Vec<u8>> {
-    let subject = URL_SAFE_NO_PAD
-        .decode(&code.subject)
-        .ok()
-        .filter(|s| s.len() == 16)?;
-    let sig = URL_SAFE_NO_PAD.decode(&code.signature).ok()?;
-    let key = keys.iter().find(|k| k.key_id == code.key_id)?;
-    UnparsedPublicKey::new(&ED25519, &key.public_key)
-        .verify(&codes::personal_message(&subject), &sig)
-        .ok()?;
-    Some(subject)
 }
 
 /// Uploads personal codes scanned by checkpoint staff (for visitors without a smartphone).
@@ -306,7 +281,9 @@ pub(super) async fn upload_scans(
     }
     let store = state.store();
     let staff_roots = store.staff_roots(&session.account.phone_hash).await?;
-    let keys = store.issuer_keys().await?;
+    let trust =
+        TrustStore::from_list(keys::trust_list(store.as_ref()).await?).map_err(|_| ApiError::Internal)?;
+    let clock = state.inner().clock.as_ref();
     let mut items = Vec::new();
     let mut rows = Vec::new();
     let mut ids = Vec::new();
@@ -324,10 +301,22 @@ pub(super) async fn upload_scans(
             items.push(refused("scan", id, "not_staff"));
             continue;
         }
-        let Some(subject) = verify_code(&keys, &s.code) else {
-            items.push(refused("scan", id, "bad_signature"));
+        let pseudonym = match trust.verify_personal(&s.code, clock) {
+            Ok(v) => v.payload().pseudonym.0,
+            Err(e) => {
+                items.push(refused("scan", id, e.code()));
+                continue;
+            }
+        };
+        let owner = match store.pseudonym_account(&pseudonym).await? {
+            Some(a) => store.account(a).await?,
+            None => None,
+        };
+        let Some(owner) = owner else {
+            items.push(refused("scan", id, "unknown_code"));
             continue;
         };
+        let subject = owner.subject;
         let visit = Visit {
             id: s.id,
             checkpoint: tokhai_core::CheckpointRef {
@@ -460,32 +449,97 @@ pub(super) async fn pull(
     }))
 }
 
-/// The signature of the account's personal code.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PersonalCode {
-    /// The pseudonym the code carries (base64url, 16 bytes). It opens no data.
-    pub subject: String,
-    /// Signing key id.
-    pub key_id: String,
-    /// Ed25519 signature over `"TKP1" ‖ subject` (base64url).
-    pub signature: String,
-    /// Issued at.
-    pub issued_at: DateTime<Utc>,
+/// A pending personal code to sign.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignRequest {
+    /// The pending (unsigned) personal code the app shows (`TKP1:…`, from `encode_pending_personal`).
+    pub pending: String,
 }
 
-/// Signs the signed-in account's personal code.
-#[utoipa::path(get, path = "/v1/sync/personal-code", tag = "sync", security(("bearer" = [])),
-    responses((status = 200, body = PersonalCode), (status = 401, body = ErrorBody)))]
+/// The signed personal code.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PersonalCode {
+    /// The signed code (`TKP1:…`): the same payload as the pending one, issued now.
+    pub code: String,
+    /// Its expiry.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Longest validity of a personal code after its declaration.
+const PERSONAL_MAX_DAYS: i64 = 30;
+
+fn initials_fit(name: &str, initials: &str) -> bool {
+    // Each initial is the first letter of a later word of the name, in order.
+    let firsts: Vec<String> = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| c.to_uppercase().collect())
+        .collect();
+    let mut words = firsts.iter();
+    initials.chars().all(|c| {
+        let c: String = c.to_uppercase().collect();
+        words.any(|f| *f == c)
+    })
+}
+
+/// Signs the account's personal code once its declaration has reached the server: the pending code's
+/// payload must match a declaration of this account (declared-at, birth year, initials, status).
+#[utoipa::path(post, path = "/v1/sync/personal-code", tag = "sync", security(("bearer" = [])), request_body = SignRequest,
+    responses((status = 200, body = PersonalCode), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn personal_code(
     State(state): State<AppState>,
     session: Session,
+    ApiJson(req): ApiJson<SignRequest>,
 ) -> ApiResult<Json<PersonalCode>> {
-    let subject = &session.account.subject;
-    let (key_id, sig) = state.keys().sign(&codes::personal_message(subject));
+    let pending =
+        tokhai_core::decode_personal_code(&req.pending).map_err(|_| ApiError::InvalidField("pending"))?;
+    if pending.claimed_key().is_some() {
+        return Err(ApiError::InvalidField("pending"));
+    }
+    let p = pending.payload_unverified().clone();
+    let declared = p.declared_at.timestamp_millis();
+    let store = state.store();
+    let row = store
+        .declarations_of(session.account.id)
+        .await?
+        .into_iter()
+        .find(|d| d.declared_at.div_euclid(60_000) == declared.div_euclid(60_000))
+        .ok_or(ApiError::NotFound)?;
+    let plain = state.inner().sealer.open("declarations", &row.id, &row.sealed)?;
+    let record: DeclarationRecord = serde_json::from_slice(&plain).map_err(|_| ApiError::Internal)?;
+    let d = &record.declaration;
+    if p.birth_year.is_some_and(|y| y != d.birth_year) {
+        return Err(ApiError::InvalidField("birth_year"));
+    }
+    if !initials_fit(&d.full_name, &p.initials) {
+        return Err(ApiError::InvalidField("initials"));
+    }
+    if row.has_symptoms && p.status == tokhai_core::PersonalStatus::NoSymptoms {
+        return Err(ApiError::InvalidField("status"));
+    }
+    if p.expires_at.timestamp_millis() > declared + PERSONAL_MAX_DAYS * 86_400_000 {
+        return Err(ApiError::InvalidField("expires_at"));
+    }
+    let now = state.now_ms();
+    if !store
+        .insert_pseudonym(&p.pseudonym.0, session.account.id, &row.id, now)
+        .await?
+    {
+        return Err(ApiError::Conflict);
+    }
+    let issued = (now.max(state.keys().current().not_before) + 59_999).div_euclid(60_000) * 60_000;
+    let expires_at = p.expires_at;
+    let signed = codes::sign_personal(
+        state.keys(),
+        &tokhai_core::PersonalPayload {
+            issued_at: crate::feed::ts(issued),
+            ..p
+        },
+    )?;
     Ok(Json(PersonalCode {
-        subject: URL_SAFE_NO_PAD.encode(subject),
-        key_id,
-        signature: URL_SAFE_NO_PAD.encode(sig),
-        issued_at: state.now(),
+        code: signed.as_str().to_owned(),
+        expires_at,
     }))
 }

@@ -78,8 +78,8 @@ pub trait RegistryStore: Send + Sync {
     async fn insert_checkpoint(&self, new: NewCheckpoint) -> R<CheckpointRow>;
     /// A checkpoint.
     async fn checkpoint(&self, id: i64) -> R<Option<CheckpointRow>>;
-    /// A checkpoint by fallback code.
-    async fn checkpoint_by_fallback(&self, code: &str) -> R<Option<CheckpointRow>>;
+    /// Ids of deactivated checkpoints (the revocation list).
+    async fn revoked_checkpoints(&self) -> R<Vec<i64>>;
     /// Checkpoints an account manages.
     async fn checkpoints_managed_by(&self, account_id: i64) -> R<Vec<CheckpointRow>>;
     /// All checkpoints of a tree (building).
@@ -102,7 +102,7 @@ pub trait RegistryStore: Send + Sync {
     /// Stores a new issuing key (and publishes its public half).
     async fn insert_issuer_key(&self, key: IssuerKeyRow) -> R<()>;
     /// Stops signing with a key (it stays published for verification until purged).
-    async fn retire_issuer_key(&self, key_id: &str, at: Millis) -> R<()>;
+    async fn retire_issuer_key(&self, key_id: i64, at: Millis) -> R<()>;
     /// Feed entries after cursor `after`, oldest first.
     async fn feed_since(&self, after: i64, limit: i64) -> R<Vec<FeedItem>>;
 }
@@ -133,6 +133,19 @@ pub trait SyncStore: Send + Sync {
     async fn upsert_declarations(&self, rows: Vec<DeclarationRow>) -> R<Vec<Upsert>>;
     /// An account's newest declaration.
     async fn latest_declaration(&self, account_id: i64) -> R<Option<DeclarationRow>>;
+    /// An account's declarations, newest first.
+    async fn declarations_of(&self, account_id: i64) -> R<Vec<DeclarationRow>>;
+    /// Records that the server signed a personal code with this pseudonym for this account (idempotent;
+    /// false if the pseudonym belongs to another account).
+    async fn insert_pseudonym(
+        &self,
+        pseudonym: &[u8],
+        account_id: i64,
+        declaration_id: &[u8],
+        at: Millis,
+    ) -> R<bool>;
+    /// The account a signed pseudonym belongs to.
+    async fn pseudonym_account(&self, pseudonym: &[u8]) -> R<Option<i64>>;
     /// Accounts whose declarations carry this ID-number hash.
     async fn accounts_by_id_hash(&self, id_hash: &[u8]) -> R<Vec<i64>>;
     /// Stores quarantine episodes (updates allowed: an episode may end early).

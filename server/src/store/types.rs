@@ -95,8 +95,6 @@ pub struct CheckpointRow {
     pub phone_hash: Vec<u8>,
     /// The sealed registered phone.
     pub phone_sealed: Vec<u8>,
-    /// Code typed in when the QR cannot be scanned.
-    pub fallback_code: String,
     /// Not deactivated.
     pub active: bool,
     /// Registration time.
@@ -145,8 +143,6 @@ pub struct NewCheckpoint {
     pub phone_hash: Vec<u8>,
     /// The sealed registered phone.
     pub phone_sealed: Vec<u8>,
-    /// Fallback code (unique).
-    pub fallback_code: String,
     /// Now.
     pub now: Millis,
 }
@@ -167,15 +163,15 @@ pub struct StaffRow {
 /// An issuing key.
 #[derive(Debug, Clone)]
 pub struct IssuerKeyRow {
-    /// Key id (published; carried in codes).
-    pub key_id: String,
+    /// Key id (published; carried in codes; from 1 upward).
+    pub key_id: i64,
     /// Ed25519 public key.
     pub public_key: Vec<u8>,
     /// Sealed PKCS#8 private key.
     pub sealed_private: Vec<u8>,
-    /// When created.
+    /// When created: the start of the period in which it may issue codes.
     pub created_at: Millis,
-    /// When it stopped signing (verification continues for the overlap period).
+    /// When it stopped signing: the end of that period (codes issued before it stay valid).
     pub retired_at: Option<Millis>,
 }
 

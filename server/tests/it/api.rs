@@ -18,9 +18,16 @@ both!(
 async fn registry_and_manager_views(env: Env) {
     let cp = env.register("0912000001", "Chợ Bến Thành").await;
     let id = cp["id"].as_i64().unwrap();
-    assert!(cp["code"].as_str().unwrap().starts_with("TKC1."));
+    // The code verifies offline with the published trust list.
+    let (_, list) = env.get("/v1/keys", None).await;
+    let trust = tokhai_core::TrustStore::from_json(&list.to_string()).unwrap();
+    let verified = trust
+        .verify_checkpoint(cp["code"].as_str().unwrap(), env.clock.as_ref())
+        .unwrap();
+    assert_eq!(verified.payload().name, "Chợ Bến Thành");
     let fallback = cp["fallback_code"].as_str().unwrap();
-    assert_eq!(fallback.len(), 9);
+    let parsed: tokhai_core::FallbackCode = fallback.parse().unwrap();
+    assert_eq!(parsed.id().0, id as u64);
 
     let manager = env.sign_in("0912000001").await;
     let (s, me) = env.get("/v1/me", Some(&manager)).await;
@@ -103,6 +110,14 @@ async fn registry_and_manager_views(env: Env) {
     assert_eq!(stats["share"], 0.5);
 
     // Poster, staff.
+    let req = axum::http::Request::get(format!("/v1/checkpoints/{id}/poster"))
+        .header("authorization", format!("Bearer {manager}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, pdf, headers) = env.raw(&env.app, req).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert!(pdf.starts_with(b"%PDF"));
     let req = axum::http::Request::get(format!("/v1/checkpoints/{id}/poster?format=png"))
         .header("authorization", format!("Bearer {manager}"))
         .body(axum::body::Body::empty())
@@ -207,9 +222,113 @@ async fn sync_uploads_and_pull(env: Env) {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"]["code"], "unauthorized");
 
-    // The personal code, scanned by staff.
-    let (s, code) = env.get("/v1/sync/personal-code", Some(&citizen)).await;
-    assert_eq!(s, StatusCode::OK);
+    // The personal code: the app's pending code, signed once the declaration is on the server.
+    let payload = tokhai_core::PersonalPayload {
+        pseudonym: tokhai_core::Pseudonym([7; 16]),
+        issued_at: t0(),
+        declared_at: t0() - Duration::hours(1),
+        status: tokhai_core::PersonalStatus::Symptoms,
+        expires_at: t0() + Duration::days(7),
+        initials: "NVA".into(),
+        birth_year: Some(1990),
+    };
+    let pending = |p: &tokhai_core::PersonalPayload| {
+        tokhai_core::encode_pending_personal(p)
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let (s, signed) = env
+        .post(
+            "/v1/sync/personal-code",
+            Some(&citizen),
+            json!({ "pending": pending(&payload) }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{signed}");
+    let code = signed["code"].as_str().unwrap().to_owned();
+    let (_, list) = env.get("/v1/keys", None).await;
+    let trust = tokhai_core::TrustStore::from_json(&list.to_string()).unwrap();
+    assert_eq!(
+        trust
+            .verify_personal(&code, env.clock.as_ref())
+            .unwrap()
+            .payload()
+            .pseudonym,
+        payload.pseudonym
+    );
+    for (field, bad) in [
+        (
+            "initials",
+            tokhai_core::PersonalPayload {
+                initials: "XYZ".into(),
+                ..payload.clone()
+            },
+        ),
+        (
+            "status",
+            tokhai_core::PersonalPayload {
+                status: tokhai_core::PersonalStatus::NoSymptoms,
+                ..payload.clone()
+            },
+        ),
+        (
+            "birth_year",
+            tokhai_core::PersonalPayload {
+                birth_year: Some(1991),
+                ..payload.clone()
+            },
+        ),
+    ] {
+        let (s, b) = env
+            .post(
+                "/v1/sync/personal-code",
+                Some(&citizen),
+                json!({ "pending": pending(&bad) }),
+            )
+            .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {b}");
+    }
+    let undeclared = tokhai_core::PersonalPayload {
+        declared_at: t0() - Duration::hours(5),
+        ..payload.clone()
+    };
+    assert_eq!(
+        env.post(
+            "/v1/sync/personal-code",
+            Some(&citizen),
+            json!({ "pending": pending(&undeclared) })
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+    // Another account cannot get the same pseudonym signed.
+    let other = env.sign_in("0912100003").await;
+    let decl = declaration(
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        t0() - Duration::hours(1),
+        "NGUYỄN VĂN A",
+        "0912100003",
+        "079090001235",
+        "1 A",
+        "",
+    );
+    env.post("/v1/sync/upload", Some(&other), json!({ "declarations": [decl] }))
+        .await;
+    assert_eq!(
+        env.post(
+            "/v1/sync/personal-code",
+            Some(&other),
+            json!({ "pending": pending(&payload) })
+        )
+        .await
+        .0,
+        StatusCode::CONFLICT
+    );
+
+    // Scanned by staff.
     let manager = env.sign_in("0912100001").await;
     env.post(
         &format!("/v1/checkpoints/{cp_id}/staff"),
@@ -219,28 +338,35 @@ async fn sync_uploads_and_pull(env: Env) {
     .await;
     let staff = env.sign_in("0912100005").await;
     let scan_id = Uuid::new_v4();
-    let scan = |sig: &str| {
-        json!({ "scans": [{ "id": scan_id, "checkpoint": cp_id, "scanned_at": t0(), "checked_out_at": null,
-            "code": { "subject": code["subject"], "key_id": code["key_id"], "signature": sig } }] })
-    };
-    let (_, res) = env.post("/v1/sync/scans", Some(&staff), scan("AAAA")).await;
-    assert_eq!(res["items"][0]["code"], "bad_signature");
+    let scan = |code: &str| json!({ "scans": [{ "id": scan_id, "checkpoint": cp_id, "scanned_at": t0(), "checked_out_at": null, "code": code }] });
     let (_, res) = env
-        .post(
-            "/v1/sync/scans",
-            Some(&staff),
-            scan(code["signature"].as_str().unwrap()),
-        )
+        .post("/v1/sync/scans", Some(&staff), scan(&pending(&payload)))
         .await;
+    assert_eq!(res["items"][0]["code"], "qr_pending");
+    let mut tampered = code.clone();
+    tampered.pop();
+    tampered.push(if code.ends_with('0') { '1' } else { '0' });
+    let (_, res) = env.post("/v1/sync/scans", Some(&staff), scan(&tampered)).await;
+    assert_eq!(res["items"][0]["status"], "refused");
+    let (_, res) = env.post("/v1/sync/scans", Some(&staff), scan(&code)).await;
     assert_eq!(res["items"][0]["status"], "accepted", "{res}");
-    let (_, res) = env
-        .post(
-            "/v1/sync/scans",
-            Some(&citizen),
-            scan(code["signature"].as_str().unwrap()),
-        )
-        .await;
+    let (_, res) = env.post("/v1/sync/scans", Some(&citizen), scan(&code)).await;
     assert_eq!(res["items"][0]["code"], "not_staff");
+    // The scanned visit belongs to the code's holder.
+    let me = env.get("/v1/me", Some(&citizen)).await.1;
+    let subject = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(me["subject"].as_str().unwrap())
+            .unwrap()
+    };
+    let visits = env
+        .state
+        .store()
+        .visits_of_subject(&subject, 0, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(visits.iter().filter(|v| v.source == "staff").count(), 1);
 
     // Pulling in pages with the cursor returns each entry once.
     let (_, all) = env.get("/v1/sync/pull?limit=1000", None).await;
@@ -481,6 +607,7 @@ async fn ops_endpoints(env: Env) {
     assert!(doc["paths"]["/v1/sync/upload"]["post"].is_object());
     let (_, keys) = env.get("/v1/keys", None).await;
     assert_eq!(keys["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(keys["keys"][0]["id"], 1);
     let req = axum::http::Request::get("/metrics")
         .body(axum::body::Body::empty())
         .unwrap();

@@ -254,6 +254,8 @@ impl OfficerStore for SqlStore {
         let reports = tx
             .execute("DELETE FROM reports WHERE reported_at < $1", params![cutoff])
             .await?;
+        tx.execute("DELETE FROM pseudonyms WHERE signed_at < $1", params![cutoff])
+            .await?;
         let episodes = tx
             .execute(
                 "DELETE FROM episodes WHERE COALESCE(ended_on, expected_end_day) < $1",

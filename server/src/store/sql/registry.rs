@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 
 use super::{SqlStore, append_feed, first, placeholders};
-use crate::feed::{self, DirectoryEntry, IssuerKeyEntry, RevocationEntry, kind};
+use crate::feed::{self, DirectoryEntry, RevocationEntry, kind};
 use crate::store::api::RegistryStore;
 use crate::store::types::*;
 use crate::store::{Row, StoreError, Tx, Value, params};
@@ -9,8 +9,7 @@ use crate::store::{Row, StoreError, Tx, Value, params};
 type R<T> = Result<T, StoreError>;
 
 const CP_COLS: &str = "id, parent_id, root_id, manager_id, name, kind, phone_hash, phone_sealed, scheme, province, \
-     district, ward, latitude, longitude, street, description, default_stay_minutes, fallback_code, active, \
-     created_at, updated_at";
+     district, ward, latitude, longitude, street, description, default_stay_minutes, active, created_at, updated_at";
 
 fn checkpoint(r: &Row) -> R<CheckpointRow> {
     Ok(CheckpointRow {
@@ -33,16 +32,15 @@ fn checkpoint(r: &Row) -> R<CheckpointRow> {
         },
         phone_hash: r.bytes(6)?,
         phone_sealed: r.bytes(7)?,
-        fallback_code: r.text(17)?,
-        active: r.bool(18)?,
-        created_at: r.i64(19)?,
-        updated_at: r.i64(20)?,
+        active: r.bool(17)?,
+        created_at: r.i64(18)?,
+        updated_at: r.i64(19)?,
     })
 }
 
 fn key_row(r: &Row) -> R<IssuerKeyRow> {
     Ok(IssuerKeyRow {
-        key_id: r.text(0)?,
+        key_id: r.i64(0)?,
         public_key: r.bytes(1)?,
         sealed_private: r.bytes(2)?,
         created_at: r.i64(3)?,
@@ -80,8 +78,8 @@ impl RegistryStore for SqlStore {
             tx.query(
                 "INSERT INTO checkpoints (parent_id, root_id, manager_id, name, kind, phone_hash, phone_sealed, \
                  scheme, province, district, ward, latitude, longitude, street, description, default_stay_minutes, \
-                 fallback_code, active, created_at, updated_at) \
-                 VALUES ($1, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, TRUE, $17, $17) \
+                 active, created_at, updated_at) \
+                 VALUES ($1, 0, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, TRUE, $16, $16) \
                  RETURNING id",
                 params![
                     new.parent_id,
@@ -99,7 +97,6 @@ impl RegistryStore for SqlStore {
                     i.street,
                     i.description,
                     i.default_stay_minutes,
-                    new.fallback_code,
                     new.now
                 ],
             )
@@ -126,13 +123,11 @@ impl RegistryStore for SqlStore {
             .transpose()
     }
 
-    async fn checkpoint_by_fallback(&self, code: &str) -> R<Option<CheckpointRow>> {
-        let sql = format!("SELECT {CP_COLS} FROM checkpoints WHERE fallback_code = $1");
-        self.query_opt(&sql, params![code])
-            .await?
-            .as_ref()
-            .map(checkpoint)
-            .transpose()
+    async fn revoked_checkpoints(&self) -> R<Vec<i64>> {
+        let rows = self
+            .query("SELECT id FROM checkpoints WHERE NOT active ORDER BY id", vec![])
+            .await?;
+        rows.iter().map(|r| r.i64(0)).collect()
     }
 
     async fn checkpoints_managed_by(&self, account_id: i64) -> R<Vec<CheckpointRow>> {
@@ -278,7 +273,7 @@ impl RegistryStore for SqlStore {
     async fn issuer_keys(&self) -> R<Vec<IssuerKeyRow>> {
         let rows = self
             .query(
-                "SELECT key_id, public_key, sealed_private, created_at, retired_at FROM issuer_keys ORDER BY created_at",
+                "SELECT key_id, public_key, sealed_private, created_at, retired_at FROM issuer_keys ORDER BY key_id",
                 vec![],
             )
             .await?;
@@ -292,7 +287,7 @@ impl RegistryStore for SqlStore {
             "INSERT INTO issuer_keys (key_id, public_key, sealed_private, created_at, retired_at) \
              VALUES ($1, $2, $3, $4, $5)",
             params![
-                key.key_id.clone(),
+                key.key_id,
                 key.public_key.clone(),
                 key.sealed_private.clone(),
                 key.created_at,
@@ -303,15 +298,15 @@ impl RegistryStore for SqlStore {
         append_feed(
             &mut tx,
             kind::ISSUER_KEY,
-            &key.key_id,
-            feed::body(&IssuerKeyEntry::of(&key)),
+            &key.key_id.to_string(),
+            feed::issuer_key_body(&key),
             key.created_at,
         )
         .await?;
         tx.commit().await
     }
 
-    async fn retire_issuer_key(&self, key_id: &str, at: Millis) -> R<()> {
+    async fn retire_issuer_key(&self, key_id: i64, at: Millis) -> R<()> {
         let mut tx = self.begin().await?;
         tx.lock_feed().await?;
         tx.execute(
@@ -329,8 +324,8 @@ impl RegistryStore for SqlStore {
         append_feed(
             &mut tx,
             kind::ISSUER_KEY,
-            key_id,
-            feed::body(&IssuerKeyEntry::of(&row)),
+            &key_id.to_string(),
+            feed::issuer_key_body(&row),
             at,
         )
         .await?;

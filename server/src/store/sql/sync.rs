@@ -253,28 +253,67 @@ impl SyncStore for SqlStore {
     }
 
     async fn latest_declaration(&self, account_id: i64) -> R<Option<DeclarationRow>> {
-        let row = self
-            .query_opt(
+        Ok(self.declarations_of(account_id).await?.into_iter().next())
+    }
+
+    async fn declarations_of(&self, account_id: i64) -> R<Vec<DeclarationRow>> {
+        let rows = self
+            .query(
                 "SELECT id, account_id, person_id, declared_at, received_at, province, ward, has_symptoms, id_hash, \
-                 phone_hash, sealed FROM declarations WHERE account_id = $1 ORDER BY declared_at DESC LIMIT 1",
+                 phone_hash, sealed FROM declarations WHERE account_id = $1 ORDER BY declared_at DESC, id",
                 params![account_id],
             )
             .await?;
-        row.map(|r| {
-            Ok(DeclarationRow {
-                id: r.bytes(0)?,
-                account_id: r.i64(1)?,
-                person_id: r.bytes(2)?,
-                declared_at: r.i64(3)?,
-                received_at: r.i64(4)?,
-                province: r.i64(5)?,
-                ward: r.i64(6)?,
-                has_symptoms: r.bool(7)?,
-                id_hash: r.bytes(8)?,
-                phone_hash: r.bytes(9)?,
-                sealed: r.bytes(10)?,
+        rows.iter()
+            .map(|r| {
+                Ok(DeclarationRow {
+                    id: r.bytes(0)?,
+                    account_id: r.i64(1)?,
+                    person_id: r.bytes(2)?,
+                    declared_at: r.i64(3)?,
+                    received_at: r.i64(4)?,
+                    province: r.i64(5)?,
+                    ward: r.i64(6)?,
+                    has_symptoms: r.bool(7)?,
+                    id_hash: r.bytes(8)?,
+                    phone_hash: r.bytes(9)?,
+                    sealed: r.bytes(10)?,
+                })
             })
-        })
+            .collect()
+    }
+
+    async fn insert_pseudonym(
+        &self,
+        pseudonym: &[u8],
+        account_id: i64,
+        declaration_id: &[u8],
+        at: Millis,
+    ) -> R<bool> {
+        let mut tx = self.begin().await?;
+        tx.execute(
+            "INSERT INTO pseudonyms (pseudonym, account_id, declaration_id, signed_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (pseudonym) DO NOTHING",
+            params![pseudonym, account_id, declaration_id, at],
+        )
+        .await?;
+        let rows = tx
+            .query(
+                "SELECT account_id FROM pseudonyms WHERE pseudonym = $1",
+                params![pseudonym],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(rows.first().map(|r| r.i64(0)).transpose()? == Some(account_id))
+    }
+
+    async fn pseudonym_account(&self, pseudonym: &[u8]) -> R<Option<i64>> {
+        self.query_opt(
+            "SELECT account_id FROM pseudonyms WHERE pseudonym = $1",
+            params![pseudonym],
+        )
+        .await?
+        .map(|r| r.i64(0))
         .transpose()
     }
 
