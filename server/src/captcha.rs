@@ -12,8 +12,8 @@ use crate::error::Error;
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// Length of an answer.
 pub(crate) const LEN: usize = 5;
-const WIDTH: u32 = 220;
-const HEIGHT: u32 = 80;
+const WIDTH: u32 = 300;
+const HEIGHT: u32 = 100;
 
 /// 5×7 glyphs, one row per entry, the leftmost pixel in bit 4; in `ALPHABET` order.
 const GLYPHS: [[u8; 7]; 32] = [
@@ -108,12 +108,12 @@ pub(crate) fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, Error> {
     let mut rng = Noise(seed | 1);
     let mut img = RgbImage::from_fn(WIDTH, HEIGHT, |_, _| Rgb([235, 238, 242]));
     // Background dots.
-    for _ in 0..500 {
+    for _ in 0..900 {
         let (x, y) = (rng.below(WIDTH), rng.below(HEIGHT));
         let shade = u8::try_from(150 + rng.below(80)).unwrap_or(200);
         img.put_pixel(x, y, Rgb([shade, shade, shade]));
     }
-    let scale = 6.0f32;
+    let scale = 7.5f32;
     let phase = rng.unit() * std::f32::consts::TAU;
     let amp = 2.0 + rng.unit() * 3.0;
     for (i, c) in answer.chars().enumerate() {
@@ -123,8 +123,8 @@ pub(crate) fn render_png(answer: &str, seed: u64) -> Result<Vec<u8>, Error> {
         let angle = (rng.unit() - 0.5) * 0.6;
         let (sin, cos) = angle.sin_cos();
         #[allow(clippy::cast_precision_loss)]
-        let cx = 26.0 + i as f32 * 40.0 + (rng.unit() - 0.5) * 8.0;
-        let cy = 40.0 + (rng.unit() - 0.5) * 12.0;
+        let cx = 36.0 + i as f32 * 56.0 + (rng.unit() - 0.5) * 8.0;
+        let cy = 50.0 + (rng.unit() - 0.5) * 14.0;
         let color = Rgb([
             u8::try_from(rng.below(90)).unwrap_or(0),
             u8::try_from(rng.below(90)).unwrap_or(0),
