@@ -192,6 +192,8 @@ pub(super) struct TraceQuery {
     /// Count the whole building (all checkpoints of the tree) as the same place.
     #[serde(default)]
     pub building: bool,
+    /// 1: F1 only; 2 (default): F1 and F2.
+    pub depth: Option<u8>,
     /// "json" (default) or "csv".
     pub format: Option<String>,
 }
@@ -324,6 +326,10 @@ pub(super) async fn trace(
         return Err(ApiError::InvalidParameter);
     }
     let buffer = buffer_min * 60_000;
+    let depth = q.depth.unwrap_or(2);
+    if !(1..=2).contains(&depth) {
+        return Err(ApiError::InvalidParameter);
+    }
     let case = case_in_scope(&state, &officer, id).await?;
     let start_day = case.onset_day.unwrap_or(case.test_day).min(case.test_day) - INFECTIOUS_DAYS_BEFORE;
     let (from, to) = (start_day * DAY_MS, state.now_ms() + 60_000);
@@ -337,7 +343,8 @@ pub(super) async fn trace(
     let mut f2: HashMap<Vec<u8>, ContactAcc> = HashMap::new();
     let mut followed: Vec<(&Vec<u8>, &ContactAcc)> = f1.iter().collect();
     followed.sort_by_key(|(_, c)| std::cmp::Reverse(c.overlap_ms));
-    for (subject, c) in followed.into_iter().take(MAX_F1_FOLLOWED) {
+    let follow = if depth == 2 { MAX_F1_FOLLOWED } else { 0 };
+    for (subject, c) in followed.into_iter().take(follow) {
         let their = store
             .visits_of_subject(subject, c.first_contact - buffer, to)
             .await?;

@@ -174,18 +174,24 @@ pub(super) async fn upload(
     }
 
     // Visits.
-    let mut stays: HashMap<u64, Option<Option<i64>>> = HashMap::new();
+    // One query for every checkpoint of the batch: known ids and their usual stay.
+    let mut wanted: Vec<i64> = batch
+        .visits
+        .iter()
+        .filter_map(|v| i64::try_from(v.checkpoint.id.0).ok())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let stays: HashMap<u64, Option<Option<i64>>> = store
+        .checkpoint_stays(&wanted)
+        .await?
+        .into_iter()
+        .filter_map(|(id, stay)| u64::try_from(id).ok().map(|id| (id, Some(stay))))
+        .collect();
     let mut rows: Vec<VisitRow> = Vec::new();
     let mut ids = Vec::new();
     for v in &batch.visits {
         let cp = v.checkpoint.id.0;
-        if let std::collections::hash_map::Entry::Vacant(e) = stays.entry(cp) {
-            let found = match i64::try_from(cp) {
-                Ok(id) => store.checkpoint(id).await?,
-                Err(_) => None,
-            };
-            e.insert(found.map(|c| c.info.default_stay_minutes));
-        }
         match stays.get(&cp).copied().flatten() {
             None => items.push(refused("visit", v.id.to_string(), "unknown_checkpoint")),
             Some(stay) => match visit_row(&state, Some(account.id), &account.subject, "self", stay, v) {

@@ -78,6 +78,8 @@ pub trait RegistryStore: Send + Sync {
     async fn insert_checkpoint(&self, new: NewCheckpoint) -> R<CheckpointRow>;
     /// A checkpoint.
     async fn checkpoint(&self, id: i64) -> R<Option<CheckpointRow>>;
+    /// The usual stay (minutes) of each of these checkpoints that exists; absent ids do not exist.
+    async fn checkpoint_stays(&self, ids: &[i64]) -> R<Vec<(i64, Option<i64>)>>;
     /// Ids of deactivated checkpoints (the revocation list).
     async fn revoked_checkpoints(&self) -> R<Vec<i64>>;
     /// Checkpoints an account manages.

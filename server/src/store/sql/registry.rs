@@ -123,6 +123,19 @@ impl RegistryStore for SqlStore {
             .transpose()
     }
 
+    async fn checkpoint_stays(&self, ids: &[i64]) -> R<Vec<(i64, Option<i64>)>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let (list, params) = id_list(1, ids);
+        let sql = format!("SELECT id, default_stay_minutes FROM checkpoints WHERE id IN ({list})");
+        self.query(&sql, params)
+            .await?
+            .iter()
+            .map(|r| Ok((r.i64(0)?, r.opt_i64(1)?)))
+            .collect()
+    }
+
     async fn revoked_checkpoints(&self) -> R<Vec<i64>> {
         let rows = self
             .query("SELECT id FROM checkpoints WHERE NOT active ORDER BY id", vec![])
