@@ -68,8 +68,6 @@ pub enum ApiError {
     Timeout,
     /// Method not allowed on this path.
     MethodNotAllowed,
-    /// The requested format is not available yet.
-    Unsupported,
     /// The database or a gateway is unavailable; retry later.
     Unavailable,
     /// Something went wrong on our side.
@@ -96,7 +94,6 @@ impl Localized for ApiError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Timeout => "timeout",
             Self::MethodNotAllowed => "method_not_allowed",
-            Self::Unsupported => "unsupported",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
         }
@@ -145,10 +142,6 @@ impl Localized for ApiError {
             Self::PayloadTooLarge => Msg::new("Dữ liệu gửi lên quá lớn.", "The request body is too large."),
             Self::Timeout => Msg::new("Yêu cầu quá thời gian.", "The request took too long."),
             Self::MethodNotAllowed => Msg::new("Phương thức không được hỗ trợ.", "Method not allowed."),
-            Self::Unsupported => Msg::new(
-                "Định dạng này chưa được hỗ trợ.",
-                "This format is not supported yet.",
-            ),
             Self::Unavailable => Msg::new(
                 "Dịch vụ tạm thời gián đoạn. Hãy thử lại sau.",
                 "Service unavailable. Try again later.",
@@ -174,7 +167,6 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Unsupported => StatusCode::NOT_IMPLEMENTED,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }

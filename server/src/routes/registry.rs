@@ -105,9 +105,51 @@ pub(super) struct RegisterCheckpoint {
     pub captcha_answer: String,
     /// The registered phone number: it signs in as the checkpoint's manager.
     pub phone: String,
-    /// The place.
-    #[serde(flatten)]
-    pub fields: CheckpointFields,
+    /// Name of the place.
+    pub name: String,
+    /// Kind of place.
+    #[schema(value_type = String, example = "market")]
+    pub kind: CheckpointKind,
+    /// Unit scheme of the codes below.
+    #[schema(value_type = String, example = "v2025")]
+    pub scheme: UnitScheme,
+    /// Province code.
+    #[schema(minimum = 1, maximum = 999)]
+    pub province: u32,
+    /// District code (2021 scheme only).
+    pub district: Option<u32>,
+    /// Ward code.
+    #[schema(minimum = 1, maximum = 99999)]
+    pub ward: u32,
+    /// Latitude.
+    pub latitude: Option<f64>,
+    /// Longitude.
+    pub longitude: Option<f64>,
+    /// Street address.
+    pub street: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Usual stay in minutes.
+    pub default_stay_minutes: Option<u16>,
+}
+
+impl RegisterCheckpoint {
+    fn fields(&self) -> CheckpointFields {
+        CheckpointFields {
+            name: self.name.clone(),
+            kind: self.kind,
+            scheme: self.scheme,
+            province: self.province,
+            district: self.district,
+            ward: self.ward,
+            latitude: self.latitude,
+            longitude: self.longitude,
+            street: self.street.clone(),
+            description: self.description.clone(),
+            default_stay_minutes: self.default_stay_minutes,
+        }
+    }
 }
 
 /// A checkpoint, as its manager sees it.
@@ -228,7 +270,7 @@ pub(super) async fn register(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<RegisterCheckpoint>,
 ) -> ApiResult<(StatusCode, Json<CheckpointView>)> {
-    let info = info_of(&req.fields)?;
+    let info = info_of(&req.fields())?;
     codes::check_fits(state.keys(), &info, state.now_ms())?;
     let e164 = phone::normalize(&req.phone).ok_or(ApiError::InvalidPhone)?;
     let now = state.now_ms();
