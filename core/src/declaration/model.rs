@@ -41,6 +41,9 @@ pub enum IdNumber {
     Cccd(String),
     /// Passport number (letters and digits).
     Passport(String),
+    /// No identity document (chưa có giấy tờ tùy thân): allowed only for a child under 14, who is not
+    /// required to hold one. Serialised as `{"kind": "not_issued"}`.
+    NotIssued,
 }
 
 /// Sex, as the form asks it.
@@ -55,8 +58,9 @@ pub enum Sex {
     Other,
 }
 
-/// Symptoms in the last 14 days (or today, in a daily health report).
+/// Symptoms in the last 14 days (or today, in a daily health report). Missing fields read as "no".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Symptoms {
     /// Sốt.
     pub fever: bool,
@@ -76,8 +80,9 @@ pub struct Symptoms {
     pub other: Option<String>,
 }
 
-/// Contacts in the last 14 days.
+/// Contacts in the last 14 days. Missing fields read as "no".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Exposure {
     /// With a confirmed or suspected case.
     pub confirmed_or_suspected_case: bool,
@@ -113,12 +118,66 @@ pub enum ChronicCondition {
     Cancer,
 }
 
+impl Symptoms {
+    /// Whether any symptom is reported (a ticked box or an "other" text).
+    pub fn any(&self) -> bool {
+        let Self {
+            fever,
+            cough,
+            shortness_of_breath,
+            pneumonia,
+            sore_throat,
+            fatigue,
+            loss_of_taste_or_smell,
+            other,
+        } = self;
+        *fever
+            || *cough
+            || *shortness_of_breath
+            || *pneumonia
+            || *sore_throat
+            || *fatigue
+            || *loss_of_taste_or_smell
+            || other.as_deref().is_some_and(|o| !o.trim().is_empty())
+    }
+}
+
+impl Exposure {
+    /// Whether any contact is reported.
+    pub fn any(&self) -> bool {
+        let Self {
+            confirmed_or_suspected_case,
+            person_from_country_with_cases,
+            person_with_symptoms,
+        } = *self;
+        confirmed_or_suspected_case || person_from_country_with_cases || person_with_symptoms
+    }
+}
+
+impl ChronicCondition {
+    /// The condition's stable name, as serialised ("high_blood_pressure").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Liver => "liver",
+            Self::Blood => "blood",
+            Self::Lung => "lung",
+            Self::Kidney => "kidney",
+            Self::Heart => "heart",
+            Self::HighBloodPressure => "high_blood_pressure",
+            Self::Immunodeficiency => "immunodeficiency",
+            Self::OrganTransplant => "organ_transplant",
+            Self::Diabetes => "diabetes",
+            Self::Cancer => "cancer",
+        }
+    }
+}
+
 /// A validated declaration: what is sealed in the local store and sent to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Declaration {
     /// Full name in capitals, Unicode NFC, single spaces.
     pub full_name: String,
-    /// Identity document.
+    /// Identity document ([`IdNumber::NotIssued`] only for a child under 14).
     pub id_number: IdNumber,
     /// Year of birth.
     pub birth_year: u16,
@@ -128,7 +187,8 @@ pub struct Declaration {
     pub nationality: String,
     /// Where the person lives.
     pub address: Address,
-    /// Phone number in E.164 form ("+84912345678").
+    /// Phone number in E.164 form ("+84912345678"), as [`crate::Phone`] produces it. A dependant may
+    /// carry the account holder's number.
     pub phone: String,
     /// Optional e-mail address.
     pub email: Option<String>,
@@ -140,8 +200,21 @@ pub struct Declaration {
     pub exposure: Exposure,
     /// Chronic conditions (optional question).
     pub chronic_conditions: Vec<ChronicCondition>,
-    /// Pregnancy (optional question; `None` when not answered).
+    /// Pregnancy (optional question; `None` when not answered, and always `None` for a man).
     pub pregnant: Option<bool>,
+}
+
+impl Declaration {
+    /// Whether the declaration reports any symptom in the last 14 days.
+    pub fn has_symptoms(&self) -> bool {
+        self.symptoms.any()
+    }
+
+    /// Whether the declaration reports any contact with a case, someone from a country with cases, or
+    /// someone with symptoms.
+    pub fn has_exposure(&self) -> bool {
+        self.exposure.any()
+    }
 }
 
 /// How a person relates to the device's account holder.

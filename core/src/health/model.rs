@@ -48,8 +48,11 @@ pub struct DailyReport {
     pub episode: EpisodeId,
     /// The calendar day it reports on.
     pub day: NaiveDate,
-    /// When it was submitted.
+    /// When it was first submitted (decides whether the day was reported on time).
     pub reported_at: DateTime<Utc>,
+    /// When it was last replaced by a new version for the same day (`None` until then).
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
     /// Body temperature in tenths of a degree Celsius (365 = 36.5 °C).
     pub temperature_decidegrees: Option<u16>,
     /// Symptoms today.
