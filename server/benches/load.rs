@@ -173,7 +173,7 @@ async fn setup(db: Db) -> Option<Bench> {
                     scheme: "v2025".into(),
                     province: 79,
                     district: None,
-                    ward: 26734,
+                    ward: 26743,
                     latitude: None,
                     longitude: None,
                     street: "Lê Lợi".into(),
@@ -235,7 +235,7 @@ impl Bench {
         let now = SystemClock.now();
         json!({
             "id": uuid::Uuid::new_v4(),
-            "checkpoint": { "id": cp, "parent": null, "name": "x", "kind": "market", "ward": 26734, "street": "x",
+            "checkpoint": { "id": cp, "parent": null, "name": "x", "kind": "market", "ward": 26743, "street": "x",
                             "default_stay_minutes": 60 },
             "checked_in_at": now - chrono::Duration::minutes(5), "checked_out_at": null, "end": "open", "edited": false
         })
@@ -445,7 +445,7 @@ impl Bench {
             let start = now - chrono::Duration::hours(2 + i * 9);
             visits.push(json!({
                 "id": uuid::Uuid::new_v4(),
-                "checkpoint": { "id": cp, "parent": null, "name": "x", "kind": "market", "ward": 26734, "street": "x",
+                "checkpoint": { "id": cp, "parent": null, "name": "x", "kind": "market", "ward": 26743, "street": "x",
                                 "default_stay_minutes": 60 },
                 "checked_in_at": start, "checked_out_at": start + chrono::Duration::minutes(45),
                 "end": "checked_out", "edited": false
@@ -478,7 +478,7 @@ impl Bench {
             .await
             .unwrap();
         let (s, case) = self
-            .post("/v1/cases", Some(&officer), &json!({ "phone": case_phone, "province": 79, "ward": 26734,
+            .post("/v1/cases", Some(&officer), &json!({ "phone": case_phone, "province": 79, "ward": 26743,
                 "test_date": now.date_naive(), "symptom_onset": (now - chrono::Duration::days(8)).date_naive(),
                 "purpose": "benchmark" }))
             .await;
@@ -508,7 +508,7 @@ impl Bench {
         let sql = "INSERT INTO checkpoints (id, parent_id, root_id, manager_id, name, kind, phone_hash, phone_sealed, \
                    scheme, province, district, ward, latitude, longitude, street, description, default_stay_minutes, \
                    active, created_at, updated_at) VALUES ($1, NULL, $1, 1, 'gen', 'market', $2, $2, 'v2025', 79, NULL, \
-                   26734, NULL, NULL, 'x', '', 60, TRUE, 0, 0) ON CONFLICT (id) DO NOTHING";
+                   26743, NULL, NULL, 'x', '', 60, TRUE, 0, 0) ON CONFLICT (id) DO NOTHING";
         let mut tx = self.raw.begin().await.unwrap();
         tx.execute(sql, vec![SqlValue::I64(id), SqlValue::Bytes(vec![0; 8])])
             .await

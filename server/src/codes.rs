@@ -6,6 +6,7 @@ use tokhai_core::{
     CheckpointCode, CheckpointId, CheckpointKind, CheckpointPayload, FallbackCode, PersonalCode,
     PersonalPayload,
 };
+use tokhai_core::{UnitScheme, units};
 
 use crate::error::ApiError;
 use crate::feed::ts;
@@ -88,9 +89,18 @@ pub(crate) fn poster(
     cp: &CheckpointRow,
     format: PosterFormat,
 ) -> Result<Vec<u8>, ApiError> {
-    // TEMPORARY: unit codes until the domain module's unit names land on main.
+    let scheme = if cp.info.scheme == "v2021" {
+        UnitScheme::V2021
+    } else {
+        UnitScheme::V2025
+    };
+    let list = units(scheme);
+    let place = u32::try_from(cp.info.ward)
+        .ok()
+        .and_then(|w| list.ward(w))
+        .map(|w| list.full_name(w));
     let text = PosterText {
-        place: format!("Phường/xã {} · Tỉnh/thành {}", cp.info.ward, cp.info.province),
+        place: place.unwrap_or_default(),
     };
     match format {
         PosterFormat::Pdf => poster_pdf(code, &text),

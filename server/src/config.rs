@@ -292,7 +292,11 @@ impl Options {
             mode,
             sms_gateway_url: opts.sms_gateway_url,
             trusted_proxies: opts.trusted_proxies,
-            retention: chrono::Duration::days(i64::from(opts.retention_days.unwrap_or(21).max(1))),
+            retention: chrono::Duration::days(
+                opts.retention_days
+                    .map_or(tokhai_core::DEFAULT_RETENTION_DAYS, i64::from)
+                    .max(1),
+            ),
             purge_interval: Duration::from_secs(opts.purge_interval_minutes.unwrap_or(60).max(1) * 60),
             max_body_bytes: opts.max_body_bytes.unwrap_or(1 << 20),
             request_timeout: Duration::from_secs(opts.request_timeout_secs.unwrap_or(30).max(1)),

@@ -3,7 +3,10 @@
 //! Declarations are checked here only for what the server relies on (times, phone, area codes, sizes);
 //! full form validation is the domain module's and runs on the device before a declaration exists.
 
-use tokhai_core::{DailyReport, DeclarationRecord, IdNumber, QuarantineEpisode, Symptoms, Visit};
+use tokhai_core::{
+    DailyReport, DeclarationForm, DeclarationRecord, IdNumber, QuarantineEpisode, Relation, Symptoms,
+    VIETNAM_UTC_OFFSET_MINUTES, ValidationContext, Visit, local_day, validate,
+};
 
 use super::enum_text;
 use super::sync::plausible;
@@ -75,20 +78,16 @@ pub(crate) fn visit_row(
 }
 
 fn id_number_text(id: &IdNumber) -> Option<String> {
-    let (kind, number, digits) = match id {
-        IdNumber::Cmnd(n) => ("cmnd", n, Some(9)),
-        IdNumber::Cccd(n) => ("cccd", n, Some(12)),
-        IdNumber::Passport(n) => ("passport", n, None),
-    };
-    let n = number.trim().to_ascii_uppercase();
-    let ok = match digits {
-        Some(len) => n.len() == len && n.bytes().all(|b| b.is_ascii_digit()),
-        None => (5..=20).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric()),
-    };
-    ok.then(|| format!("{kind}:{n}"))
+    match id {
+        IdNumber::Cmnd(n) => Some(format!("cmnd:{n}")),
+        IdNumber::Cccd(n) => Some(format!("cccd:{n}")),
+        IdNumber::Passport(n) => Some(format!("passport:{}", n.to_ascii_uppercase())),
+        IdNumber::NotIssued => None,
+    }
 }
 
-/// A declaration row (sealed), or the refusal code.
+/// A declaration row (sealed), or the refusal code. The declaration is validated again by the domain
+/// rules (`tokhai_core::validate`) as of the day it was made; what is stored is the validated form.
 pub(crate) fn declaration_row(
     state: &AppState,
     account_id: i64,
@@ -96,17 +95,27 @@ pub(crate) fn declaration_row(
 ) -> Result<DeclarationRow, &'static str> {
     let at = d.declared_at.timestamp_millis();
     plausible(state, at)?;
-    let decl = &d.declaration;
-    let name_len = decl.full_name.chars().count();
-    if !(1..=100).contains(&name_len) || decl.address.street.chars().count() > 300 {
-        return Err("invalid");
-    }
-    let e164 = phone::normalize(&decl.phone).ok_or("invalid")?;
-    let id_text = id_number_text(&decl.id_number).ok_or("invalid")?;
+    let ctx = ValidationContext {
+        today: local_day(d.declared_at, VIETNAM_UTC_OFFSET_MINUTES),
+        relation: Relation::Other,
+        holder_phone: None,
+    };
+    let declaration = validate(&DeclarationForm::from(&d.declaration), &ctx).map_err(|_| "invalid")?;
+    let e164 = phone::normalize(&declaration.phone).ok_or("invalid")?;
     let sealer = &state.inner().sealer;
     let id = d.id.as_uuid().as_bytes().to_vec();
-    let plain = zeroize::Zeroizing::new(serde_json::to_vec(d).map_err(|_| "invalid")?);
+    let id_hash = match id_number_text(&declaration.id_number) {
+        Some(text) => sealer.lookup("id_number", text.as_bytes()),
+        // No document: a hash that matches nothing else.
+        None => sealer.lookup("id_number_none", &id),
+    };
+    let record = DeclarationRecord {
+        declaration,
+        ..d.clone()
+    };
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(&record).map_err(|_| "invalid")?);
     let sealed = sealer.seal("declarations", &id, &plain).map_err(|_| "invalid")?;
+    let decl = &record.declaration;
     Ok(DeclarationRow {
         id,
         account_id,
@@ -116,7 +125,7 @@ pub(crate) fn declaration_row(
         province: i64::from(decl.address.province),
         ward: i64::from(decl.address.ward),
         has_symptoms: any_symptom(&decl.symptoms),
-        id_hash: sealer.lookup("id_number", id_text.as_bytes()),
+        id_hash,
         phone_hash: sealer.lookup("phone", e164.as_bytes()),
         sealed,
     })

@@ -225,18 +225,17 @@ fn text_field(value: &str, field: &'static str, min: usize, max: usize) -> ApiRe
     Ok(t.to_owned())
 }
 
-/// Checks the fields (TEMPORARY: unit codes are range-checked only, until the domain's unit lists land).
+/// Checks the fields; the unit codes against the unit list of their scheme.
 fn info_of(f: &CheckpointFields) -> ApiResult<CheckpointInfo> {
-    if !(1..=999).contains(&f.province) {
-        return Err(ApiError::InvalidField("province"));
-    }
-    if !(1..=99_999).contains(&f.ward) {
-        return Err(ApiError::InvalidField("ward"));
-    }
-    match (f.scheme, f.district) {
-        (UnitScheme::V2021, Some(d)) if (1..=9_999).contains(&d) => {}
-        (UnitScheme::V2025, None) => {}
-        _ => return Err(ApiError::InvalidField("district")),
+    if let Some(e) = tokhai_core::units(f.scheme)
+        .check_address(f.province, f.district, f.ward)
+        .first()
+    {
+        return Err(ApiError::InvalidField(match e.level() {
+            tokhai_core::UnitLevel::Province => "province",
+            tokhai_core::UnitLevel::District => "district",
+            tokhai_core::UnitLevel::Ward => "ward",
+        }));
     }
     if f.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
         return Err(ApiError::InvalidField("latitude"));

@@ -175,7 +175,7 @@ async fn sync_uploads_and_pull(env: Env) {
     let episode = Uuid::new_v4();
     let day = t0().date_naive();
     let batch = json!({
-        "declarations": [declaration(decl_id, person, t0() - Duration::hours(1), "NGUYỄN VĂN A", "0912100002", "079090001234", "12 Lê Lợi", "")],
+        "declarations": [declaration(decl_id, person, t0() - Duration::hours(1), "NGUYỄN VĂN A", "0912100002", "079190001234", "12 Lê Lợi", "")],
         "episodes": [{ "id": episode, "person": person, "kind": "home", "place": null, "start": day,
                        "expected_end": day + Duration::days(13), "ended_on": null, "utc_offset_minutes": 420 }],
         "visits": [
@@ -311,7 +311,7 @@ async fn sync_uploads_and_pull(env: Env) {
         t0() - Duration::hours(1),
         "NGUYỄN VĂN A",
         "0912100003",
-        "079090001235",
+        "079190001235",
         "1 A",
         "",
     );
@@ -428,15 +428,15 @@ async fn officer_tracing_and_publishing(env: Env) {
     up(tokens[1].clone(), room_id, h(6), h(5)).await;
     up(tokens[2].clone(), room_id, h(6) + Duration::minutes(10), h(5)).await;
     up(tokens[3].clone(), room_id, h(10), h(9)).await;
-    // C declares a name that a spreadsheet would run as a formula.
-    let evil = "=HYPERLINK(\"http://evil.example\",\"x\")";
+    // C declares a name that a spreadsheet would read as a formula (names may start with '-').
+    let evil = "-TRẦN THỊ C";
     let decl = declaration(
         Uuid::new_v4(),
         Uuid::new_v4(),
         h(1),
         evil,
         "0912200012",
-        "079090009999",
+        "079190009999",
         "1 Hẻm",
         "",
     );
@@ -475,7 +475,7 @@ async fn officer_tracing_and_publishing(env: Env) {
         .post(
             "/v1/cases",
             Some(&officer_token),
-            json!({ "phone": people[0], "province": 79, "ward": 26734,
+            json!({ "phone": people[0], "province": 79, "ward": 26743,
             "test_date": t0().date_naive(), "symptom_onset": null, "purpose": "ca F0 số 1" }),
         )
         .await;
@@ -522,11 +522,8 @@ async fn officer_tracing_and_publishing(env: Env) {
     let (s, csv, _) = env.raw(&env.app, req).await;
     assert_eq!(s, StatusCode::OK);
     let csv = String::from_utf8(csv).unwrap();
-    assert!(
-        csv.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""),
-        "{csv}"
-    );
-    assert!(!csv.contains(",=HYPERLINK"));
+    assert!(csv.contains(",'-TRẦN THỊ C,"), "{csv}");
+    assert!(!csv.contains(",-TRẦN"));
     assert!(csv.contains(",'+84912200011,"));
 
     // Exposure window and safety level reach the feed.
@@ -540,7 +537,7 @@ async fn officer_tracing_and_publishing(env: Env) {
             Method::PUT,
             "/v1/officer/safety-levels",
             Some(&officer_token),
-            Some(json!({ "province": 79, "ward": 26734, "level": 3 })),
+            Some(json!({ "province": 79, "ward": 26743, "level": 3 })),
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);

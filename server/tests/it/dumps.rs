@@ -10,7 +10,7 @@ use crate::support::{Db, Env, both, declaration, t0};
 const MARKERS: [&str; 6] = [
     "MARKERNAMEQZX",
     "0918765432",
-    "079123456789",
+    "079190456789",
     "MARKERSTREETQZX",
     "MARKERSYMPTOMQZX",
     "MARKERNOTEQZX",

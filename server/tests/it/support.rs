@@ -276,14 +276,14 @@ impl Env {
 pub(crate) fn checkpoint_body(captcha_id: &str, answer: &str, phone: &str, name: &str) -> Value {
     json!({
         "captcha_id": captcha_id, "captcha_answer": answer, "phone": phone,
-        "name": name, "kind": "market", "scheme": "v2025", "province": 79, "ward": 26734,
+        "name": name, "kind": "market", "scheme": "v2025", "province": 79, "ward": 26743,
         "latitude": 10.772, "longitude": 106.698, "street": "Lê Lợi", "description": "cổng Bắc",
         "default_stay_minutes": 60
     })
 }
 
 pub(crate) fn child_body(name: &str) -> Value {
-    json!({ "name": name, "kind": "office", "scheme": "v2025", "province": 79, "ward": 26734, "street": "Lê Lợi" })
+    json!({ "name": name, "kind": "office", "scheme": "v2025", "province": 79, "ward": 26743, "street": "Lê Lợi" })
 }
 
 /// A visit as the app sends it.
@@ -295,7 +295,7 @@ pub(crate) fn visit(
 ) -> Value {
     json!({
         "id": id,
-        "checkpoint": { "id": checkpoint, "parent": null, "name": "x", "kind": "market", "ward": 26734,
+        "checkpoint": { "id": checkpoint, "parent": null, "name": "x", "kind": "market", "ward": 26743,
                         "street": "Lê Lợi", "default_stay_minutes": 60 },
         "checked_in_at": cin, "checked_out_at": cout,
         "end": if cout.is_some() { "checked_out" } else { "open" }, "edited": false
@@ -319,7 +319,7 @@ pub(crate) fn declaration(
         "declaration": {
             "full_name": name, "id_number": { "kind": "cccd", "number": id_number }, "birth_year": 1990,
             "sex": "female", "nationality": "VN",
-            "address": { "scheme": "v2025", "province": 79, "district": null, "ward": 26734, "street": street },
+            "address": { "scheme": "v2025", "province": 79, "district": null, "ward": 26743, "street": street },
             "phone": phone, "email": null, "travel": [],
             "symptoms": { "fever": true, "cough": false, "shortness_of_breath": false, "pneumonia": false,
                           "sore_throat": false, "fatigue": false, "loss_of_taste_or_smell": false, "other": other },
