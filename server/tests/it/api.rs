@@ -3,6 +3,7 @@
 use axum::http::{Method, StatusCode};
 use chrono::Duration;
 use serde_json::json;
+use tokhai_core::Clock as _;
 use tokhai_server::store::Scope;
 use uuid::Uuid;
 
@@ -12,7 +13,8 @@ both!(
     registry_and_manager_views,
     sync_uploads_and_pull,
     officer_tracing_and_publishing,
-    ops_endpoints
+    ops_endpoints,
+    quarantine_retention_and_key_rotation,
 );
 
 async fn registry_and_manager_views(env: Env) {
@@ -611,4 +613,119 @@ async fn ops_endpoints(env: Env) {
     let (s, text, _) = env.raw(&env.app, req).await;
     assert_eq!(s, StatusCode::OK);
     assert!(String::from_utf8(text).unwrap().contains("tokhai_http_requests"));
+}
+
+async fn quarantine_retention_and_key_rotation(env: Env) {
+    // A citizen in home quarantine reported yesterday but not today.
+    let citizen = env.sign_in("0919000001").await;
+    let person = Uuid::new_v4();
+    let episode = Uuid::new_v4();
+    let today = (t0() + Duration::hours(7)).date_naive();
+    let yesterday = today - Duration::days(1);
+    let batch = json!({
+        "declarations": [declaration(Uuid::new_v4(), person, t0() - Duration::days(2), "LÊ VĂN B", "0919000001", "079190001111", "5 Pasteur", "")],
+        "episodes": [{ "id": episode, "person": person, "kind": "home", "place": null, "start": yesterday - Duration::days(1),
+                       "expected_end": today + Duration::days(10), "ended_on": null, "utc_offset_minutes": 420 }],
+        "reports": [{ "id": Uuid::new_v4(), "episode": episode, "day": yesterday, "reported_at": t0() - Duration::days(1),
+              "temperature_decidegrees": 380,
+              "symptoms": { "fever": true, "cough": false, "shortness_of_breath": false, "pneumonia": false,
+                            "sore_throat": false, "fatigue": false, "loss_of_taste_or_smell": false, "other": null },
+              "note": null }]
+    });
+    let (_, r) = env.post("/v1/sync/upload", Some(&citizen), batch).await;
+    assert!(
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "accepted"),
+        "{r}"
+    );
+    let officer = env.sign_in("0919000099").await;
+    let id = env.get("/v1/me", Some(&officer)).await.1["id"].as_i64().unwrap();
+    env.state
+        .store()
+        .set_scopes(
+            id,
+            &[Scope {
+                province: 79,
+                ward: 26743,
+            }],
+        )
+        .await
+        .unwrap();
+    let (s, q) = env
+        .get(
+            &format!("/v1/officer/quarantine?province=79&ward=26743&day={today}"),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{q}");
+    assert_eq!(q.as_array().unwrap().len(), 1);
+    assert_eq!(q[0]["missed"], true);
+    assert_eq!(q[0]["last_report"], json!(yesterday));
+    assert_eq!(q[0]["symptomatic_reports"], 1);
+    let (_, q) = env
+        .get(
+            &format!("/v1/officer/quarantine?province=79&ward=26743&day={yesterday}"),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(q[0]["missed"], false);
+    let log = env.state.store().audit_log(0, 10).await.unwrap();
+    assert_eq!(
+        log.iter().filter(|a| a.action == "quarantine_monitoring").count(),
+        2
+    );
+
+    // Key rotation: the old checkpoint code still verifies with the new trust list; new codes use key 2.
+    let cp = env.register("0919000005", "Nhà thuốc").await;
+    let old_code = cp["code"].as_str().unwrap().to_owned();
+    env.state.store().set_admin(id, true).await.unwrap();
+    env.clock.advance(Duration::minutes(3));
+    let (s, rotated) = env
+        .call(Method::POST, "/v1/admin/keys/rotate", Some(&officer), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(rotated["key_id"], 2);
+    let (_, list) = env.get("/v1/keys", None).await;
+    assert_eq!(list["keys"].as_array().unwrap().len(), 2);
+    assert!(list["keys"][0]["not_after"].is_string());
+    let trust = tokhai_core::TrustStore::from_json(&list.to_string()).unwrap();
+    assert!(
+        trust.verify_checkpoint(&old_code, env.clock.as_ref()).is_ok(),
+        "codes of the retired key still verify"
+    );
+    let manager = env.sign_in("0919000005").await;
+    let (_, view) = env
+        .get(&format!("/v1/checkpoints/{}", cp["id"]), Some(&manager))
+        .await;
+    let verified = trust
+        .verify_checkpoint(view["code"].as_str().unwrap(), env.clock.as_ref())
+        .unwrap();
+    assert_eq!(verified.key_id().0, 2);
+
+    // Retention: 22 days later the records are purged, on demand.
+    let v = Uuid::new_v4();
+    let (_, r) = env
+        .post(
+            "/v1/sync/upload",
+            Some(&citizen),
+            json!({ "visits": [visit(v, cp["id"].as_i64().unwrap(), env.clock.now(), None)] }),
+        )
+        .await;
+    assert_eq!(r["items"][0]["status"], "accepted");
+    env.clock.advance(Duration::days(22));
+    let (s, purged) = env
+        .call(Method::POST, "/v1/admin/purge", Some(&officer), None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(purged["visits"], 1);
+    assert_eq!(purged["declarations"], 1);
+    assert_eq!(purged["reports"], 1);
+    assert_eq!(purged["episodes"], 0, "the episode ended less than 21 days ago");
+    env.clock.advance(Duration::days(10));
+    let now = env.clock.now().timestamp_millis();
+    let counts = env.state.store().purge(now - 21 * 86_400_000, now).await.unwrap();
+    assert_eq!(counts.episodes, 1);
 }
