@@ -1,38 +1,40 @@
-//! Sealing personal data at rest and keyed hashes for look-up columns.
-//!
-//! TEMPORARY ADAPTER: a thin stand-in for `tokhai_core::crypto` (being built on the "store" branch). It
-//! keeps the same envelope idea — magic, version, nonce, AES-256-GCM ciphertext from `ring`, associated data
-//! binding each ciphertext to its table and row — and will be replaced by the core module when it lands.
-//!
-//! Envelope: `"TKS1"` ‖ nonce (12) ‖ ciphertext ‖ tag (16). Associated data:
-//! `"tokhai-server/seal/v1" ‖ 0 ‖ table ‖ 0 ‖ row key`.
+//! Sealing personal data at rest, through `tokhai_core`'s crypto (`docs/protocol/sealed-record.md`): the
+//! key-encryption key (from `TOKHAI_KEK` or the key file) wraps a random data key whose `KeyRecord` lives
+//! in the database (`meta.key_record`); records are sealed with the data key's sealing subkey (AES-256-GCM,
+//! associated data = table, row, column) and look-up columns are keyed hashes under its look-up subkey.
+//! A wrong key-encryption key fails the record's canary and the server refuses to start.
 
-use ring::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
-use ring::hkdf::{HKDF_SHA256, KeyType, Salt};
-use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
+use serde::{Deserialize, Serialize};
+use tokhai_core::{
+    FixedKeyProvider, KekParams, KeyProviderError, KeyRecord, Plaintext, SealContext, Sealed, StoreKeys,
+};
 use zeroize::{Zeroize, Zeroizing};
 
-const MAGIC: &[u8; 4] = b"TKS1";
+use crate::store::Store;
+
+/// The column name bound into every server ciphertext's associated data.
+const COLUMN: &str = "sealed";
+const RECORD_KEY: &str = "key_record";
 
 /// Errors of sealing and opening.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SealError {
-    /// Not an envelope of this version.
-    #[error("sealed value has an unknown header")]
-    Header,
     /// Wrong key, or the value was altered or moved to another row.
     #[error("sealed value does not open with this key")]
     Open,
+    /// The key-encryption key does not open this database's keys.
+    #[error("the key-encryption key does not open this database")]
+    WrongKey,
     /// The system random generator failed.
     #[error("random generator failed")]
     Random,
-    /// The key-encryption key is malformed.
-    #[error("key-encryption key must be 32 bytes (base64)")]
+    /// The key-encryption key or the stored key record is malformed.
+    #[error("key material is malformed")]
     KeyFormat,
 }
 
-/// The key-encryption key (32 bytes) from which every server key is derived. Never printed.
+/// The key-encryption key (32 bytes). Never printed.
 pub struct Kek(Zeroizing<[u8; 32]>);
 
 impl std::fmt::Debug for Kek {
@@ -70,28 +72,55 @@ impl Kek {
         use base64::Engine as _;
         Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(self.0.as_ref()))
     }
-}
 
-struct Len(usize);
-impl KeyType for Len {
-    fn len(&self) -> usize {
-        self.0
+    fn provider(&self) -> FixedKeyProvider {
+        FixedKeyProvider::new(*self.0)
     }
 }
 
-fn derive(kek: &Kek, label: &[u8]) -> Result<Zeroizing<[u8; 32]>, SealError> {
-    let prk = Salt::new(HKDF_SHA256, b"tokhai-server/kdf/v1").extract(kek.0.as_ref());
-    let info = [label];
-    let okm = prk.expand(&info, Len(32)).map_err(|_| SealError::KeyFormat)?;
-    let mut out = Zeroizing::new([0u8; 32]);
-    okm.fill(out.as_mut()).map_err(|_| SealError::KeyFormat)?;
-    Ok(out)
+/// The stored form of a `KeyRecord` (public values only).
+#[derive(Serialize, Deserialize)]
+struct StoredRecord {
+    store_id: Vec<u8>,
+    generation: u32,
+    params: String,
+    canary: Vec<u8>,
+    wrapped: Vec<u8>,
 }
 
-/// Seals and opens records, computes look-up hashes. Keys are derived from the KEK and never leave here.
+impl StoredRecord {
+    fn of(r: &KeyRecord) -> Self {
+        Self {
+            store_id: r.store_id.to_vec(),
+            generation: r.generation,
+            params: r.params.encode(),
+            canary: r.canary.to_vec(),
+            wrapped: r.wrapped.as_bytes().to_vec(),
+        }
+    }
+
+    fn record(&self) -> Result<KeyRecord, SealError> {
+        Ok(KeyRecord {
+            store_id: self
+                .store_id
+                .as_slice()
+                .try_into()
+                .map_err(|_| SealError::KeyFormat)?,
+            generation: self.generation,
+            params: KekParams::decode(&self.params).map_err(|_| SealError::KeyFormat)?,
+            canary: self
+                .canary
+                .as_slice()
+                .try_into()
+                .map_err(|_| SealError::KeyFormat)?,
+            wrapped: Sealed::from_bytes(self.wrapped.clone()).map_err(|_| SealError::KeyFormat)?,
+        })
+    }
+}
+
+/// Seals and opens records, computes look-up hashes. Keys never leave it.
 pub struct Sealer {
-    aead: LessSafeKey,
-    lookup: hmac::Key,
+    keys: StoreKeys,
     rng: SystemRandom,
 }
 
@@ -101,83 +130,78 @@ impl std::fmt::Debug for Sealer {
     }
 }
 
-fn aad(table: &str, row: &[u8]) -> Vec<u8> {
-    let mut a = Vec::with_capacity(32 + table.len() + row.len());
-    a.extend_from_slice(b"tokhai-server/seal/v1\0");
-    a.extend_from_slice(table.as_bytes());
-    a.push(0);
-    a.extend_from_slice(row);
-    a
-}
-
 impl Sealer {
-    /// The sealer of a KEK.
-    pub fn new(kek: &Kek) -> Result<Self, SealError> {
-        let data = derive(kek, b"data-key")?;
-        let lookup = derive(kek, b"lookup-key")?;
-        let aead =
-            LessSafeKey::new(UnboundKey::new(&AES_256_GCM, data.as_ref()).map_err(|_| SealError::KeyFormat)?);
+    /// Unlocks the database's keys with `kek`, creating them on first start.
+    pub async fn open_or_create(store: &dyn Store, kek: &Kek) -> Result<Self, crate::error::Error> {
+        let provider = kek.provider();
+        let fresh = match store.meta(RECORD_KEY).await? {
+            Some(_) => None,
+            None => {
+                let mut store_id = [0u8; 16];
+                SystemRandom::new()
+                    .fill(&mut store_id)
+                    .map_err(|_| SealError::Random)?;
+                let (record, _) = KeyRecord::create(&provider, store_id).map_err(|_| SealError::KeyFormat)?;
+                Some(serde_json::to_vec(&StoredRecord::of(&record)).map_err(|_| SealError::KeyFormat)?)
+            }
+        };
+        let stored = match fresh {
+            // Several servers may start at once: whichever record was stored first is the one.
+            Some(bytes) => store.meta_insert_or_get(RECORD_KEY, bytes).await?,
+            None => store.meta(RECORD_KEY).await?.ok_or(SealError::KeyFormat)?,
+        };
+        let record: StoredRecord = serde_json::from_slice(&stored).map_err(|_| SealError::KeyFormat)?;
+        let keys = record.record()?.unlock(&provider).map_err(|e| match e {
+            KeyProviderError::WrongKey => SealError::WrongKey,
+            _ => SealError::KeyFormat,
+        })?;
         Ok(Self {
-            aead,
-            lookup: hmac::Key::new(hmac::HMAC_SHA256, lookup.as_ref()),
+            keys,
+            rng: SystemRandom::new(),
+        })
+    }
+
+    /// A sealer with keys that are not kept anywhere (unit tests).
+    pub fn ephemeral() -> Result<Self, SealError> {
+        Ok(Self {
+            keys: StoreKeys::ephemeral().map_err(|_| SealError::Random)?,
             rng: SystemRandom::new(),
         })
     }
 
     /// Seals `plain` for row `row` of `table`.
     pub fn seal(&self, table: &str, row: &[u8], plain: &[u8]) -> Result<Vec<u8>, SealError> {
-        let mut nonce = [0u8; NONCE_LEN];
-        self.rng.fill(&mut nonce).map_err(|_| SealError::Random)?;
-        let mut buf = Vec::with_capacity(MAGIC.len() + NONCE_LEN + plain.len() + 16);
-        buf.extend_from_slice(MAGIC);
-        buf.extend_from_slice(&nonce);
-        let mut body = plain.to_vec();
-        self.aead
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce),
-                Aad::from(aad(table, row)),
-                &mut body,
+        let sealed = self
+            .keys
+            .sealing()
+            .seal(
+                &SealContext::new(table, row, COLUMN),
+                &Plaintext::new(plain.to_vec()),
             )
-            .map_err(|_| SealError::Open)?;
-        buf.extend_from_slice(&body);
-        body.zeroize();
-        Ok(buf)
+            .map_err(|_| SealError::Random)?;
+        Ok(sealed.into_bytes())
     }
 
     /// Opens a value sealed for row `row` of `table`.
     pub fn open(&self, table: &str, row: &[u8], sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, SealError> {
-        let rest = sealed.strip_prefix(MAGIC.as_slice()).ok_or(SealError::Header)?;
-        if rest.len() < NONCE_LEN + 16 {
-            return Err(SealError::Header);
-        }
-        let (nonce, ct) = rest.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| SealError::Header)?;
-        let mut buf = Zeroizing::new(ct.to_vec());
-        let n = self
-            .aead
-            .open_in_place(nonce, Aad::from(aad(table, row)), buf.as_mut_slice())
-            .map_err(|_| SealError::Open)?
-            .len();
-        buf.truncate(n);
-        Ok(buf)
+        let sealed = Sealed::from_bytes(sealed.to_vec()).map_err(|_| SealError::Open)?;
+        let plain = self
+            .keys
+            .sealing()
+            .open(&SealContext::new(table, row, COLUMN), &sealed)
+            .map_err(|_| SealError::Open)?;
+        Ok(Zeroizing::new(plain.as_bytes().to_vec()))
     }
 
     /// Keyed hash of `value` in look-up domain `domain` (e.g. "phone"), for equality look-ups.
     pub fn lookup(&self, domain: &str, value: &[u8]) -> Vec<u8> {
-        let mut ctx = hmac::Context::with_key(&self.lookup);
-        ctx.update(domain.as_bytes());
-        ctx.update(&[0]);
-        ctx.update(value);
-        ctx.sign().as_ref().to_vec()
+        self.keys.lookup().tag(domain, value).as_bytes().to_vec()
     }
 
-    /// Verifies in constant time that `tag` is `lookup(domain, value)`.
+    /// Whether `tag` is `lookup(domain, value)`, compared in constant time.
     pub fn lookup_matches(&self, domain: &str, value: &[u8], tag: &[u8]) -> bool {
-        let mut msg = Vec::with_capacity(domain.len() + 1 + value.len());
-        msg.extend_from_slice(domain.as_bytes());
-        msg.push(0);
-        msg.extend_from_slice(value);
-        hmac::verify(&self.lookup, &msg, tag).is_ok()
+        let mine = self.lookup(domain, value);
+        mine.len() == tag.len() && mine.iter().zip(tag).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }
 
     /// Random bytes.
@@ -194,7 +218,7 @@ mod tests {
 
     #[test]
     fn seal_binds_table_and_row() {
-        let s = Sealer::new(&Kek::generate().unwrap()).unwrap();
+        let s = Sealer::ephemeral().unwrap();
         let sealed = s.seal("accounts", b"row1", b"+84912345678").unwrap();
         assert_eq!(
             s.open("accounts", b"row1", &sealed).unwrap().as_slice(),
@@ -202,24 +226,25 @@ mod tests {
         );
         assert_eq!(s.open("accounts", b"row2", &sealed).unwrap_err(), SealError::Open);
         assert_eq!(s.open("visits", b"row1", &sealed).unwrap_err(), SealError::Open);
-        let other = Sealer::new(&Kek::generate().unwrap()).unwrap();
+        let other = Sealer::ephemeral().unwrap();
         assert_eq!(
             other.open("accounts", b"row1", &sealed).unwrap_err(),
             SealError::Open
         );
         assert_eq!(
-            s.open("accounts", b"row1", b"TKS1short").unwrap_err(),
-            SealError::Header
+            s.open("accounts", b"row1", b"short").unwrap_err(),
+            SealError::Open
         );
     }
 
     #[test]
     fn lookup_is_keyed_and_domain_separated() {
-        let s = Sealer::new(&Kek::generate().unwrap()).unwrap();
+        let s = Sealer::ephemeral().unwrap();
         assert_eq!(s.lookup("phone", b"x"), s.lookup("phone", b"x"));
         assert_ne!(s.lookup("phone", b"x"), s.lookup("id", b"x"));
         assert!(s.lookup_matches("phone", b"x", &s.lookup("phone", b"x")));
-        let other = Sealer::new(&Kek::generate().unwrap()).unwrap();
+        assert!(!s.lookup_matches("phone", b"y", &s.lookup("phone", b"x")));
+        let other = Sealer::ephemeral().unwrap();
         assert_ne!(s.lookup("phone", b"x"), other.lookup("phone", b"x"));
     }
 

@@ -86,7 +86,9 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     AppState::new(config.clone(), store, Arc::new(SystemClock), &kek, sms)
         .await
         .map_err(|e| match e {
-            Error::Seal(SealError::Open) => StartError::Key("it does not open this database (wrong key?)"),
+            Error::Seal(SealError::WrongKey) => {
+                StartError::Key("it does not open this database (wrong key?)")
+            }
             other => StartError::Setup(other),
         })
 }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::keys::IssuerKeys;
 use crate::metrics::Metrics;
-use crate::seal::{Kek, SealError, Sealer};
+use crate::seal::{Kek, Sealer};
 use crate::sms::SmsSender;
 use crate::store::{Millis, Store};
 
@@ -33,12 +33,9 @@ pub(crate) struct Inner {
     captcha_peek: Option<Mutex<HashMap<String, String>>>,
 }
 
-const CANARY_KEY: &str = "kek_canary";
-const CANARY: &[u8] = b"tokhai-server key canary v1";
-
 impl AppState {
-    /// Builds the state: checks the key against the stored canary (a wrong key refuses to start) and loads
-    /// or creates the issuing key.
+    /// Builds the state: unlocks the database's keys with `kek` (a wrong key refuses to start; the keys
+    /// are created on first start) and loads or creates the issuing key.
     pub async fn new(
         config: Config,
         store: Arc<dyn Store>,
@@ -46,13 +43,7 @@ impl AppState {
         kek: &Kek,
         sms: Arc<dyn SmsSender>,
     ) -> Result<Self, Error> {
-        let sealer = Sealer::new(kek)?;
-        let fresh = sealer.seal("meta", CANARY_KEY.as_bytes(), CANARY)?;
-        let stored = store.meta_insert_or_get(CANARY_KEY, fresh).await?;
-        match sealer.open("meta", CANARY_KEY.as_bytes(), &stored) {
-            Ok(v) if v.as_slice() == CANARY => {}
-            _ => return Err(Error::Seal(SealError::Open)),
-        }
+        let sealer = Sealer::open_or_create(store.as_ref(), kek).await?;
         let now = clock.now().timestamp_millis();
         let keys = IssuerKeys::load_or_create(store.as_ref(), &sealer, now).await?;
         Ok(Self {

@@ -11,6 +11,7 @@ use tokhai_server::store::Scope;
 use crate::support::{Db, Env, both, child_body};
 
 both!(
+    wrong_key_refuses_to_start,
     otp_brute_force_expiry_and_reuse,
     sms_limits,
     cross_tenant_refused,
@@ -428,5 +429,17 @@ async fn http_sms_sender_posts_to_the_gateway() {
     assert!(
         sender.send("+84912345678", "x").await.is_err(),
         "a refusing gateway is an error"
+    );
+}
+
+async fn wrong_key_refuses_to_start(env: Env) {
+    let config = env.state.config().clone();
+    let store = env.state.store().clone();
+    let sms = Arc::new(tokhai_server::DevSms::new());
+    let wrong = tokhai_server::Kek::generate().unwrap();
+    let started = tokhai_server::AppState::new(config, store, env.clock.clone(), &wrong, sms).await;
+    assert!(
+        started.is_err(),
+        "a key that does not open the database must not start"
     );
 }
