@@ -29,7 +29,7 @@ pub(crate) use value::params;
 pub use value::{Row, Value};
 
 /// What can go wrong in storage. Messages never carry values (which may be personal data).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// The database cannot be reached or is busy.
     #[error("database unavailable")]

@@ -13,20 +13,29 @@ mod sync;
 
 use std::sync::Arc;
 
+use tokio::sync::{mpsc, oneshot};
+
 use super::backend::{Backend, Dialect, Tx, migrate};
-use super::{Row, StoreError, Value};
+use super::{Row, StoreError, Upsert, Value, VisitRow};
+
+type VisitJob = (Vec<VisitRow>, oneshot::Sender<Result<Vec<Upsert>, StoreError>>);
 
 /// The store over a SQL backend.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     db: Arc<dyn Backend>,
+    /// Visit uploads waiting to be written together (see `sync::combine_visits`).
+    visits: mpsc::Sender<VisitJob>,
 }
 
 impl SqlStore {
-    /// Wraps a backend and brings its schema up to date.
+    /// Wraps a backend and brings its schema up to date. Starts the visit-write combiner on the current
+    /// tokio runtime.
     pub async fn new(db: Arc<dyn Backend>) -> Result<Self, StoreError> {
         migrate(db.as_ref()).await?;
-        Ok(Self { db })
+        let (visits, rx) = mpsc::channel(1024);
+        tokio::spawn(sync::combine_visits(db.clone(), rx));
+        Ok(Self { db, visits })
     }
 
     /// The backend.

@@ -1,12 +1,15 @@
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use tokio::sync::{mpsc, oneshot};
 
+use super::VisitJob;
 use super::registry::id_list;
 use super::{SqlStore, placeholders};
 use crate::store::api::SyncStore;
 use crate::store::types::*;
-use crate::store::{MAX_VISIT_MS, Row, StoreError, Tx, Value, params};
+use crate::store::{Backend, MAX_VISIT_MS, Row, StoreError, Tx, Value, params};
 
 type R<T> = Result<T, StoreError>;
 
@@ -98,46 +101,15 @@ fn visit_values(v: &VisitRow) -> Vec<Value> {
 #[async_trait]
 impl SyncStore for SqlStore {
     async fn upsert_visits(&self, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
-        let mut tx = self.begin().await?;
-        let cols = format!("visits ({VISIT_COLS})");
-        let fresh = insert_new(
-            &mut tx,
-            &cols,
-            11,
-            rows.iter().map(|v| (v.id.clone(), visit_values(v))).collect(),
-        )
-        .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (incoming, fresh) in rows.into_iter().zip(fresh) {
-            if fresh {
-                out.push(Upsert::Inserted);
-                continue;
-            }
-            let sql = format!("SELECT {VISIT_COLS} FROM visits WHERE id = $1");
-            let existing = tx.query(&sql, params![incoming.id.clone()]).await?;
-            let existing = visit(existing.first().ok_or(StoreError::NotFound)?)?;
-            let decision = merge_visit(&existing, &incoming);
-            if decision == Upsert::Updated {
-                tx.execute(
-                    "UPDATE visits SET checkpoint_id = $2, checked_in_at = $3, checked_out_at = $4, \
-                     ends_at = $5, end_kind = $6, edited = $7, received_at = $8 WHERE id = $1",
-                    params![
-                        incoming.id,
-                        incoming.checkpoint_id,
-                        incoming.checked_in_at,
-                        incoming.checked_out_at,
-                        incoming.ends_at,
-                        incoming.end_kind,
-                        incoming.edited,
-                        incoming.received_at
-                    ],
-                )
-                .await?;
-            }
-            out.push(decision);
+        if rows.is_empty() {
+            return Ok(vec![]);
         }
-        tx.commit().await?;
-        Ok(out)
+        let (reply, answer) = oneshot::channel();
+        self.visits
+            .send((rows, reply))
+            .await
+            .map_err(|_| StoreError::Unavailable)?;
+        answer.await.map_err(|_| StoreError::Unavailable)?
     }
 
     async fn visits_overlapping(
@@ -446,4 +418,86 @@ async fn owned_repeat(tx: &mut Box<dyn Tx>, table: &str, id: &[u8], account: i64
     } else {
         Upsert::Conflict
     })
+}
+
+/// Most visits written in one combined transaction.
+const COMBINE_MAX_ROWS: usize = 1000;
+
+/// Group commit for visit uploads: concurrent `upsert_visits` calls are queued, and whatever is waiting
+/// when the writer is free is written in one transaction (up to `COMBINE_MAX_ROWS` rows), so that many
+/// small uploads share one commit (one fsync). Each caller gets the outcomes of its own rows, in order;
+/// the result is the same as writing the calls one after the other in arrival order.
+pub(super) async fn combine_visits(db: Arc<dyn Backend>, mut jobs: mpsc::Receiver<VisitJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        let mut rows = batch.iter().map(|j| j.0.len()).sum::<usize>();
+        while rows < COMBINE_MAX_ROWS {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    rows += job.0.len();
+                    batch.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let sizes: Vec<usize> = batch.iter().map(|j| j.0.len()).collect();
+        let all: Vec<VisitRow> = batch.iter_mut().flat_map(|j| std::mem::take(&mut j.0)).collect();
+        match write_visits(db.as_ref(), all).await {
+            Ok(outcomes) => {
+                let mut outcomes = outcomes.into_iter();
+                for ((_, reply), size) in batch.into_iter().zip(sizes) {
+                    let _ = reply.send(Ok(outcomes.by_ref().take(size).collect()));
+                }
+            }
+            Err(e) => {
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Writes visits in one transaction: new ids inserted, known ids merged (`merge_visit`).
+async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
+    let mut tx = db.begin().await?;
+    let cols = format!("visits ({VISIT_COLS})");
+    let fresh = insert_new(
+        &mut tx,
+        &cols,
+        11,
+        rows.iter().map(|v| (v.id.clone(), visit_values(v))).collect(),
+    )
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (incoming, fresh) in rows.into_iter().zip(fresh) {
+        if fresh {
+            out.push(Upsert::Inserted);
+            continue;
+        }
+        let sql = format!("SELECT {VISIT_COLS} FROM visits WHERE id = $1");
+        let existing = tx.query(&sql, params![incoming.id.clone()]).await?;
+        let existing = visit(existing.first().ok_or(StoreError::NotFound)?)?;
+        let decision = merge_visit(&existing, &incoming);
+        if decision == Upsert::Updated {
+            tx.execute(
+                "UPDATE visits SET checkpoint_id = $2, checked_in_at = $3, checked_out_at = $4, \
+                 ends_at = $5, end_kind = $6, edited = $7, received_at = $8 WHERE id = $1",
+                params![
+                    incoming.id,
+                    incoming.checkpoint_id,
+                    incoming.checked_in_at,
+                    incoming.checked_out_at,
+                    incoming.ends_at,
+                    incoming.end_kind,
+                    incoming.edited,
+                    incoming.received_at
+                ],
+            )
+            .await?;
+        }
+        out.push(decision);
+    }
+    tx.commit().await?;
+    Ok(out)
 }
