@@ -23,40 +23,36 @@ pub(crate) struct ContactAcc {
     pub first_contact: Millis,
 }
 
-/// Adds to `acc` every visit in `others` that overlaps `index` (± `buffer`) at one of `places`, except
-/// visits by `exclude`d subjects. `places` are the checkpoints that count as "the same place" as the index
-/// visit (itself, or its whole building).
-pub(crate) fn accumulate(
+/// Adds one overlap to `acc`: `other` (someone else's visit at the same place) against `index`, widened
+/// by `buffer`; ignored when it does not overlap or its visitor is `exclude`d.
+pub(crate) fn accumulate_pair(
     acc: &mut HashMap<Vec<u8>, ContactAcc>,
     index: &VisitRow,
-    places: &HashSet<i64>,
-    others: &[VisitRow],
+    other: &VisitRow,
     buffer: Millis,
     exclude: &HashSet<Vec<u8>>,
 ) {
-    for o in others {
-        if exclude.contains(&o.subject) || !places.contains(&o.checkpoint_id) || o.id == index.id {
-            continue;
-        }
-        let ms = overlap_ms(
-            index.checked_in_at,
-            index.ends_at,
-            o.checked_in_at,
-            o.ends_at,
-            buffer,
-        );
-        if ms == 0 {
-            continue;
-        }
-        let start = (index.checked_in_at - buffer).max(o.checked_in_at);
-        let c = acc.entry(o.subject.clone()).or_insert_with(|| ContactAcc {
-            first_contact: start,
-            ..Default::default()
-        });
-        c.overlap_ms += ms;
-        c.checkpoints.insert(o.checkpoint_id);
-        c.first_contact = c.first_contact.min(start);
+    if exclude.contains(&other.subject) || other.id == index.id {
+        return;
     }
+    let ms = overlap_ms(
+        index.checked_in_at,
+        index.ends_at,
+        other.checked_in_at,
+        other.ends_at,
+        buffer,
+    );
+    if ms == 0 {
+        return;
+    }
+    let start = (index.checked_in_at - buffer).max(other.checked_in_at);
+    let c = acc.entry(other.subject.clone()).or_insert_with(|| ContactAcc {
+        first_contact: start,
+        ..Default::default()
+    });
+    c.overlap_ms += ms;
+    c.checkpoints.insert(other.checkpoint_id);
+    c.first_contact = c.first_contact.min(start);
 }
 
 /// A CSV cell: quoted when needed, and neutralised (prefixed with `'`) when a spreadsheet would read it
@@ -108,6 +104,19 @@ mod tests {
         assert_eq!(overlap_ms(0, 10, 12, 20, 5), 3);
         assert_eq!(overlap_ms(10, 20, 0, 30, 0), 10);
         assert_eq!(overlap_ms(0, 10, 30, 40, 5), 0);
+    }
+
+    fn accumulate(
+        acc: &mut HashMap<Vec<u8>, ContactAcc>,
+        index: &VisitRow,
+        places: &HashSet<i64>,
+        others: &[VisitRow],
+        buffer: Millis,
+        exclude: &HashSet<Vec<u8>>,
+    ) {
+        for o in others.iter().filter(|o| places.contains(&o.checkpoint_id)) {
+            accumulate_pair(acc, index, o, buffer, exclude);
+        }
     }
 
     #[test]

@@ -14,13 +14,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::contact::{ContactAcc, accumulate, csv_line};
+use crate::contact::{ContactAcc, accumulate_pair, csv_line};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Officer};
 use crate::feed::ts;
 use crate::phone;
 use crate::state::AppState;
-use crate::store::{AggregateRow, AuditRow, CaseRow, ExposureRow, Millis, Scope, VisitRow};
+use crate::store::{AggregateRow, AuditRow, CaseRow, ExposureRow, Millis, Scope};
 
 const DAY_MS: i64 = 86_400_000;
 /// Days before symptom onset (or the test) that a case counts as infectious.
@@ -232,53 +232,34 @@ pub(super) struct TraceResult {
     pub contacts: Vec<ContactView>,
 }
 
-async fn places(
-    state: &AppState,
-    building: bool,
-    cp: i64,
-    cache: &mut HashMap<i64, HashSet<i64>>,
-) -> ApiResult<HashSet<i64>> {
-    if !building {
-        return Ok([cp].into_iter().collect());
-    }
-    if let Some(p) = cache.get(&cp) {
-        return Ok(p.clone());
-    }
-    let store = state.store();
-    let root = store.checkpoint(cp).await?.map_or(cp, |c| c.root_id);
-    let set: HashSet<i64> = store
-        .checkpoint_tree(root)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
-    let set = if set.is_empty() {
-        [cp].into_iter().collect()
-    } else {
-        set
-    };
-    cache.insert(cp, set.clone());
-    Ok(set)
-}
+/// Overlap pairs cap per tracing step.
+const MAX_PAIRS: i64 = 200_000;
 
-/// Contacts of the visits `index` (at most `limit` rows per place).
+/// Contacts of the visits of `subjects`, each followed from its own start time, in one query.
 async fn contacts_of(
     state: &AppState,
-    index: &[VisitRow],
+    subjects: &HashMap<Vec<u8>, Millis>,
+    to: Millis,
     buffer: Millis,
     building: bool,
     exclude: &HashSet<Vec<u8>>,
-    cache: &mut HashMap<i64, HashSet<i64>>,
 ) -> ApiResult<HashMap<Vec<u8>, ContactAcc>> {
     let mut acc = HashMap::new();
-    for v in index {
-        let here = places(state, building, v.checkpoint_id, cache).await?;
-        let ids: Vec<i64> = here.iter().copied().collect();
-        let others = state
-            .store()
-            .visits_overlapping(&ids, v.checked_in_at - buffer, v.ends_at + buffer, 20_000)
-            .await?;
-        accumulate(&mut acc, v, &here, &others, buffer, exclude);
+    let Some(&from) = subjects.values().min() else {
+        return Ok(acc);
+    };
+    let list: Vec<Vec<u8>> = subjects.keys().cloned().collect();
+    let pairs = state
+        .store()
+        .overlapping_pairs(&list, from, to, buffer, building, MAX_PAIRS)
+        .await?;
+    for (index, other) in &pairs {
+        if subjects
+            .get(&index.subject)
+            .is_some_and(|&start| index.checked_in_at >= start)
+        {
+            accumulate_pair(&mut acc, index, other, buffer, exclude);
+        }
     }
     Ok(acc)
 }
@@ -334,30 +315,21 @@ pub(super) async fn trace(
     let start_day = case.onset_day.unwrap_or(case.test_day).min(case.test_day) - INFECTIOUS_DAYS_BEFORE;
     let (from, to) = (start_day * DAY_MS, state.now_ms() + 60_000);
 
-    let store = state.store();
-    let index = store.visits_of_subject(&case.subject, from, to).await?;
-    let mut cache = HashMap::new();
+    let index = state.store().visits_of_subject(&case.subject, from, to).await?;
     let mut exclude: HashSet<Vec<u8>> = [case.subject.clone()].into_iter().collect();
-    let f1 = contacts_of(&state, &index, buffer, q.building, &exclude, &mut cache).await?;
+    let case_only: HashMap<Vec<u8>, Millis> = [(case.subject.clone(), from)].into_iter().collect();
+    let f1 = contacts_of(&state, &case_only, to, buffer, q.building, &exclude).await?;
     exclude.extend(f1.keys().cloned());
-    let mut f2: HashMap<Vec<u8>, ContactAcc> = HashMap::new();
+    // F2: whoever met an F1 after the F1 met the case (the F1s with the longest overlaps first).
     let mut followed: Vec<(&Vec<u8>, &ContactAcc)> = f1.iter().collect();
     followed.sort_by_key(|(_, c)| std::cmp::Reverse(c.overlap_ms));
     let follow = if depth == 2 { MAX_F1_FOLLOWED } else { 0 };
-    for (subject, c) in followed.into_iter().take(follow) {
-        let their = store
-            .visits_of_subject(subject, c.first_contact - buffer, to)
-            .await?;
-        for (s, acc) in contacts_of(&state, &their, buffer, q.building, &exclude, &mut cache).await? {
-            let e = f2.entry(s).or_insert_with(|| ContactAcc {
-                first_contact: acc.first_contact,
-                ..Default::default()
-            });
-            e.overlap_ms += acc.overlap_ms;
-            e.checkpoints.extend(acc.checkpoints);
-            e.first_contact = e.first_contact.min(acc.first_contact);
-        }
-    }
+    let f1_starts: HashMap<Vec<u8>, Millis> = followed
+        .into_iter()
+        .take(follow)
+        .map(|(s, c)| (s.clone(), c.first_contact - buffer))
+        .collect();
+    let f2 = contacts_of(&state, &f1_starts, to, buffer, q.building, &exclude).await?;
     let mut contacts = Vec::with_capacity(f1.len() + f2.len());
     for (level, set) in [("F1", &f1), ("F2", &f2)] {
         let mut list: Vec<_> = set.iter().collect();

@@ -122,6 +122,18 @@ pub trait SyncStore: Send + Sync {
         to: Millis,
         limit: i64,
     ) -> R<Vec<VisitRow>>;
+    /// Every pair (a visit of one of `subjects` starting in `[from, to)`, a visit by someone else at the
+    /// same place overlapping it ± `buffer`), in one query. The same place is the same checkpoint, or with
+    /// `building` any checkpoint of the same tree. At most `limit` pairs.
+    async fn overlapping_pairs(
+        &self,
+        subjects: &[Vec<u8>],
+        from: Millis,
+        to: Millis,
+        buffer: Millis,
+        building: bool,
+        limit: i64,
+    ) -> R<Vec<(VisitRow, VisitRow)>>;
     /// A subject's visits starting in `[from, to)`.
     async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>>;
     /// Visits still open at these checkpoints.

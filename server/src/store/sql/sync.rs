@@ -132,6 +132,51 @@ impl SyncStore for SqlStore {
         self.query(&sql, p).await?.iter().map(visit).collect()
     }
 
+    async fn overlapping_pairs(
+        &self,
+        subjects: &[Vec<u8>],
+        from: Millis,
+        to: Millis,
+        buffer: Millis,
+        building: bool,
+        limit: i64,
+    ) -> R<Vec<(VisitRow, VisitRow)>> {
+        if subjects.is_empty() {
+            return Ok(vec![]);
+        }
+        let cols = |alias: &str| {
+            VISIT_COLS
+                .split(", ")
+                .map(|c| format!("{alias}.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let place = if building {
+            "JOIN checkpoints cs ON cs.id = s.checkpoint_id JOIN checkpoints co ON co.root_id = cs.root_id \
+             JOIN visits o ON o.checkpoint_id = co.id"
+        } else {
+            "JOIN visits o ON o.checkpoint_id = s.checkpoint_id"
+        };
+        let list = placeholders(6, subjects.len());
+        let sql = format!(
+            "SELECT {}, {} FROM visits s {place} \
+             AND o.checked_in_at >= s.checked_in_at - $3 - $4 AND o.checked_in_at < s.ends_at + $3 \
+             AND o.ends_at > s.checked_in_at - $3 AND o.subject <> s.subject \
+             WHERE s.subject IN ({list}) AND s.checked_in_at >= $1 AND s.checked_in_at < $2 LIMIT $5",
+            cols("s"),
+            cols("o")
+        );
+        let mut p = params![from, to, buffer, MAX_VISIT_MS, limit];
+        p.extend(subjects.iter().map(|s| Value::Bytes(s.clone())));
+        let rows = self.query(&sql, p).await?;
+        rows.iter()
+            .map(|r| {
+                let (a, b) = r.0.split_at(11.min(r.0.len()));
+                Ok((visit(&Row(a.to_vec()))?, visit(&Row(b.to_vec()))?))
+            })
+            .collect()
+    }
+
     async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>> {
         let sql = format!(
             "SELECT {VISIT_COLS} FROM visits WHERE subject = $1 AND checked_in_at >= $2 AND checked_in_at < $3 \
