@@ -30,5 +30,5 @@ pub use routes::{
 };
 pub use seal::{Kek, SealError, Sealer};
 pub use server::{StartError, admin, build_state, load_kek, serve};
-pub use sms::{DevSms, HttpSms, SmsSender};
+pub use sms::{DevSms, HttpSms, SmsSender, install_tls_provider};
 pub use state::AppState;

@@ -84,6 +84,7 @@ impl std::fmt::Debug for HttpSms {
 impl HttpSms {
     /// A sender for the gateway at `url`.
     pub fn new(url: String, token: Option<String>) -> Result<Self, Error> {
+        install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .build()
@@ -109,4 +110,10 @@ impl SmsSender for HttpSms {
             Err(Error::Sms("refused"))
         }
     }
+}
+
+/// Makes ring the process's TLS provider for rustls (reqwest is built without one; the workspace keeps one
+/// crypto library). Idempotent: a provider installed earlier stays.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

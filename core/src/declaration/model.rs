@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
 use crate::ids::{DeclarationId, PersonId};
+use crate::qr::Pseudonym;
 
 /// Which generation of Vietnam's administrative units an address uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -156,6 +158,25 @@ impl Exposure {
 
 impl ChronicCondition {
     /// The condition's stable name, as serialised ("high_blood_pressure").
+    /// The condition as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Liver => Msg::new("Bệnh gan mãn tính", "Chronic liver disease"),
+            Self::Blood => Msg::new("Bệnh máu mãn tính", "Chronic blood disease"),
+            Self::Lung => Msg::new("Bệnh phổi mãn tính", "Chronic lung disease"),
+            Self::Kidney => Msg::new("Bệnh thận mãn tính", "Chronic kidney disease"),
+            Self::Heart => Msg::new("Bệnh tim mạch", "Heart disease"),
+            Self::HighBloodPressure => Msg::new("Huyết áp cao", "High blood pressure"),
+            Self::Immunodeficiency => Msg::new("Suy giảm miễn dịch", "Immunodeficiency"),
+            Self::OrganTransplant => Msg::new(
+                "Người nhận ghép tạng, thủy tinh thể",
+                "Organ or lens transplant recipient",
+            ),
+            Self::Diabetes => Msg::new("Tiểu đường", "Diabetes"),
+            Self::Cancer => Msg::new("Ung thư", "Cancer"),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Liver => "liver",
@@ -233,6 +254,19 @@ pub enum Relation {
     Other,
 }
 
+impl Relation {
+    /// The relation as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Myself => Msg::new("Bản thân", "Myself"),
+            Self::Child => Msg::new("Con", "Child"),
+            Self::Parent => Msg::new("Cha mẹ, ông bà", "Parent or grandparent"),
+            Self::Spouse => Msg::new("Vợ, chồng", "Spouse"),
+            Self::Other => Msg::new("Người phụ thuộc khác", "Other dependant"),
+        }
+    }
+}
+
 /// A person whose declarations this device keeps: the account holder or a dependant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
@@ -255,6 +289,9 @@ pub struct DeclarationRecord {
     pub declared_at: DateTime<Utc>,
     /// The version this one replaces, when it is an update.
     pub supersedes: Option<DeclarationId>,
+    /// The random pseudonym this version's personal QR code carries (new for every version, so codes of
+    /// successive declarations cannot be linked by anyone but the server).
+    pub pseudonym: Pseudonym,
     /// The answers.
     pub declaration: Declaration,
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Declaration, DeclarationRecord};
 use crate::ids::{DeclarationId, PersonId};
+use crate::qr::Pseudonym;
 
 /// The default freshness window, in hours.
 pub const DEFAULT_FRESHNESS_HOURS: i64 = 24;
@@ -28,6 +29,7 @@ impl DeclarationRecord {
             person,
             declared_at: now,
             supersedes: None,
+            pseudonym: Pseudonym::random(),
             declaration,
         }
     }
@@ -39,6 +41,7 @@ impl DeclarationRecord {
             person: self.person,
             declared_at: now,
             supersedes: Some(self.id),
+            pseudonym: Pseudonym::random(),
             declaration,
         }
     }

@@ -3,8 +3,8 @@
 use super::error::{EngineError, Missing};
 use super::facade::Engine;
 use crate::declaration::{
-    Declaration, DeclarationForm, DeclarationRecord, Freshness, IdNumber, Relation, ValidationContext,
-    freshness, newest_declaration, validate,
+    Declaration, DeclarationForm, DeclarationRecord, Freshness, IdNumber, Person, Relation,
+    ValidationContext, freshness, newest_declaration, validate,
 };
 use crate::ids::PersonId;
 use crate::phone::Phone;
@@ -39,18 +39,57 @@ impl Engine {
     ) -> Result<DeclarationRecord, EngineError> {
         self.write(|tx| {
             let who = tx.person(person)?.ok_or(EngineError::NotFound(Missing::Person))?;
-            let holder_phone = match who.relation {
-                Relation::Myself => None,
-                _ => self.holder_phone(tx)?,
-            };
-            let ctx = ValidationContext::new(self.clock(), who.relation);
-            let ctx = match &holder_phone {
-                Some(phone) => ctx.with_holder_phone(phone),
-                None => ctx,
-            };
-            let declaration = validate(form, &ctx)?;
+            let declaration = self.validate_in(tx, who.relation, form)?;
             self.store_declaration(tx, person, declaration)
         })
+    }
+
+    /// Adds a person (the account holder or a dependant) together with their first declaration, in one
+    /// transaction: when the form is invalid, nobody is added.
+    pub fn declare_new(
+        &self,
+        relation: Relation,
+        form: &DeclarationForm,
+    ) -> Result<(Person, DeclarationRecord), EngineError> {
+        self.write(|tx| {
+            let declaration = self.validate_in(tx, relation, form)?;
+            let person = Person {
+                id: PersonId::random(),
+                relation,
+                created_at: self.now(),
+            };
+            tx.insert_person(&person)?;
+            let record = self.store_declaration(tx, person.id, declaration)?;
+            Ok((person, record))
+        })
+    }
+
+    /// Validates `form` as it would be for a person of `relation`, storing nothing: for front ends that
+    /// check the form field by field while it is being filled in.
+    pub fn check_declaration(
+        &self,
+        relation: Relation,
+        form: &DeclarationForm,
+    ) -> Result<Declaration, EngineError> {
+        self.read(|tx| self.validate_in(tx, relation, form))
+    }
+
+    fn validate_in(
+        &self,
+        tx: &Tx<'_>,
+        relation: Relation,
+        form: &DeclarationForm,
+    ) -> Result<Declaration, EngineError> {
+        let holder_phone = match relation {
+            Relation::Myself => None,
+            _ => self.holder_phone(tx)?,
+        };
+        let ctx = ValidationContext::new(self.clock(), relation);
+        let ctx = match &holder_phone {
+            Some(phone) => ctx.with_holder_phone(phone),
+            None => ctx,
+        };
+        Ok(validate(form, &ctx)?)
     }
 
     fn holder_phone(&self, tx: &Tx<'_>) -> Result<Option<Phone>, EngineError> {
@@ -75,7 +114,7 @@ impl Engine {
             tx.set_document(person, &document)?;
         }
         tx.insert_declaration(&record)?;
-        tx.enqueue(OutboxEvent::DeclarationSaved(record.clone()), now)?;
+        tx.enqueue(OutboxEvent::DeclarationSaved(Box::new(record.clone())), now)?;
         Ok(record)
     }
 

@@ -7,6 +7,7 @@ use crate::crypto::KeyProviderError;
 use crate::declaration::ValidationErrors;
 use crate::health::{EpisodeError, ReportError};
 use crate::i18n::{Localized, Msg};
+use crate::qr::EncodeError;
 use crate::store::{Conflict, StoreError};
 use crate::visit::VisitError;
 
@@ -64,6 +65,10 @@ pub enum Missing {
 pub enum Rejection {
     /// The identity document is already declared for another person on this device.
     DocumentInUse,
+    /// The newest declaration is past its freshness window: a new one is needed (e.g. for a personal code).
+    DeclarationStale,
+    /// A personal code could not be made from the declaration.
+    PersonalCode(EncodeError),
     /// A visit rule (no open visit, edited times in the future, backwards or overlapping…).
     Visit(VisitError),
     /// A daily-report rule (day outside the quarantine or in the future, too late, bad temperature…).
@@ -193,6 +198,8 @@ impl Localized for Rejection {
     fn code(&self) -> &'static str {
         match self {
             Self::DocumentInUse => "document_in_use",
+            Self::DeclarationStale => "declaration_stale",
+            Self::PersonalCode(e) => e.code(),
             Self::Visit(e) => e.code(),
             Self::Report(e) => e.code(),
             Self::Episode(e) => e.code(),
@@ -205,6 +212,11 @@ impl Localized for Rejection {
                 "Số giấy tờ này đã được khai cho một người khác trên thiết bị.",
                 "This ID number is already declared for another person on this device.",
             ),
+            Self::DeclarationStale => Msg::new(
+                "Tờ khai đã hết hiệu lực: hãy khai báo lại để có mã QR cá nhân.",
+                "The declaration has expired: declare again to get a personal QR code.",
+            ),
+            Self::PersonalCode(e) => e.msg(),
             Self::Visit(e) => e.msg(),
             Self::Report(e) => e.msg(),
             Self::Episode(e) => e.msg(),

@@ -42,6 +42,11 @@ impl Engine {
         )
     }
 
+    /// Whether folder `dir` already holds a store (to ask a new passphrase twice, not an old one).
+    pub fn exists(dir: impl AsRef<Path>) -> bool {
+        dir.as_ref().join(crate::store::FILE_NAME).is_file()
+    }
+
     /// Opens with shared provider and clock and an explicit policy (for bindings and tests).
     pub fn open_with(
         dir: &Path,

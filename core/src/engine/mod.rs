@@ -7,6 +7,7 @@
 //!   prefilled form, freshness.
 //! - `visits.rs`: check in (`CheckIn`), one-tap and automatic check-out, history newest first, edits.
 //! - `health.rs`: quarantine episodes (`NewEpisode`), daily reports, day statuses, reminders.
+//! - `personal.rs`: the personal QR code's payload (pending until the server signs it).
 //! - `data.rs`: retention purge (`PurgeReport`) and export of all the person's data (`Export`).
 //! - `policy.rs`: `Policy`: the domain's freshness, visit, health and retention policies together.
 //! - `error.rs`: `EngineError`, the public error (each variant `Localized`), with `Missing`, `Rejection`.
@@ -17,6 +18,7 @@ mod declarations;
 mod error;
 mod facade;
 mod health;
+mod personal;
 mod policy;
 mod visits;
 

@@ -77,6 +77,21 @@ pub enum DayStatus {
 }
 
 impl DayStatus {
+    /// The status as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Upcoming => Msg::new("Chưa đến", "Upcoming"),
+            Self::Due => Msg::new("Cần báo cáo hôm nay", "Due today"),
+            Self::Done => Msg::new("Đã báo cáo", "Reported"),
+            Self::DoneLate => Msg::new("Đã báo cáo muộn", "Reported late"),
+            Self::Late => Msg::new("Quá hạn, vẫn có thể báo cáo", "Late, still reportable"),
+            Self::Missed => Msg::new("Bỏ lỡ", "Missed"),
+            Self::Expired => Msg::new("Quá thời hạn lưu giữ", "Past retention"),
+        }
+    }
+}
+
+impl DayStatus {
     /// Whether a report exists for the day.
     pub fn is_done(self) -> bool {
         matches!(self, Self::Done | Self::DoneLate)

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::declaration::Symptoms;
+use crate::i18n::Msg;
 use crate::ids::{EpisodeId, PersonId, ReportId};
 
 /// Where a person is quarantined.
@@ -16,6 +17,17 @@ pub enum QuarantineKind {
     Home,
     /// Khu vực phong tỏa: a locked-down area.
     LockedDownArea,
+}
+
+impl QuarantineKind {
+    /// The kind as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Facility => Msg::new("Cách ly tập trung", "Quarantine facility"),
+            Self::Home => Msg::new("Cách ly tại nhà", "Home quarantine"),
+            Self::LockedDownArea => Msg::new("Khu vực phong tỏa", "Locked-down area"),
+        }
+    }
 }
 
 /// One period of quarantine of one person.

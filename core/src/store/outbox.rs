@@ -21,7 +21,7 @@ use crate::visit::Visit;
 #[serde(tag = "kind", content = "record", rename_all = "snake_case")]
 pub enum OutboxEvent {
     /// A new declaration, or a new version of one (an update names the version it supersedes).
-    DeclarationSaved(DeclarationRecord),
+    DeclarationSaved(Box<DeclarationRecord>),
     /// A check-in.
     VisitCheckedIn(Visit),
     /// A check-out: by tap, automatic, or by the next check-in.

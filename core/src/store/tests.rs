@@ -36,11 +36,12 @@ fn filled(dir: &std::path::Path) -> (Store, Person) {
                 person: me.id,
                 declared_at: ts::mark_time(),
                 supersedes: None,
+                pseudonym: crate::qr::Pseudonym::random(),
                 declaration: ts::declaration(),
             };
             tx.insert_declaration(&record)?;
             tx.set_document(me.id, ts::ID_NUMBER.as_bytes())?;
-            tx.enqueue(OutboxEvent::DeclarationSaved(record), ts::mark_time())?;
+            tx.enqueue(OutboxEvent::DeclarationSaved(Box::new(record)), ts::mark_time())?;
             for (i, at) in [ts::mark_time(), ts::mark_time() + Duration::hours(2)]
                 .into_iter()
                 .enumerate()

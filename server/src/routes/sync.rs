@@ -507,14 +507,21 @@ pub(super) async fn personal_code(
     let p = pending.payload_unverified().clone();
     let declared = p.declared_at.timestamp_millis();
     let store = state.store();
-    let row = store
-        .declarations_of(session.account.id)
-        .await?
-        .into_iter()
-        .find(|d| d.declared_at.div_euclid(60_000) == declared.div_euclid(60_000))
-        .ok_or(ApiError::NotFound)?;
-    let plain = state.inner().sealer.open("declarations", &row.id, &row.sealed)?;
-    let record: DeclarationRecord = serde_json::from_slice(&plain).map_err(|_| ApiError::Internal)?;
+    // The declaration this code belongs to: one of this account's, carrying the code's pseudonym and
+    // made in the code's declared-at minute.
+    let mut found = None;
+    for row in store.declarations_of(session.account.id).await? {
+        if row.declared_at.div_euclid(60_000) != declared.div_euclid(60_000) {
+            continue;
+        }
+        let plain = state.inner().sealer.open("declarations", &row.id, &row.sealed)?;
+        let record: DeclarationRecord = serde_json::from_slice(&plain).map_err(|_| ApiError::Internal)?;
+        if record.pseudonym == p.pseudonym {
+            found = Some((row, record));
+            break;
+        }
+    }
+    let (row, record) = found.ok_or(ApiError::NotFound)?;
     let d = &record.declaration;
     if p.birth_year.is_some_and(|y| y != d.birth_year) {
         return Err(ApiError::InvalidField("birth_year"));

@@ -177,7 +177,7 @@ async fn sync_uploads_and_pull(env: Env) {
     let episode = Uuid::new_v4();
     let day = t0().date_naive();
     let batch = json!({
-        "declarations": [declaration(decl_id, person, t0() - Duration::hours(1), "NGUYỄN VĂN A", "0912100002", "079190001234", "12 Lê Lợi", "")],
+        "declarations": [with_pseudonym(declaration(decl_id, person, t0() - Duration::hours(1), "NGUYỄN VĂN A", "0912100002", "079190001234", "12 Lê Lợi", ""))],
         "episodes": [{ "id": episode, "person": person, "kind": "home", "place": null, "start": day,
                        "expected_end": day + Duration::days(13), "ended_on": null, "utc_offset_minutes": 420 }],
         "visits": [
@@ -307,7 +307,7 @@ async fn sync_uploads_and_pull(env: Env) {
     );
     // Another account cannot get the same pseudonym signed.
     let other = env.sign_in("0912100003").await;
-    let decl = declaration(
+    let decl = with_pseudonym(declaration(
         Uuid::new_v4(),
         Uuid::new_v4(),
         t0() - Duration::hours(1),
@@ -316,7 +316,7 @@ async fn sync_uploads_and_pull(env: Env) {
         "079190001235",
         "1 A",
         "",
-    );
+    ));
     env.post("/v1/sync/upload", Some(&other), json!({ "declarations": [decl] }))
         .await;
     assert_eq!(
@@ -728,4 +728,10 @@ async fn quarantine_retention_and_key_rotation(env: Env) {
     let now = env.clock.now().timestamp_millis();
     let counts = env.state.store().purge(now - 21 * 86_400_000, now).await.unwrap();
     assert_eq!(counts.episodes, 1);
+}
+
+/// A declaration carrying pseudonym 0707…07 (the one the personal-code test signs).
+fn with_pseudonym(mut d: serde_json::Value) -> serde_json::Value {
+    d["pseudonym"] = json!("07".repeat(16));
+    d
 }

@@ -316,6 +316,7 @@ pub(crate) fn declaration(
 ) -> Value {
     json!({
         "id": id, "person": person, "declared_at": at, "supersedes": null,
+        "pseudonym": uuid::Uuid::new_v4().simple().to_string(),
         "declaration": {
             "full_name": name, "id_number": { "kind": "cccd", "number": id_number }, "birth_year": 1990,
             "sex": "female", "nationality": "VN",
