@@ -53,14 +53,15 @@ token="$(curl -sf -X POST "http://127.0.0.1:$port/v1/auth/session" -H 'content-t
 
 log "fuzzing http://127.0.0.1:$port for ${seconds}s"
 status=0
-"$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
+# Run from the throw-away directory: schemathesis keeps a cache (.schemathesis/) in the working directory.
+(cd "$work" && "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
   --checks not_a_server_error \
   --max-time "$seconds" \
   --workers 2 \
   --suppress-health-check all \
   --request-timeout 30 \
   --exclude-path /v1/auth/logout \
-  -H "Authorization: Bearer $token" || status=$?
+  -H "Authorization: Bearer $token") || status=$?
 
 if ! kill -0 "$pid" 2>/dev/null; then
   log "the server stopped during the run"
