@@ -71,6 +71,10 @@ random_id!(
     /// One daily health report.
     ReportId
 );
+random_id!(
+    /// One outbox entry: a change waiting to reach the server; also its idempotency key there.
+    OutboxId
+);
 
 /// A checkpoint, as assigned by the server's registry. Compact because it travels in QR codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -3,21 +3,73 @@
 //! This file is the facade: module declarations and the public re-exports, nothing else.
 //! `core/README.md` says which file holds which concern.
 
+mod calendar;
 mod clock;
+mod crypto;
 mod declaration;
+#[cfg(feature = "store")]
+mod engine;
 mod health;
 mod i18n;
 mod ids;
+mod phone;
+mod retention;
+#[cfg(feature = "store")]
+mod store;
+#[cfg(test)]
+mod test_support;
+mod units;
 mod visit;
 
+pub use calendar::{
+    VIETNAM_UTC_OFFSET_MINUTES, day_end, day_start, is_valid_utc_offset, local_day, local_instant,
+};
 pub use clock::{Clock, FixedClock, SystemClock};
+#[cfg(feature = "keyring")]
+pub use crypto::OsKeyStoreProvider;
+pub use crypto::{
+    CryptoError, FixedKeyProvider, KekParams, KeyEncryptionKey, KeyProvider, KeyProviderError, KeyRecord,
+    LookupKey, LookupTag, PBKDF2_MIN_ITERATIONS, PassphraseProvider, Plaintext, PlatformKeyError,
+    PlatformKeyProvider, PlatformKeyStore, ProviderKind, SealContext, Sealed, SealingKey, StoreKeys,
+};
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
+pub use declaration::{
+    AddressForm, DEFAULT_FRESHNESS_HOURS, DeclarationForm, FieldError, FieldErrorKind, Freshness,
+    FreshnessPolicy, ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, ValidationErrors, freshness,
+    newest_declaration, validate,
+};
+#[cfg(feature = "store")]
+pub use engine::{
+    Cause, CheckIn, Engine, EngineError, EpisodeExport, Export, Missing, NewEpisode, OutboxExport,
+    PersonExport, Policy, PurgeReport, Rejection,
+};
+pub use health::{
+    DEFAULT_GRACE_HOURS, DayState, DayStatus, EPISODE_PLACE_MAX, EpisodeError, HealthPolicy,
+    MAX_EPISODE_DAYS, REPORT_NOTE_MAX, REPORT_OTHER_SYMPTOMS_MAX, ReportError, ReportInput, ReportPlan,
+    TEMPERATURE_RANGE_DECIDEGREES, day_statuses, next_reminder, parse_temperature, plan_report,
+};
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg};
-pub use ids::{CheckpointId, DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
+pub use ids::{CheckpointId, DeclarationId, EpisodeId, OutboxId, PersonId, ReportId, VisitId};
+pub use phone::{Phone, PhoneError, PhoneKind};
+pub use retention::{
+    DEFAULT_RETENTION_DAYS, PurgePlan, RetentionPolicy, expired_declarations, expired_episodes,
+    expired_reports, expired_visits, plan_purge,
+};
+#[cfg(feature = "store")]
+pub use store::{OutboxEntry, OutboxEvent};
+pub use units::{
+    AddressError, DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions, Unit, UnitKey, UnitKind,
+    UnitLevel, Units, units,
+};
+pub use visit::{
+    CheckInPlan, DEFAULT_REPEAT_SCAN_MINUTES, DEFAULT_STAY_MINUTES, VisitChange, VisitEdit, VisitError,
+    VisitPolicy, due_auto_check_outs, next_auto_check_out, open_visit, plan_check_in, plan_check_out,
+    plan_edit, visit_history,
+};
 pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
 
 mod qr;

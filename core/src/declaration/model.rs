@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
 use crate::ids::{DeclarationId, PersonId};
+use crate::qr::Pseudonym;
 
 /// Which generation of Vietnam's administrative units an address uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,6 +43,9 @@ pub enum IdNumber {
     Cccd(String),
     /// Passport number (letters and digits).
     Passport(String),
+    /// No identity document (chưa có giấy tờ tùy thân): allowed only for a child under 14, who is not
+    /// required to hold one. Serialised as `{"kind": "not_issued"}`.
+    NotIssued,
 }
 
 /// Sex, as the form asks it.
@@ -55,8 +60,9 @@ pub enum Sex {
     Other,
 }
 
-/// Symptoms in the last 14 days (or today, in a daily health report).
+/// Symptoms in the last 14 days (or today, in a daily health report). Missing fields read as "no".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Symptoms {
     /// Sốt.
     pub fever: bool,
@@ -76,8 +82,9 @@ pub struct Symptoms {
     pub other: Option<String>,
 }
 
-/// Contacts in the last 14 days.
+/// Contacts in the last 14 days. Missing fields read as "no".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Exposure {
     /// With a confirmed or suspected case.
     pub confirmed_or_suspected_case: bool,
@@ -113,12 +120,85 @@ pub enum ChronicCondition {
     Cancer,
 }
 
+impl Symptoms {
+    /// Whether any symptom is reported (a ticked box or an "other" text).
+    pub fn any(&self) -> bool {
+        let Self {
+            fever,
+            cough,
+            shortness_of_breath,
+            pneumonia,
+            sore_throat,
+            fatigue,
+            loss_of_taste_or_smell,
+            other,
+        } = self;
+        *fever
+            || *cough
+            || *shortness_of_breath
+            || *pneumonia
+            || *sore_throat
+            || *fatigue
+            || *loss_of_taste_or_smell
+            || other.as_deref().is_some_and(|o| !o.trim().is_empty())
+    }
+}
+
+impl Exposure {
+    /// Whether any contact is reported.
+    pub fn any(&self) -> bool {
+        let Self {
+            confirmed_or_suspected_case,
+            person_from_country_with_cases,
+            person_with_symptoms,
+        } = *self;
+        confirmed_or_suspected_case || person_from_country_with_cases || person_with_symptoms
+    }
+}
+
+impl ChronicCondition {
+    /// The condition's stable name, as serialised ("high_blood_pressure").
+    /// The condition as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Liver => Msg::new("Bệnh gan mãn tính", "Chronic liver disease"),
+            Self::Blood => Msg::new("Bệnh máu mãn tính", "Chronic blood disease"),
+            Self::Lung => Msg::new("Bệnh phổi mãn tính", "Chronic lung disease"),
+            Self::Kidney => Msg::new("Bệnh thận mãn tính", "Chronic kidney disease"),
+            Self::Heart => Msg::new("Bệnh tim mạch", "Heart disease"),
+            Self::HighBloodPressure => Msg::new("Huyết áp cao", "High blood pressure"),
+            Self::Immunodeficiency => Msg::new("Suy giảm miễn dịch", "Immunodeficiency"),
+            Self::OrganTransplant => Msg::new(
+                "Người nhận ghép tạng, thủy tinh thể",
+                "Organ or lens transplant recipient",
+            ),
+            Self::Diabetes => Msg::new("Tiểu đường", "Diabetes"),
+            Self::Cancer => Msg::new("Ung thư", "Cancer"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Liver => "liver",
+            Self::Blood => "blood",
+            Self::Lung => "lung",
+            Self::Kidney => "kidney",
+            Self::Heart => "heart",
+            Self::HighBloodPressure => "high_blood_pressure",
+            Self::Immunodeficiency => "immunodeficiency",
+            Self::OrganTransplant => "organ_transplant",
+            Self::Diabetes => "diabetes",
+            Self::Cancer => "cancer",
+        }
+    }
+}
+
 /// A validated declaration: what is sealed in the local store and sent to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Declaration {
     /// Full name in capitals, Unicode NFC, single spaces.
     pub full_name: String,
-    /// Identity document.
+    /// Identity document ([`IdNumber::NotIssued`] only for a child under 14).
     pub id_number: IdNumber,
     /// Year of birth.
     pub birth_year: u16,
@@ -128,7 +208,8 @@ pub struct Declaration {
     pub nationality: String,
     /// Where the person lives.
     pub address: Address,
-    /// Phone number in E.164 form ("+84912345678").
+    /// Phone number in E.164 form ("+84912345678"), as [`crate::Phone`] produces it. A dependant may
+    /// carry the account holder's number.
     pub phone: String,
     /// Optional e-mail address.
     pub email: Option<String>,
@@ -140,8 +221,21 @@ pub struct Declaration {
     pub exposure: Exposure,
     /// Chronic conditions (optional question).
     pub chronic_conditions: Vec<ChronicCondition>,
-    /// Pregnancy (optional question; `None` when not answered).
+    /// Pregnancy (optional question; `None` when not answered, and always `None` for a man).
     pub pregnant: Option<bool>,
+}
+
+impl Declaration {
+    /// Whether the declaration reports any symptom in the last 14 days.
+    pub fn has_symptoms(&self) -> bool {
+        self.symptoms.any()
+    }
+
+    /// Whether the declaration reports any contact with a case, someone from a country with cases, or
+    /// someone with symptoms.
+    pub fn has_exposure(&self) -> bool {
+        self.exposure.any()
+    }
 }
 
 /// How a person relates to the device's account holder.
@@ -158,6 +252,19 @@ pub enum Relation {
     Spouse,
     /// Another dependant.
     Other,
+}
+
+impl Relation {
+    /// The relation as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Myself => Msg::new("Bản thân", "Myself"),
+            Self::Child => Msg::new("Con", "Child"),
+            Self::Parent => Msg::new("Cha mẹ, ông bà", "Parent or grandparent"),
+            Self::Spouse => Msg::new("Vợ, chồng", "Spouse"),
+            Self::Other => Msg::new("Người phụ thuộc khác", "Other dependant"),
+        }
+    }
 }
 
 /// A person whose declarations this device keeps: the account holder or a dependant.
@@ -182,6 +289,9 @@ pub struct DeclarationRecord {
     pub declared_at: DateTime<Utc>,
     /// The version this one replaces, when it is an update.
     pub supersedes: Option<DeclarationId>,
+    /// The random pseudonym this version's personal QR code carries (new for every version, so codes of
+    /// successive declarations cannot be linked by anyone but the server).
+    pub pseudonym: Pseudonym,
     /// The answers.
     pub declaration: Declaration,
 }

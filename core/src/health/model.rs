@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::declaration::Symptoms;
+use crate::i18n::Msg;
 use crate::ids::{EpisodeId, PersonId, ReportId};
 
 /// Where a person is quarantined.
@@ -16,6 +17,17 @@ pub enum QuarantineKind {
     Home,
     /// Khu vực phong tỏa: a locked-down area.
     LockedDownArea,
+}
+
+impl QuarantineKind {
+    /// The kind as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Facility => Msg::new("Cách ly tập trung", "Quarantine facility"),
+            Self::Home => Msg::new("Cách ly tại nhà", "Home quarantine"),
+            Self::LockedDownArea => Msg::new("Khu vực phong tỏa", "Locked-down area"),
+        }
+    }
 }
 
 /// One period of quarantine of one person.
@@ -48,8 +60,11 @@ pub struct DailyReport {
     pub episode: EpisodeId,
     /// The calendar day it reports on.
     pub day: NaiveDate,
-    /// When it was submitted.
+    /// When it was first submitted (decides whether the day was reported on time).
     pub reported_at: DateTime<Utc>,
+    /// When it was last replaced by a new version for the same day (`None` until then).
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
     /// Body temperature in tenths of a degree Celsius (365 = 36.5 °C).
     pub temperature_decidegrees: Option<u16>,
     /// Symptoms today.

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
 use crate::ids::{CheckpointId, VisitId};
 
 /// Kinds of checkpoint, as the registry lists them.
@@ -33,6 +34,42 @@ pub enum CheckpointKind {
     Event,
     /// Khác.
     Other,
+}
+
+impl CheckpointKind {
+    /// Every kind, in the order the registry lists them.
+    pub const ALL: [Self; 12] = [
+        Self::Office,
+        Self::School,
+        Self::Clinic,
+        Self::Market,
+        Self::Supermarket,
+        Self::Restaurant,
+        Self::Lodging,
+        Self::Transport,
+        Self::Factory,
+        Self::Worship,
+        Self::Event,
+        Self::Other,
+    ];
+
+    /// The kind as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Office => Msg::new("Cơ quan, văn phòng", "Office"),
+            Self::School => Msg::new("Trường học", "School"),
+            Self::Clinic => Msg::new("Bệnh viện, phòng khám", "Hospital or clinic"),
+            Self::Market => Msg::new("Chợ", "Market"),
+            Self::Supermarket => Msg::new("Siêu thị", "Supermarket"),
+            Self::Restaurant => Msg::new("Nhà hàng, quán ăn, cà phê", "Restaurant or café"),
+            Self::Lodging => Msg::new("Khách sạn, nhà nghỉ", "Hotel or lodging"),
+            Self::Transport => Msg::new("Phương tiện giao thông công cộng", "Public transport vehicle"),
+            Self::Factory => Msg::new("Nhà máy, xí nghiệp", "Factory"),
+            Self::Worship => Msg::new("Cơ sở tôn giáo", "Place of worship"),
+            Self::Event => Msg::new("Sự kiện", "Event"),
+            Self::Other => Msg::new("Khác", "Other"),
+        }
+    }
 }
 
 /// What a visit needs to know of a checkpoint. It is made from a checkpoint code whose signature has
@@ -69,6 +106,19 @@ pub enum VisitEnd {
     NextCheckIn,
     /// Closed by the checkpoint's manager ("check out everyone").
     ByCheckpoint,
+}
+
+impl VisitEnd {
+    /// How the visit ended, as people read it.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::Open => Msg::new("Đang ở đây", "Checked in"),
+            Self::CheckedOut => Msg::new("Đã check-out", "Checked out"),
+            Self::Auto => Msg::new("Tự động check-out", "Checked out automatically"),
+            Self::NextCheckIn => Msg::new("Kết thúc khi check-in nơi khác", "Ended by the next check-in"),
+            Self::ByCheckpoint => Msg::new("Điểm kiểm soát check-out", "Checked out by the checkpoint"),
+        }
+    }
 }
 
 /// One visit.

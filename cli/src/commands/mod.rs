@@ -1,0 +1,46 @@
+//! One file per group of commands; `run` dispatches.
+//!
+//! - `declare.rs`: `declare` (file, flags or questions).
+//! - `people.rs`: `people`, `declaration show|history`, choosing a person with `--for`.
+//! - `visits.rs`: `checkin`, `checkout`, `visits`, `visit edit`.
+//! - `health.rs`: `health start|report|status|extend|end`.
+//! - `qr.rs`: `qr personal|checkpoint|poster|keygen`, `trust add|show`.
+//! - `data.rs`: `purge`, `export`, `wipe`.
+//! - `time.rs`: times and days as typed.
+
+mod data;
+mod declare;
+mod health;
+mod people;
+mod qr;
+mod time;
+mod visits;
+
+use crate::args::{Command, DeclarationCommand, VisitCommand};
+use crate::context::Ctx;
+use crate::error::CliError;
+
+pub(crate) fn run(ctx: &Ctx, command: &Command) -> Result<(), CliError> {
+    match command {
+        Command::Declare(args) => declare::declare(ctx, args),
+        Command::Declaration {
+            command: DeclarationCommand::Show(args),
+        } => people::show(ctx, args),
+        Command::Declaration {
+            command: DeclarationCommand::History(args),
+        } => people::history(ctx, args),
+        Command::People => people::people(ctx),
+        Command::Checkin(args) => visits::checkin(ctx, args),
+        Command::Checkout => visits::checkout(ctx),
+        Command::Visits => visits::visits(ctx),
+        Command::Visit {
+            command: VisitCommand::Edit(args),
+        } => visits::edit(ctx, args),
+        Command::Health { command } => health::run(ctx, command),
+        Command::Qr { command } => qr::run(ctx, command),
+        Command::Trust { command } => qr::trust(ctx, command),
+        Command::Purge => data::purge(ctx),
+        Command::Export(args) => data::export(ctx, args),
+        Command::Wipe(args) => data::wipe(ctx, args),
+    }
+}

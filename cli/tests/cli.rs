@@ -1,0 +1,510 @@
+//! The `tokhai` binary as a new user drives it: real processes, a real sealed store in a temporary folder.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // Test code: a failed unwrap is a failed test.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_tokhai"));
+        c.args(args)
+            .env("TOKHAI_DATA_DIR", self.data())
+            .env("TOKHAI_PASSPHRASE", "mật khẩu đủ dài")
+            .env_remove("TOKHAI_TRUST_FILE")
+            .env_remove("TOKHAI_LANG")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "tokhai {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// An issuer key trusted by this home, and a signed checkpoint code.
+    fn checkpoint(&self, id: &str, name: &str) -> String {
+        let key = self.path("issuer.pk8");
+        if !key.exists() {
+            let trust = self.path("trust.json");
+            self.ok(&[
+                "qr",
+                "keygen",
+                "--key-id",
+                "3",
+                "--out",
+                s(&key),
+                "--trust-out",
+                s(&trust),
+            ]);
+            self.ok(&["trust", "add", s(&trust)]);
+        }
+        let out = self.ok(&[
+            "qr",
+            "checkpoint",
+            "--signing-key",
+            s(&key),
+            "--key-id",
+            "3",
+            "--id",
+            id,
+            "--name",
+            name,
+            "--kind",
+            "market",
+            "--ward",
+            "26743",
+            "--street",
+            "36 Lê Lợi",
+            "--stay",
+            "90",
+        ]);
+        out.trim().to_owned()
+    }
+
+    fn declare_me(&self) {
+        self.ok(&[
+            "declare",
+            "--name",
+            "nguyễn thị mai",
+            "--id-number",
+            "079185001234",
+            "--birth-year",
+            "1985",
+            "--sex",
+            "nữ",
+            "--province",
+            "79",
+            "--ward",
+            "26743",
+            "--street",
+            "12 Lê Lợi",
+            "--phone",
+            "0912 345 678",
+        ]);
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The error code `--json` reports on standard error.
+fn error_code(out: &Output) -> String {
+    let body: Value = serde_json::from_str(stderr(out).trim()).unwrap();
+    body["error"]["code"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn declare_check_in_check_out_visits_export() {
+    let home = Home::new();
+    home.declare_me();
+    let people = home.json(&["people"]);
+    assert_eq!(people[0]["name"], "NGUYỄN THỊ MAI");
+    assert_eq!(people[0]["freshness"]["state"], "fresh");
+
+    let market = home.checkpoint("1001", "Chợ Bến Thành");
+    let checkin = home.json(&["checkin", "--payload", &market]);
+    assert_eq!(checkin["repeat"], false);
+    assert_eq!(checkin["visit"]["checkpoint"]["name"], "Chợ Bến Thành");
+    // Scanning the same poster again a moment later is the same visit.
+    let again = home.json(&["checkin", "--payload", &market]);
+    assert_eq!(again["repeat"], true);
+    assert_eq!(again["visit"]["id"], checkin["visit"]["id"]);
+
+    let checkout = home.json(&["checkout"]);
+    assert_eq!(checkout["end"], "checked_out");
+    assert!(checkout["checked_out_at"].is_string());
+
+    let visits = home.json(&["visits"]);
+    assert_eq!(visits.as_array().unwrap().len(), 1);
+    assert_eq!(visits[0]["number"], 1);
+    assert_eq!(visits[0]["end"], "checked_out");
+
+    let human = home.ok(&["visits"]);
+    assert!(human.contains("Chợ Bến Thành"), "{human}");
+    assert!(human.contains("Đã check-out / Checked out"), "{human}");
+
+    let export = home.json(&["export"]);
+    assert_eq!(
+        export["persons"][0]["declarations"][0]["declaration"]["full_name"],
+        "NGUYỄN THỊ MAI"
+    );
+    assert_eq!(export["visits"][0]["checkpoint"]["name"], "Chợ Bến Thành");
+    assert!(
+        export["outbox"].as_array().unwrap().len() >= 3,
+        "declaration, check-in, check-out queued"
+    );
+
+    let file = home.path("export.json");
+    home.ok(&["export", "--out", s(&file)]);
+    let saved: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(saved["visits"], export["visits"]);
+}
+
+#[test]
+fn a_new_check_in_closes_the_previous_visit() {
+    let home = Home::new();
+    home.declare_me();
+    let a = home.checkpoint("2001", "Văn phòng A");
+    let b = home.checkpoint("2002", "Quán cà phê B");
+    home.ok(&["checkin", "--payload", &a]);
+    let second = home.json(&["checkin", "--payload", &b]);
+    assert_eq!(second["closed"]["checkpoint"]["name"], "Văn phòng A");
+    assert_eq!(second["closed"]["end"], "next_check_in");
+    let visits = home.json(&["visits"]);
+    assert_eq!(visits[0]["checkpoint"]["name"], "Quán cà phê B", "newest first");
+    assert_eq!(visits[0]["end"], "open");
+}
+
+#[test]
+fn foreign_and_forged_codes_are_refused_clearly() {
+    let home = Home::new();
+    home.declare_me();
+    let genuine = home.checkpoint("3001", "Bệnh viện C");
+    let cases: &[(&str, &str)] = &[
+        ("https://example.com/menu", "qr_not_tokhai"),
+        ("00020101021138570010A000000727", "qr_not_tokhai"),
+        ("HC1:NCFOXN%TS3DH0", "qr_not_tokhai"),
+        ("TKC1:", "qr_malformed"),
+    ];
+    for (text, code) in cases {
+        let out = home.run(&["--json", "checkin", "--payload", text]);
+        assert_eq!(out.status.code(), Some(3), "{text}");
+        assert_eq!(&error_code(&out), code, "{text}: {}", stderr(&out));
+    }
+    // One character changed in a genuine code: refused, and nothing is recorded.
+    let mut forged: Vec<char> = genuine.chars().collect();
+    let i = forged.len() / 2;
+    forged[i] = if forged[i] == 'A' { 'B' } else { 'A' };
+    let forged: String = forged.into_iter().collect();
+    let out = home.run(&["checkin", "--payload", &forged]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("Lỗi / Error"), "{}", stderr(&out));
+    assert_eq!(home.json(&["visits"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn wrong_or_missing_passphrase_is_a_clear_error() {
+    let home = Home::new();
+    home.declare_me();
+    let out = home
+        .cmd(&["--json", "visits"])
+        .env("TOKHAI_PASSPHRASE", "sai mật khẩu")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(error_code(&out), "wrong_key");
+    let out = home
+        .cmd(&["--json", "visits"])
+        .env_remove("TOKHAI_PASSPHRASE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(error_code(&out), "no_passphrase");
+}
+
+#[test]
+fn invalid_form_lists_every_field_and_stores_nothing() {
+    let home = Home::new();
+    let out = home.run(&[
+        "--json",
+        "declare",
+        "--name",
+        "An 2",
+        "--id-number",
+        "12",
+        "--birth-year",
+        "2999",
+        "--sex",
+        "x",
+        "--province",
+        "79",
+        "--ward",
+        "1",
+        "--phone",
+        "12345",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let body: Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    let fields: Vec<&str> = body["error"]["fields"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    for f in [
+        "full_name",
+        "birth_year",
+        "sex",
+        "id_number",
+        "address.ward",
+        "address.street",
+        "phone",
+    ] {
+        assert!(fields.contains(&f), "{f} missing in {fields:?}");
+    }
+    assert!(
+        home.json(&["people"]).as_array().unwrap().is_empty(),
+        "an invalid form adds nobody"
+    );
+
+    let bad_json = home.path("form.json");
+    std::fs::write(&bad_json, "{ \"full_name\": ").unwrap();
+    let out = home.run(&["--json", "declare", "--file", s(&bad_json)]);
+    assert_eq!(error_code(&out), "form_json_invalid");
+}
+
+#[test]
+fn form_from_a_json_file_and_a_dependant() {
+    let home = Home::new();
+    home.declare_me();
+    let form = home.path("child.json");
+    std::fs::write(
+        &form,
+        r#"{"full_name": "nguyễn minh khôi", "birth_year": 2019, "sex": "nam",
+            "address": {"province": "79", "ward": 26743, "street": "12 Lê Lợi"},
+            "symptoms": {"cough": true}}"#,
+    )
+    .unwrap();
+    let record = home.json(&["declare", "--dependant", "child", "--file", s(&form)]);
+    assert_eq!(record["declaration"]["full_name"], "NGUYỄN MINH KHÔI");
+    assert_eq!(record["declaration"]["id_number"]["kind"], "not_issued");
+    assert_eq!(
+        record["declaration"]["phone"], "+84912345678",
+        "the holder's phone"
+    );
+    let people = home.json(&["people"]);
+    assert_eq!(people.as_array().unwrap().len(), 2);
+    assert_eq!(people[1]["relation"], "child");
+    let shown = home.json(&["declaration", "show", "--for", "2"]);
+    assert_eq!(shown["declaration"]["declaration"]["symptoms"]["cough"], true);
+}
+
+#[test]
+fn every_prompt_explains_a_bad_answer_and_asks_again() {
+    let home = Home::new();
+    let answers = [
+        "",               // name: empty
+        "Mai 2",          // name: digit
+        "nguyễn thị mai", // ok
+        "19x5",           // birth year: not a number
+        "1985",
+        "gì", // sex
+        "nữ",
+        "",      // nationality: default VN
+        "12345", // document: bad
+        "079185001234",
+        "hồ chí minh", // province
+        "không có",    // ward: not found
+        "ben thanh",   // ward
+        "",            // street: required
+        "12 Lê Lợi",
+        "0123", // phone: bad prefix
+        "0912345678",
+        "mai@", // e-mail: bad
+        "",     // no e-mail
+        "Đà Nẵng; Huế",
+        "có", // symptoms?
+        "c",
+        "k",
+        "k",
+        "k",
+        "k",
+        "k",
+        "k",
+        "", // fever only
+        "k",
+        "k",
+        "k", // contacts
+        "c",
+        "99",
+        "6", // chronic: bad number, then high blood pressure
+        "k", // pregnant: no
+        "c", // confirm
+    ];
+    let mut child = home
+        .cmd(&["declare", "-i"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all((answers.join("\n") + "\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for complaint in [
+        "Vui lòng điền mục này",
+        "Họ tên chỉ gồm chữ cái",
+        "Năm sinh phải là một số",
+        "Giới tính phải là nam, nữ hoặc khác",
+        "Số giấy tờ không hợp lệ",
+        "Không tìm thấy; hãy gõ lại tên",
+        "Đầu số không hợp lệ",
+        "Địa chỉ email không hợp lệ",
+        "Hãy chọn các số trong danh sách",
+    ] {
+        assert!(err.contains(complaint), "no complaint {complaint:?} in:\n{err}");
+    }
+    let shown = home.json(&["declaration", "show"]);
+    let d = &shown["declaration"]["declaration"];
+    assert_eq!(d["full_name"], "NGUYỄN THỊ MAI");
+    assert_eq!(d["address"]["ward"], 26743);
+    assert_eq!(d["travel"], serde_json::json!(["Đà Nẵng", "Huế"]));
+    assert_eq!(d["symptoms"]["fever"], true);
+    assert_eq!(d["symptoms"]["cough"], false);
+    assert_eq!(
+        d["chronic_conditions"],
+        serde_json::json!(["high_blood_pressure"])
+    );
+    assert_eq!(d["email"], Value::Null);
+}
+
+#[test]
+fn answers_that_run_out_end_with_an_error_not_a_hang() {
+    let home = Home::new();
+    let mut child = home
+        .cmd(&["--json", "declare", "-i"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"nguyen van an\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let last = stderr(&out).lines().last().unwrap().to_owned();
+    assert!(last.contains("input_ended"), "{last}");
+}
+
+#[test]
+fn edit_a_visit_and_refuse_overlaps_and_the_future() {
+    let home = Home::new();
+    home.declare_me();
+    let a = home.checkpoint("4001", "Trường D");
+    let b = home.checkpoint("4002", "Nhà máy E");
+    home.ok(&["checkin", "--payload", &a]);
+    home.ok(&["checkin", "--payload", &b]);
+    home.ok(&["checkout"]);
+    let out = home.run(&["--json", "visit", "edit", "1", "--out", "2999-01-01 10:00"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(error_code(&out), "visit_time_in_future");
+    // Move the older visit (number 2) to start an hour earlier: fine.
+    let visits = home.json(&["visits"]);
+    let older_in = visits[1]["checked_in_at"].as_str().unwrap().to_owned();
+    let earlier = chrono::DateTime::parse_from_rfc3339(&older_in).unwrap() - chrono::Duration::hours(1);
+    let edited = home.json(&["visit", "edit", "2", "--in", &earlier.to_rfc3339()]);
+    assert_eq!(edited["edited"], true);
+    // Make the newer visit start before the older one ended: overlap.
+    let older_out = home.json(&["visits"])[1]["checked_out_at"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let inside = chrono::DateTime::parse_from_rfc3339(&older_out).unwrap() - chrono::Duration::minutes(30);
+    let out = home.run(&["--json", "visit", "edit", "1", "--in", &inside.to_rfc3339()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(error_code(&out), "visit_overlap");
+}
+
+#[test]
+fn quarantine_daily_report_and_status() {
+    let home = Home::new();
+    home.declare_me();
+    home.ok(&["health", "start", "--kind", "home", "--days", "7"]);
+    let report = home.json(&[
+        "health",
+        "report",
+        "--temp",
+        "37,2",
+        "--symptom",
+        "cough",
+        "--note",
+        "ho nhẹ",
+    ]);
+    assert_eq!(report["temperature_decidegrees"], 372);
+    let status = home.json(&["health", "status"]);
+    assert_eq!(status["days"].as_array().unwrap().len(), 7);
+    assert_eq!(status["days"][0]["status"], "done");
+    assert_eq!(status["days"][1]["status"], "upcoming");
+    let out = home.run(&["--json", "health", "report", "--temp", "45"]);
+    assert_eq!(out.status.code(), Some(3));
+    // The personal code now says "in quarantine".
+    assert_eq!(home.json(&["qr", "personal"])["status"], "in_quarantine");
+}
+
+#[test]
+fn wipe_needs_confirmation_and_removes_everything() {
+    let home = Home::new();
+    home.declare_me();
+    let out = home.run(&["--json", "wipe"]);
+    assert_eq!(error_code(&out), "confirmation_needed");
+    assert!(home.data().join("tokhai.db").exists());
+    home.ok(&["wipe", "--yes"]);
+    assert!(!home.data().join("tokhai.db").exists());
+    assert!(!home.data().join("tokhai.db-wal").exists());
+}
+
+#[test]
+fn personal_code_is_pending_and_carries_no_identity_numbers() {
+    let home = Home::new();
+    home.declare_me();
+    let card = home.path("card.pdf");
+    let code = home.json(&["qr", "personal", "--card-pdf", s(&card)]);
+    assert_eq!(code["signed"], false);
+    assert!(code["text"].as_str().unwrap().starts_with("TKP1:"));
+    assert!(std::fs::read(&card).unwrap().starts_with(b"%PDF"));
+    let terminal = home.ok(&["qr", "personal"]);
+    assert!(terminal.contains('█'));
+    assert!(terminal.contains("NTM"), "initials shown for staff: {terminal}");
+    assert!(!terminal.contains("079185001234") && !terminal.contains("0912"));
+}

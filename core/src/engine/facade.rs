@@ -1,0 +1,195 @@
+//! `Engine`: opening, persons, the outbox, and the lock around the one store connection.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use chrono::{DateTime, Utc};
+
+use super::error::EngineError;
+use super::policy::Policy;
+use crate::clock::Clock;
+use crate::crypto::KeyProvider;
+use crate::declaration::{Person, Relation};
+use crate::ids::{OutboxId, PersonId};
+use crate::store::{OutboxEntry, Store, Tx};
+
+/// The offline engine: the one facade every front end (CLI, desktop and mobile apps) uses.
+///
+/// Thread-safe: calls are serialised on the store's one connection, the one writer. Every call that
+/// changes something is one transaction, together with its outbox entry.
+#[derive(Debug)]
+pub struct Engine {
+    store: Mutex<Store>,
+    provider: Arc<dyn KeyProvider>,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    dir: PathBuf,
+}
+
+impl Engine {
+    /// Opens (creating if needed) the store in folder `dir`, unlocking it with `provider`, with the
+    /// default policy.
+    pub fn open(
+        dir: impl AsRef<Path>,
+        provider: impl KeyProvider + 'static,
+        clock: impl Clock + 'static,
+    ) -> Result<Self, EngineError> {
+        Self::open_with(
+            dir.as_ref(),
+            Arc::new(provider),
+            Arc::new(clock),
+            Policy::default(),
+        )
+    }
+
+    /// Whether folder `dir` already holds a store (to ask a new passphrase twice, not an old one).
+    pub fn exists(dir: impl AsRef<Path>) -> bool {
+        dir.as_ref().join(crate::store::FILE_NAME).is_file()
+    }
+
+    /// Opens with shared provider and clock and an explicit policy (for bindings and tests).
+    pub fn open_with(
+        dir: &Path,
+        provider: Arc<dyn KeyProvider>,
+        clock: Arc<dyn Clock>,
+        policy: Policy,
+    ) -> Result<Self, EngineError> {
+        let store = Store::open(dir, provider.as_ref())?;
+        Ok(Self {
+            store: Mutex::new(store),
+            provider,
+            clock,
+            policy,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The folder holding the store.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave a half-written transaction (SQLite rolls it
+        // back), so a poisoned lock still guards a consistent store.
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` in one read transaction.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        self.lock().read(f)
+    }
+
+    /// Runs `f` in one write transaction: committed together with everything it wrote (the change and
+    /// its outbox entry), or rolled back entirely on any error, including a rule's refusal.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&Tx<'_>) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        self.lock().write(f)
+    }
+
+    // ---- persons ----
+
+    /// Adds a person: the account holder (`Relation::Myself`) or a dependant declared on their behalf.
+    pub fn add_person(&self, relation: Relation) -> Result<Person, EngineError> {
+        let person = Person {
+            id: PersonId::random(),
+            relation,
+            created_at: self.now(),
+        };
+        self.write(|tx| Ok(tx.insert_person(&person)?))?;
+        Ok(person)
+    }
+
+    /// Everyone on this device, in the order they were added.
+    pub fn persons(&self) -> Result<Vec<Person>, EngineError> {
+        self.read(|tx| Ok(tx.persons()?))
+    }
+
+    /// The account holder, once added.
+    pub fn account_holder(&self) -> Result<Option<Person>, EngineError> {
+        Ok(self
+            .persons()?
+            .into_iter()
+            .find(|p| p.relation == Relation::Myself))
+    }
+
+    /// The account holder, added now if there is none yet.
+    pub fn account_holder_or_add(&self) -> Result<Person, EngineError> {
+        match self.account_holder()? {
+            Some(me) => Ok(me),
+            None => self.add_person(Relation::Myself),
+        }
+    }
+
+    /// Removes a person (e.g. a dependant) with their declarations, episodes and reports. Changes
+    /// already queued for the server stay queued.
+    pub fn remove_person(&self, id: PersonId) -> Result<(), EngineError> {
+        self.write(|tx| {
+            if tx.delete_person(id)? {
+                Ok(())
+            } else {
+                Err(EngineError::NotFound(super::error::Missing::Person))
+            }
+        })
+    }
+
+    // ---- outbox (for the sync client) ----
+
+    /// Changes not yet received by the server, oldest first, at most `limit`.
+    pub fn pending_outbox(&self, limit: usize) -> Result<Vec<OutboxEntry>, EngineError> {
+        self.read(|tx| Ok(tx.pending(limit)?))
+    }
+
+    /// How many changes wait to reach the server.
+    pub fn pending_outbox_count(&self) -> Result<usize, EngineError> {
+        self.read(|tx| Ok(tx.pending_count()?))
+    }
+
+    /// Records that the server has received `ids`; returns how many were pending.
+    pub fn mark_outbox_sent(&self, ids: &[OutboxId]) -> Result<usize, EngineError> {
+        self.write(|tx| Ok(tx.mark_sent(ids)?))
+    }
+
+    // ---- the whole store ----
+
+    /// SQLite's structural check of the file: `"ok"` when sound.
+    pub fn integrity_check(&self) -> Result<String, EngineError> {
+        Ok(self.lock().integrity_check()?)
+    }
+
+    /// Deletes everything: all records, the database file with its `-wal` and `-shm`, and the key
+    /// material the provider holds. The engine is consumed.
+    pub fn wipe(self) -> Result<(), EngineError> {
+        let store = self.store.into_inner().unwrap_or_else(PoisonError::into_inner);
+        Ok(store.wipe(self.provider.as_ref())?)
+    }
+
+    /// Runs `f` on the raw connection: tests inject failures and tamper with rows through it.
+    #[cfg(test)]
+    pub(crate) fn with_conn<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
+        f(self.lock().conn())
+    }
+
+    /// Path of the database file (tests and diagnostics).
+    pub fn database_path(&self) -> PathBuf {
+        self.dir.join(crate::store::FILE_NAME)
+    }
+}

@@ -1,0 +1,145 @@
+//! The daily health log: quarantine episodes, one report per day, day statuses and reminders — the
+//! domain's `health` rules, stored with their outbox entries in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::error::{EngineError, Missing};
+use super::facade::Engine;
+use crate::health::{
+    DailyReport, DayState, QuarantineEpisode, QuarantineKind, ReportInput, day_statuses, next_reminder,
+    plan_report,
+};
+use crate::ids::{EpisodeId, PersonId, ReportId};
+use crate::store::{OutboxEvent, Tx};
+
+/// A quarantine to start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEpisode {
+    /// Who.
+    pub person: PersonId,
+    /// Where.
+    pub kind: QuarantineKind,
+    /// Facility name or area, as the person was told.
+    pub place: Option<String>,
+    /// First day.
+    pub start: NaiveDate,
+    /// Expected last day (inclusive).
+    pub expected_end: NaiveDate,
+    /// Offset from UTC, in minutes, that defines the calendar days (+420 for Vietnam).
+    pub utc_offset_minutes: i32,
+}
+
+fn episode(tx: &Tx<'_>, id: EpisodeId) -> Result<QuarantineEpisode, EngineError> {
+    tx.episode(id)?.ok_or(EngineError::NotFound(Missing::Episode))
+}
+
+fn save_episode(
+    tx: &Tx<'_>,
+    episode: QuarantineEpisode,
+    now: DateTime<Utc>,
+) -> Result<QuarantineEpisode, EngineError> {
+    tx.put_episode(&episode)?;
+    tx.enqueue(OutboxEvent::QuarantineSaved(episode.clone()), now)?;
+    Ok(episode)
+}
+
+impl Engine {
+    /// Starts a quarantine episode.
+    pub fn start_quarantine(&self, new: NewEpisode) -> Result<QuarantineEpisode, EngineError> {
+        let episode = QuarantineEpisode::new(
+            new.person,
+            new.kind,
+            new.place.as_deref(),
+            new.start,
+            new.expected_end,
+            new.utc_offset_minutes,
+        )?;
+        let now = self.now();
+        self.write(|tx| {
+            tx.person(new.person)?
+                .ok_or(EngineError::NotFound(Missing::Person))?;
+            save_episode(tx, episode, now)
+        })
+    }
+
+    /// Extends an episode to a later expected end.
+    pub fn extend_quarantine(
+        &self,
+        id: EpisodeId,
+        new_end: NaiveDate,
+    ) -> Result<QuarantineEpisode, EngineError> {
+        let now = self.now();
+        self.write(|tx| save_episode(tx, episode(tx, id)?.extend(new_end)?, now))
+    }
+
+    /// Ends an episode early, `last_day` being its last day.
+    pub fn end_quarantine(
+        &self,
+        id: EpisodeId,
+        last_day: NaiveDate,
+    ) -> Result<QuarantineEpisode, EngineError> {
+        let now = self.now();
+        self.write(|tx| save_episode(tx, episode(tx, id)?.end_early(last_day)?, now))
+    }
+
+    /// Every kept episode of `person`, in the order they were started.
+    pub fn episodes(&self, person: PersonId) -> Result<Vec<QuarantineEpisode>, EngineError> {
+        let all = self.read(|tx| Ok(tx.episodes()?))?;
+        Ok(all.into_iter().filter(|e| e.person == person).collect())
+    }
+
+    /// Records the report of a day (today when `input.day` is `None`); a second report for the same day
+    /// replaces the first but keeps its first submission time.
+    pub fn report_day(&self, episode_id: EpisodeId, input: &ReportInput) -> Result<DailyReport, EngineError> {
+        let now = self.now();
+        self.write(|tx| {
+            let episode = episode(tx, episode_id)?;
+            let reports = tx.reports(episode_id)?;
+            let plan = plan_report(
+                &episode,
+                &reports,
+                input,
+                ReportId::random(),
+                now,
+                &self.policy().health,
+            )?;
+            let report = plan.report().clone();
+            tx.put_report(&report)?;
+            tx.enqueue(OutboxEvent::DailyReportSaved(report.clone()), now)?;
+            Ok(report)
+        })
+    }
+
+    /// The reports of an episode, by day.
+    pub fn reports(&self, episode_id: EpisodeId) -> Result<Vec<DailyReport>, EngineError> {
+        let mut reports = self.read(|tx| {
+            episode(tx, episode_id)?;
+            Ok(tx.reports(episode_id)?)
+        })?;
+        reports.sort_by_key(|r| r.day);
+        Ok(reports)
+    }
+
+    /// Each day of an episode: upcoming, due, done, done late, late, missed or expired.
+    pub fn day_statuses(&self, episode_id: EpisodeId) -> Result<Vec<DayState>, EngineError> {
+        let (episode, reports) = self.read(|tx| Ok((episode(tx, episode_id)?, tx.reports(episode_id)?)))?;
+        Ok(day_statuses(
+            &episode,
+            &reports,
+            self.now(),
+            &self.policy().health,
+        ))
+    }
+
+    /// When to remind the person to report next, if a day still needs a report.
+    pub fn next_reminder(&self, episode_id: EpisodeId) -> Result<Option<DateTime<Utc>>, EngineError> {
+        let (episode, reports) = self.read(|tx| Ok((episode(tx, episode_id)?, tx.reports(episode_id)?)))?;
+        Ok(next_reminder(
+            &episode,
+            &reports,
+            self.now(),
+            &self.policy().health,
+        ))
+    }
+}

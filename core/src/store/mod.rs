@@ -1,0 +1,29 @@
+//! The sealed local store (feature `store`): SQLite through rusqlite, every personal value sealed.
+//! Decisions: `docs/adr/0001-local-storage.md` and `docs/adr/0002-encryption-at-rest.md`.
+//!
+//! - `db.rs`: `Store`: open (folder, key provider), connection settings (WAL, synchronous=FULL, …),
+//!   read and write transactions, integrity check, wipe.
+//! - `schema.rs`: schema versions: `schema.sql` (fresh) and `migrations/000N_*.sql` (upgrades), with the
+//!   migrated-equals-fresh test.
+//! - `keys.rs`: the key record in the `meta` table: created with the store, unlocked on every open.
+//! - `rows.rs`: `Tx`: typed, sealed access to persons, declarations, visits, quarantine episodes and daily
+//!   reports; keyed-hash look-ups.
+//! - `outbox.rs`: the outbox: `OutboxEvent`, `OutboxEntry`, enqueue in the change's transaction, pending,
+//!   mark sent.
+//! - `error.rs`: `StoreError`, the detailed internal error.
+//! - `tests.rs`: the store's invariant tests (sealed at rest, tamper, wrong key, outbox atomicity).
+
+mod db;
+mod error;
+mod keys;
+mod outbox;
+mod rows;
+mod schema;
+
+pub(crate) use db::{FILE_NAME, Store};
+pub(crate) use error::{Conflict, StoreError};
+pub use outbox::{OutboxEntry, OutboxEvent};
+pub(crate) use rows::Tx;
+
+#[cfg(test)]
+mod tests;

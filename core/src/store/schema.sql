@@ -1,0 +1,56 @@
+-- The current schema, used to create a new store in one step. Existing stores reach the same schema
+-- through migrations/; `schema::tests` proves that every historical version upgrades to exactly this.
+-- When you add migrations/000N_*.sql, apply the same change here.
+
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY NOT NULL,
+    value ANY NOT NULL
+) STRICT;
+
+CREATE TABLE persons (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    id      BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    doc_tag BLOB UNIQUE CHECK (doc_tag IS NULL OR length(doc_tag) = 32),
+    body    BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE declarations (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id     BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    person BLOB NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    body   BLOB NOT NULL
+) STRICT;
+
+CREATE INDEX declarations_by_person ON declarations (person, seq);
+
+CREATE TABLE visits (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id   BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    body BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE outbox (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id   BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+    body BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE quarantine_episodes (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    id     BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    person BLOB NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    body   BLOB NOT NULL
+) STRICT;
+
+CREATE INDEX quarantine_episodes_by_person ON quarantine_episodes (person);
+
+CREATE TABLE daily_reports (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    id      BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    episode BLOB NOT NULL REFERENCES quarantine_episodes (id) ON DELETE CASCADE,
+    day_tag BLOB NOT NULL UNIQUE CHECK (length(day_tag) = 32),
+    body    BLOB NOT NULL
+) STRICT;
+
+CREATE INDEX daily_reports_by_episode ON daily_reports (episode);

@@ -1,0 +1,376 @@
+//! Configuration: flags, then environment variables (clap reads both), then a TOML file (`--config`), then
+//! defaults. With no configuration at all the server runs in development mode on 127.0.0.1:8780 with an
+//! SQLite file in the per-user data directory.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+use crate::store::StoreUrl;
+
+/// The default listening address.
+pub(crate) const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8780);
+
+/// Development (prints one-time codes, may generate its own key file) or production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local development: the development SMS sender prints codes; a key file is created if missing.
+    #[default]
+    Development,
+    /// Production: a real SMS gateway and an explicit key-encryption key are required.
+    Production,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(name = "tokhai-server", version, about = "tokhai sync and registry server")]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub options: Options,
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default).
+    Serve,
+    /// Administration on the configured database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `tokhai-server admin …`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Make the account of a phone number an administrator (creating the account if needed).
+    GrantAdmin {
+        /// Phone number.
+        #[arg(long)]
+        phone: String,
+    },
+    /// Make the account of a phone number a health officer for the given scopes (replacing earlier ones).
+    CreateOfficer {
+        /// Phone number.
+        #[arg(long)]
+        phone: String,
+        /// `PROVINCE` (whole province) or `PROVINCE:WARD`; repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
+    /// Create a new issuing key and retire the current one (it stays published for the overlap period).
+    RotateKeys,
+    /// List the published issuing keys.
+    Keys,
+    /// Run the retention purge now.
+    Purge,
+}
+
+/// Options, from flags or environment variables; each may also come from the `--config` file.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    /// A TOML file with any of these options (file keys use underscores: `database_url = "…"`).
+    #[arg(long, env = "TOKHAI_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on.
+    #[arg(long, env = "TOKHAI_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// `postgres://…` for PostgreSQL, or an SQLite file path (default: `<data dir>/tokhai.sqlite3`).
+    #[arg(long, env = "TOKHAI_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where the SQLite file and the generated development key live.
+    #[arg(long, env = "TOKHAI_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// development or production.
+    #[arg(long, env = "TOKHAI_MODE")]
+    pub mode: Option<Mode>,
+    /// File holding the key-encryption key (32 bytes, base64). The environment variable `TOKHAI_KEK`
+    /// (base64) takes precedence.
+    #[arg(long, env = "TOKHAI_KEK_FILE")]
+    pub kek_file: Option<PathBuf>,
+    /// URL of the SMS gateway (HTTP POST of `{"to": …, "text": …}`); its bearer token comes from the
+    /// environment variable `TOKHAI_SMS_GATEWAY_TOKEN`.
+    #[arg(long, env = "TOKHAI_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is trusted (repeat or comma-separate).
+    #[arg(long = "trusted-proxy", env = "TOKHAI_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Days personal records are kept (default 21).
+    #[arg(long, env = "TOKHAI_RETENTION_DAYS")]
+    pub retention_days: Option<u32>,
+    /// Minutes between scheduled retention purges (default 60).
+    #[arg(long, env = "TOKHAI_PURGE_INTERVAL_MINUTES")]
+    pub purge_interval_minutes: Option<u64>,
+    /// Largest accepted request body in bytes (default 1 MiB).
+    #[arg(long, env = "TOKHAI_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Seconds before a request is abandoned (default 30).
+    #[arg(long, env = "TOKHAI_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<u64>,
+    /// PostgreSQL pool size (default 16).
+    #[arg(long, env = "TOKHAI_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<usize>,
+    /// Codes per phone number per 15 minutes (default 3).
+    #[arg(long, env = "TOKHAI_OTP_PER_PHONE")]
+    pub otp_per_phone: Option<i64>,
+    /// Codes per client address per 15 minutes (default 10).
+    #[arg(long, env = "TOKHAI_OTP_PER_CLIENT")]
+    pub otp_per_client: Option<i64>,
+    /// Codes in total per 15 minutes (default 1000).
+    #[arg(long, env = "TOKHAI_OTP_GLOBAL")]
+    pub otp_global: Option<i64>,
+    /// Log format.
+    #[arg(long, env = "TOKHAI_LOG_FORMAT")]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Configuration problems, reported before the server starts.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The configuration file cannot be read.
+    #[error("cannot read configuration file {0}")]
+    File(PathBuf),
+    /// The configuration file is not valid TOML of the expected keys.
+    #[error("configuration file {path} is invalid: {message}")]
+    Toml {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// No data directory can be found for this user.
+    #[error("no data directory: pass --data-dir")]
+    NoDataDir,
+    /// The database URL is not understood.
+    #[error("--database-url must be postgres://… or an SQLite file path")]
+    DatabaseUrl,
+    /// Production needs a gateway and a key.
+    #[error("production mode needs {0}")]
+    Production(&'static str),
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Listening address.
+    pub listen: SocketAddr,
+    /// Database.
+    pub database: StoreUrl,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    /// Mode.
+    pub mode: Mode,
+    /// Key file (when the key does not come from `TOKHAI_KEK`).
+    pub kek_file: PathBuf,
+    /// SMS gateway URL.
+    pub sms_gateway_url: Option<String>,
+    /// Trusted reverse proxies.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Retention period.
+    pub retention: chrono::Duration,
+    /// Interval of scheduled purges.
+    pub purge_interval: Duration,
+    /// Body size limit.
+    pub max_body_bytes: usize,
+    /// Request timeout.
+    pub request_timeout: Duration,
+    /// PostgreSQL pool size.
+    pub db_max_connections: usize,
+    /// One-time-code limits.
+    pub otp_limits: OtpLimits,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+/// Limits on sending one-time codes, per 15-minute window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtpLimits {
+    /// Per phone number.
+    pub per_phone: i64,
+    /// Per client address.
+    pub per_client: i64,
+    /// In total.
+    pub global: i64,
+}
+
+impl Default for OtpLimits {
+    fn default() -> Self {
+        Self {
+            per_phone: 3,
+            per_client: 10,
+            global: 1000,
+        }
+    }
+}
+
+impl Options {
+    /// Fills every option missing here from `other`.
+    fn or(self, other: Self) -> Self {
+        Self {
+            config: self.config.or(other.config),
+            listen: self.listen.or(other.listen),
+            database_url: self.database_url.or(other.database_url),
+            data_dir: self.data_dir.or(other.data_dir),
+            mode: self.mode.or(other.mode),
+            kek_file: self.kek_file.or(other.kek_file),
+            sms_gateway_url: self.sms_gateway_url.or(other.sms_gateway_url),
+            trusted_proxies: if self.trusted_proxies.is_empty() {
+                other.trusted_proxies
+            } else {
+                self.trusted_proxies
+            },
+            retention_days: self.retention_days.or(other.retention_days),
+            purge_interval_minutes: self.purge_interval_minutes.or(other.purge_interval_minutes),
+            max_body_bytes: self.max_body_bytes.or(other.max_body_bytes),
+            request_timeout_secs: self.request_timeout_secs.or(other.request_timeout_secs),
+            db_max_connections: self.db_max_connections.or(other.db_max_connections),
+            otp_per_phone: self.otp_per_phone.or(other.otp_per_phone),
+            otp_per_client: self.otp_per_client.or(other.otp_per_client),
+            otp_global: self.otp_global.or(other.otp_global),
+            log_format: self.log_format.or(other.log_format),
+        }
+    }
+
+    /// Resolves flags/environment, the configuration file and defaults into a `Config`.
+    pub fn resolve(self) -> Result<Config, ConfigError> {
+        let opts = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|_| ConfigError::File(path.clone()))?;
+                let file: Options = toml::from_str(&text).map_err(|e| ConfigError::Toml {
+                    path: path.clone(),
+                    message: e.message().to_owned(),
+                })?;
+                self.or(file)
+            }
+            None => self,
+        };
+        let data_dir = match opts.data_dir {
+            Some(d) => d,
+            None => directories::ProjectDirs::from("", "", "tokhai-server")
+                .map(|p| p.data_dir().to_owned())
+                .ok_or(ConfigError::NoDataDir)?,
+        };
+        let database = match &opts.database_url {
+            Some(url) => StoreUrl::parse(url).map_err(|_| ConfigError::DatabaseUrl)?,
+            None => StoreUrl::Sqlite(data_dir.join("tokhai.sqlite3")),
+        };
+        let mode = opts.mode.unwrap_or_default();
+        if mode == Mode::Production {
+            if opts.sms_gateway_url.is_none() {
+                return Err(ConfigError::Production("--sms-gateway-url"));
+            }
+            if opts.kek_file.is_none() && std::env::var_os("TOKHAI_KEK").is_none() {
+                return Err(ConfigError::Production("TOKHAI_KEK or --kek-file"));
+            }
+        }
+        let defaults = OtpLimits::default();
+        Ok(Config {
+            listen: opts.listen.unwrap_or(DEFAULT_LISTEN),
+            database,
+            kek_file: opts.kek_file.unwrap_or_else(|| data_dir.join("kek.b64")),
+            data_dir,
+            mode,
+            sms_gateway_url: opts.sms_gateway_url,
+            trusted_proxies: opts.trusted_proxies,
+            retention: chrono::Duration::days(
+                opts.retention_days
+                    .map_or(tokhai_core::DEFAULT_RETENTION_DAYS, i64::from)
+                    .max(1),
+            ),
+            purge_interval: Duration::from_secs(opts.purge_interval_minutes.unwrap_or(60).max(1) * 60),
+            max_body_bytes: opts.max_body_bytes.unwrap_or(1 << 20),
+            request_timeout: Duration::from_secs(opts.request_timeout_secs.unwrap_or(30).max(1)),
+            db_max_connections: opts.db_max_connections.unwrap_or(16),
+            otp_limits: OtpLimits {
+                per_phone: opts.otp_per_phone.unwrap_or(defaults.per_phone),
+                per_client: opts.otp_per_client.unwrap_or(defaults.per_client),
+                global: opts.otp_global.unwrap_or(defaults.global),
+            },
+            log_format: opts.log_format.unwrap_or_default(),
+        })
+    }
+}
+
+impl Config {
+    /// A development configuration around a database, for tests and benchmarks.
+    pub fn for_tests(database: StoreUrl, data_dir: PathBuf) -> Self {
+        Self {
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            database,
+            kek_file: data_dir.join("kek.b64"),
+            data_dir,
+            mode: Mode::Development,
+            sms_gateway_url: None,
+            trusted_proxies: vec![],
+            retention: chrono::Duration::days(21),
+            purge_interval: Duration::from_secs(3600),
+            max_body_bytes: 1 << 20,
+            request_timeout: Duration::from_secs(30),
+            db_max_connections: 16,
+            otp_limits: OtpLimits::default(),
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_file_and_defaults_fill_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "retention_days = 14\nlisten = \"127.0.0.1:9000\"\n").unwrap();
+        let opts = Options {
+            config: Some(file),
+            listen: Some("127.0.0.1:9100".parse().unwrap()),
+            data_dir: Some(dir.path().to_owned()),
+            ..Options::default()
+        };
+        let c = opts.resolve().unwrap();
+        assert_eq!(c.listen.port(), 9100);
+        assert_eq!(c.retention, chrono::Duration::days(14));
+        assert_eq!(c.mode, Mode::Development);
+        assert_eq!(c.database, StoreUrl::Sqlite(dir.path().join("tokhai.sqlite3")));
+    }
+
+    #[test]
+    fn unknown_file_keys_and_production_without_gateway_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "retention_dayz = 14\n").unwrap();
+        let opts = Options {
+            config: Some(file),
+            data_dir: Some(dir.path().to_owned()),
+            ..Options::default()
+        };
+        assert!(matches!(opts.resolve(), Err(ConfigError::Toml { .. })));
+        let opts = Options {
+            mode: Some(Mode::Production),
+            data_dir: Some(dir.path().to_owned()),
+            ..Options::default()
+        };
+        assert!(matches!(opts.resolve(), Err(ConfigError::Production(_))));
+    }
+}

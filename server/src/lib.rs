@@ -1,0 +1,34 @@
+//! tokhai-server: the sync and registry server. This file is the facade; `server/README.md` says which
+//! file holds which concern.
+
+mod captcha;
+mod codes;
+mod config;
+mod contact;
+mod error;
+mod extract;
+mod feed;
+mod keys;
+mod metrics;
+mod phone;
+mod retention;
+mod routes;
+mod seal;
+mod server;
+mod sms;
+mod state;
+pub mod store;
+
+pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mode, Options, OtpLimits};
+pub use contact::{csv_cell, overlap_ms};
+pub use error::{ApiError, ErrorBody};
+pub use extract::client_addr;
+pub use feed::{DirectoryEntry, ExposureEntry, RevocationEntry, SafetyLevelEntry};
+pub use routes::{
+    ApiDoc, FeedEntry, ItemResult, Me, OtpRequest, OtpSent, PersonalCode, PullResult, SessionCreated,
+    SessionRequest, UploadBatch, UploadResult, router,
+};
+pub use seal::{Kek, SealError, Sealer};
+pub use server::{StartError, admin, build_state, load_kek, serve};
+pub use sms::{DevSms, HttpSms, SmsSender, install_tls_provider};
+pub use state::AppState;

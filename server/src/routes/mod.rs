@@ -1,0 +1,192 @@
+//! The HTTP API: `router` and its layers, and the OpenAPI document generated from the handlers.
+//!
+//! - `auth.rs`: one-time codes, sessions, `/v1/me`.
+//! - `registry.rs`: captcha, checkpoint registration/edit/sub-checkpoints/deactivation, posters, staff, keys.
+//! - `manager.rs`: arrivals and departures, occupancy, "check out everyone", check-out share.
+//! - `sync.rs` (+ `records.rs`): uploads, staff scans, the download feed, personal-code signatures.
+//! - `officer.rs`: cases, tracing and export, exposure windows, quarantine, aggregates, safety levels.
+//! - `admin.rs`: audit log, purge, key rotation.
+//! - `ops.rs`: health, readiness, metrics, OpenAPI.
+
+mod admin;
+mod auth;
+mod manager;
+mod officer;
+mod ops;
+mod records;
+mod registry;
+mod sync;
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub use auth::{Me, OtpRequest, OtpSent, SessionCreated, SessionRequest};
+pub use sync::{FeedEntry, ItemResult, PersonalCode, PullResult, UploadBatch, UploadResult};
+
+/// The `snake_case` name of a serde enum value.
+pub(crate) fn enum_text<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(title = "tokhai-server", description = "tokhai sync and registry API (see docs/api.md)"),
+    modifiers(&BearerAuth),
+    paths(
+        ops::healthz, ops::readyz, ops::metrics, ops::openapi,
+        auth::request_otp, auth::create_session, auth::logout, auth::me,
+        registry::new_captcha, registry::register, registry::list_mine, registry::get_one, registry::edit,
+        registry::add_child, registry::deactivate, registry::poster, registry::public_keys,
+        registry::add_staff, registry::remove_staff, registry::list_staff,
+        manager::visits, manager::occupancy, manager::checkout_all, manager::stats,
+        sync::upload, sync::upload_scans, sync::pull, sync::personal_code,
+        officer::create_case, officer::trace, officer::publish_exposure, officer::quarantine,
+        officer::aggregates, officer::set_safety_level,
+        admin::audit_log, admin::purge, admin::rotate_keys,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::feed::DirectoryEntry,
+        crate::feed::RevocationEntry, crate::feed::ExposureEntry, crate::feed::SafetyLevelEntry))
+)]
+pub struct ApiDoc;
+
+/// The service: every route under its layers. Tests call this directly.
+pub fn router(state: AppState) -> Router {
+    let config = state.config().clone();
+    let v1 = Router::new()
+        .route("/auth/otp", post(auth::request_otp))
+        .route("/auth/session", post(auth::create_session))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/captcha", post(registry::new_captcha))
+        .route("/checkpoints", post(registry::register).get(registry::list_mine))
+        .route("/checkpoints/{id}", get(registry::get_one).put(registry::edit))
+        .route("/checkpoints/{id}/children", post(registry::add_child))
+        .route("/checkpoints/{id}/deactivate", post(registry::deactivate))
+        .route("/checkpoints/{id}/poster", get(registry::poster))
+        .route(
+            "/checkpoints/{id}/staff",
+            post(registry::add_staff).get(registry::list_staff),
+        )
+        .route("/checkpoints/{id}/staff/remove", post(registry::remove_staff))
+        .route("/checkpoints/{id}/visits", get(manager::visits))
+        .route("/checkpoints/{id}/occupancy", get(manager::occupancy))
+        .route("/checkpoints/{id}/checkout-all", post(manager::checkout_all))
+        .route("/checkpoints/{id}/stats", get(manager::stats))
+        .route("/keys", get(registry::public_keys))
+        .route("/sync/upload", post(sync::upload))
+        .route("/sync/scans", post(sync::upload_scans))
+        .route("/sync/pull", get(sync::pull))
+        .route("/sync/personal-code", post(sync::personal_code))
+        .route("/cases", post(officer::create_case))
+        .route("/cases/{id}/trace", get(officer::trace))
+        .route("/cases/{id}/exposures", post(officer::publish_exposure))
+        .route("/officer/quarantine", get(officer::quarantine))
+        .route("/officer/aggregates", get(officer::aggregates))
+        .route("/officer/safety-levels", put(officer::set_safety_level))
+        .route("/admin/audit", get(admin::audit_log))
+        .route("/admin/purge", post(admin::purge))
+        .route("/admin/keys/rotate", post(admin::rotate_keys));
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(ops::openapi))
+        .nest("/v1", v1)
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(middleware::from_fn(error_bodies))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // The matched route template only: paths and queries may carry ids, never logged raw.
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("-", MatchedPath::as_str)
+                .to_owned();
+            tracing::info_span!("http", method = %req.method(), route = %route)
+        }))
+        .layer(CatchPanicLayer::custom(|_| ApiError::Internal.into_response()))
+        .with_state(state)
+}
+
+/// Records metrics per matched route.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let method = req.method().as_str().to_owned();
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    state.inner().metrics.request(
+        &method,
+        &route,
+        resp.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
+    resp
+}
+
+/// Gives every error response a JSON error body, including those made by layers (body limit, timeout).
+async fn error_bodies(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        return ApiError::from_status(status).into_response();
+    }
+    resp
+}
+
+/// The account of a phone number (created if needed), for `admin` commands.
+pub(crate) async fn account_for_admin(
+    state: &AppState,
+    e164: &str,
+) -> Result<crate::store::AccountRow, ApiError> {
+    auth::account_for(state, e164).await
+}

@@ -1,0 +1,558 @@
+//! `/v1/sync`: batch uploads (declarations, visits, quarantine episodes, daily reports) idempotent by
+//! client-generated ids with a status per item; staff uploads of scanned personal codes; the download feed
+//! with server-issued cursors; the signature of the user's personal code. Wire format:
+//! `docs/protocol/sync.md`.
+
+use std::collections::HashMap;
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokhai_core::{
+    DailyReport, DeclarationRecord, Localized as _, QuarantineEpisode, TrustStore, Visit, VisitId,
+};
+use utoipa::{IntoParams, ToSchema};
+
+use super::records::{declaration_row, episode_row, report_row, visit_row};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiQuery, Session};
+use crate::state::AppState;
+use crate::store::{Millis, Upsert, VisitRow};
+use crate::{codes, keys};
+
+/// Most items in one upload.
+pub(super) const MAX_BATCH: usize = 500;
+/// Items dated further ahead than this are refused (device clock far off).
+pub(super) const FUTURE_TOLERANCE_MS: Millis = 10 * 60_000;
+
+/// One upload: any mix of records, each with its client-generated id.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UploadBatch {
+    /// Declaration versions (`DeclarationRecord`).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub declarations: Vec<DeclarationRecord>,
+    /// Visits (`Visit`): check-ins, check-outs and edits (the same id sent again with new content).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub visits: Vec<Visit>,
+    /// Quarantine episodes (`QuarantineEpisode`).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub episodes: Vec<QuarantineEpisode>,
+    /// Daily reports (`DailyReport`).
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub reports: Vec<DailyReport>,
+    /// The device's clock when it sent this batch (for clock comparison).
+    pub client_time: Option<DateTime<Utc>>,
+}
+
+/// What happened to one item.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+pub struct ItemResult {
+    /// "declaration", "visit", "episode", "report" or "scan".
+    pub kind: String,
+    /// The item's id.
+    pub id: String,
+    /// "accepted" (stored now), "duplicate" (stored before, identical), "updated" (replaced an earlier
+    /// version), "kept" (the server kept its version), or "refused" (see `code`; do not resend as is).
+    pub status: String,
+    /// Why it was refused: "too_old", "in_future", "invalid", "unknown_checkpoint", "unknown_episode",
+    /// "declaration_required", "conflict", "not_staff", "unknown_code", or a QR verification code
+    /// ("qr_bad_signature", "qr_expired", "qr_pending", …) for a scanned personal code.
+    pub code: Option<String>,
+}
+
+/// The answer to an upload.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UploadResult {
+    /// One result per item, declarations first, then episodes, visits, reports (each in sent order).
+    pub items: Vec<ItemResult>,
+    /// The server's clock.
+    pub server_time: DateTime<Utc>,
+    /// Server time minus the batch's `client_time`, in milliseconds (when sent).
+    pub clock_offset_ms: Option<i64>,
+}
+
+pub(crate) fn refused(kind: &str, id: String, code: &str) -> ItemResult {
+    ItemResult {
+        kind: kind.to_owned(),
+        id,
+        status: "refused".into(),
+        code: Some(code.to_owned()),
+    }
+}
+
+pub(crate) fn outcome(kind: &str, id: String, u: Upsert) -> ItemResult {
+    let status = match u {
+        Upsert::Inserted => "accepted",
+        Upsert::Duplicate => "duplicate",
+        Upsert::Updated => "updated",
+        Upsert::Kept => "kept",
+        Upsert::Conflict => return refused(kind, id, "conflict"),
+    };
+    ItemResult {
+        kind: kind.to_owned(),
+        id,
+        status: status.into(),
+        code: None,
+    }
+}
+
+/// Whether `t` is plausible now: not before the retention window, not in the future.
+pub(crate) fn plausible(state: &AppState, t: Millis) -> Result<(), &'static str> {
+    let now = state.now_ms();
+    if t > now + FUTURE_TOLERANCE_MS {
+        Err("in_future")
+    } else if t < now - state.config().retention.num_milliseconds() {
+        Err("too_old")
+    } else {
+        Ok(())
+    }
+}
+
+/// Uploads a batch. Safe to retry: items are idempotent by id.
+#[utoipa::path(post, path = "/v1/sync/upload", tag = "sync", security(("bearer" = [])), request_body = UploadBatch,
+    responses((status = 200, body = UploadResult), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub(super) async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(batch): ApiJson<UploadBatch>,
+) -> ApiResult<Json<UploadResult>> {
+    let total = batch.declarations.len() + batch.visits.len() + batch.episodes.len() + batch.reports.len();
+    if total > MAX_BATCH {
+        return Err(ApiError::InvalidField("batch"));
+    }
+    let store = state.store();
+    let account = &session.account;
+    let mut items = Vec::with_capacity(total);
+
+    // Declarations.
+    let mut rows = Vec::new();
+    let mut ids = Vec::new();
+    for d in &batch.declarations {
+        match declaration_row(&state, account.id, d) {
+            Ok(row) => {
+                rows.push(row);
+                ids.push(d.id.to_string());
+            }
+            Err(code) => items.push(refused("declaration", d.id.to_string(), code)),
+        }
+    }
+    if !rows.is_empty() {
+        for (id, u) in ids.into_iter().zip(store.upsert_declarations(rows).await?) {
+            items.push(outcome("declaration", id, u));
+        }
+    }
+
+    // Episodes take their area from the newest declaration.
+    let mut rows = Vec::new();
+    let mut ids = Vec::new();
+    if !batch.episodes.is_empty() {
+        let area = store
+            .latest_declaration(account.id)
+            .await?
+            .map(|d| (d.province, d.ward));
+        for e in &batch.episodes {
+            match episode_row(&state, account.id, area, e) {
+                Ok(row) => {
+                    rows.push(row);
+                    ids.push(e.id.to_string());
+                }
+                Err(code) => items.push(refused("episode", e.id.to_string(), code)),
+            }
+        }
+    }
+    if !rows.is_empty() {
+        for (id, u) in ids.into_iter().zip(store.upsert_episodes(rows).await?) {
+            items.push(outcome("episode", id, u));
+        }
+    }
+
+    // Visits.
+    // One query for every checkpoint of the batch: known ids and their usual stay.
+    let mut wanted: Vec<i64> = batch
+        .visits
+        .iter()
+        .filter_map(|v| i64::try_from(v.checkpoint.id.0).ok())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let stays: HashMap<u64, Option<Option<i64>>> = store
+        .checkpoint_stays(&wanted)
+        .await?
+        .into_iter()
+        .filter_map(|(id, stay)| u64::try_from(id).ok().map(|id| (id, Some(stay))))
+        .collect();
+    let mut rows: Vec<VisitRow> = Vec::new();
+    let mut ids = Vec::new();
+    for v in &batch.visits {
+        let cp = v.checkpoint.id.0;
+        match stays.get(&cp).copied().flatten() {
+            None => items.push(refused("visit", v.id.to_string(), "unknown_checkpoint")),
+            Some(stay) => match visit_row(&state, Some(account.id), &account.subject, "self", stay, v) {
+                Ok(row) => {
+                    rows.push(row);
+                    ids.push(v.id.to_string());
+                }
+                Err(code) => items.push(refused("visit", v.id.to_string(), code)),
+            },
+        }
+    }
+    if !rows.is_empty() {
+        for (id, u) in ids.into_iter().zip(store.upsert_visits(rows).await?) {
+            items.push(outcome("visit", id, u));
+        }
+    }
+
+    // Reports need an episode of this account.
+    let mut rows = Vec::new();
+    let mut ids = Vec::new();
+    let mut owners: HashMap<Vec<u8>, bool> = HashMap::new();
+    for r in &batch.reports {
+        let ep = r.episode.as_uuid().as_bytes().to_vec();
+        if !owners.contains_key(&ep) {
+            let mine = store.episode_owner(&ep).await? == Some(account.id);
+            owners.insert(ep.clone(), mine);
+        }
+        if owners.get(&ep) != Some(&true) {
+            items.push(refused("report", r.id.to_string(), "unknown_episode"));
+            continue;
+        }
+        match report_row(&state, account.id, r) {
+            Ok(row) => {
+                rows.push(row);
+                ids.push(r.id.to_string());
+            }
+            Err(code) => items.push(refused("report", r.id.to_string(), code)),
+        }
+    }
+    if !rows.is_empty() {
+        for (id, u) in ids.into_iter().zip(store.upsert_reports(rows).await?) {
+            items.push(outcome("report", id, u));
+        }
+    }
+
+    let metrics = &state.inner().metrics;
+    for i in &items {
+        metrics.sync_item(&i.kind, &i.status);
+    }
+    let now = state.now();
+    Ok(Json(UploadResult {
+        items,
+        server_time: now,
+        clock_offset_ms: batch.client_time.map(|c| (now - c).num_milliseconds()),
+    }))
+}
+
+/// One scan by checkpoint staff.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Scan {
+    /// Client-generated visit id (idempotency key).
+    #[schema(value_type = String, format = Uuid)]
+    pub id: VisitId,
+    /// Where it was scanned.
+    pub checkpoint: u64,
+    /// The scanned personal code (`TKP1:…`, signed by this server).
+    pub code: String,
+    /// When.
+    pub scanned_at: DateTime<Utc>,
+    /// When the person left, if the staff recorded it.
+    pub checked_out_at: Option<DateTime<Utc>>,
+}
+
+/// Scans to upload.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ScanBatch {
+    /// Scans.
+    pub scans: Vec<Scan>,
+}
+
+/// Uploads personal codes scanned by checkpoint staff (for visitors without a smartphone).
+#[utoipa::path(post, path = "/v1/sync/scans", tag = "sync", security(("bearer" = [])), request_body = ScanBatch,
+    responses((status = 200, body = UploadResult), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn upload_scans(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(batch): ApiJson<ScanBatch>,
+) -> ApiResult<Json<UploadResult>> {
+    if batch.scans.len() > MAX_BATCH {
+        return Err(ApiError::InvalidField("scans"));
+    }
+    let store = state.store();
+    let staff_roots = store.staff_roots(&session.account.phone_hash).await?;
+    let trust =
+        TrustStore::from_list(keys::trust_list(store.as_ref()).await?).map_err(|_| ApiError::Internal)?;
+    let clock = state.inner().clock.as_ref();
+    let mut items = Vec::new();
+    let mut rows = Vec::new();
+    let mut ids = Vec::new();
+    for s in &batch.scans {
+        let id = s.id.to_string();
+        let cp = match i64::try_from(s.checkpoint) {
+            Ok(cid) => store.checkpoint(cid).await?,
+            Err(_) => None,
+        };
+        let Some(cp) = cp else {
+            items.push(refused("scan", id, "unknown_checkpoint"));
+            continue;
+        };
+        if !(staff_roots.contains(&cp.root_id) || cp.manager_id == session.account.id) {
+            items.push(refused("scan", id, "not_staff"));
+            continue;
+        }
+        let pseudonym = match trust.verify_personal(&s.code, clock) {
+            Ok(v) => v.payload().pseudonym.0,
+            Err(e) => {
+                items.push(refused("scan", id, e.code()));
+                continue;
+            }
+        };
+        let owner = match store.pseudonym_account(&pseudonym).await? {
+            Some(a) => store.account(a).await?,
+            None => None,
+        };
+        let Some(owner) = owner else {
+            items.push(refused("scan", id, "unknown_code"));
+            continue;
+        };
+        let subject = owner.subject;
+        let visit = Visit {
+            id: s.id,
+            checkpoint: tokhai_core::CheckpointRef {
+                id: tokhai_core::CheckpointId(s.checkpoint),
+                parent: None,
+                name: String::new(),
+                kind: tokhai_core::CheckpointKind::Other,
+                ward: 0,
+                street: String::new(),
+                default_stay_minutes: None,
+            },
+            checked_in_at: s.scanned_at,
+            checked_out_at: s.checked_out_at,
+            end: if s.checked_out_at.is_some() {
+                tokhai_core::VisitEnd::CheckedOut
+            } else {
+                tokhai_core::VisitEnd::Open
+            },
+            edited: false,
+        };
+        match visit_row(
+            &state,
+            None,
+            &subject,
+            "staff",
+            cp.info.default_stay_minutes,
+            &visit,
+        ) {
+            Ok(row) => {
+                rows.push(row);
+                ids.push(id);
+            }
+            Err(code) => items.push(refused("scan", id, code)),
+        }
+    }
+    if !rows.is_empty() {
+        for (id, u) in ids.into_iter().zip(store.upsert_visits(rows).await?) {
+            items.push(outcome("scan", id, u));
+        }
+    }
+    for i in &items {
+        state.inner().metrics.sync_item(&i.kind, &i.status);
+    }
+    Ok(Json(UploadResult {
+        items,
+        server_time: state.now(),
+        clock_offset_ms: None,
+    }))
+}
+
+/// Where to continue a download.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PullQuery {
+    /// The `cursor` of the previous answer; absent for a first download.
+    pub cursor: Option<String>,
+    /// At most this many entries (1–1000, default 500).
+    pub limit: Option<i64>,
+}
+
+/// One feed entry.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct FeedEntry {
+    /// Position (informative; resume with `cursor`).
+    pub seq: i64,
+    /// "issuer_key", "revocation", "checkpoint", "exposure" or "safety_level".
+    pub kind: String,
+    /// The item; a later entry with the same kind and key replaces an earlier one.
+    pub key: String,
+    /// The item's content (see docs/protocol/sync.md).
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PullResult {
+    /// Entries in order.
+    pub items: Vec<FeedEntry>,
+    /// Opaque server-issued cursor: send it back to continue. Save it only after storing `items`.
+    pub cursor: String,
+    /// More entries wait: pull again at once.
+    pub more: bool,
+    /// The server's clock.
+    pub server_time: DateTime<Utc>,
+}
+
+fn parse_cursor(c: Option<&str>) -> ApiResult<i64> {
+    match c {
+        None | Some("") => Ok(0),
+        Some(c) => c
+            .strip_prefix("c1.")
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+            .ok_or(ApiError::InvalidParameter),
+    }
+}
+
+/// Downloads what changed since `cursor`: issuer keys, revocations, the checkpoint directory, exposure
+/// windows and area safety levels.
+#[utoipa::path(get, path = "/v1/sync/pull", tag = "sync", params(PullQuery),
+    responses((status = 200, body = PullResult), (status = 422, body = ErrorBody)))]
+pub(super) async fn pull(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PullQuery>,
+) -> ApiResult<Json<PullResult>> {
+    let after = parse_cursor(q.cursor.as_deref())?;
+    let limit = q.limit.unwrap_or(500);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::InvalidParameter);
+    }
+    let rows = state.store().feed_since(after, limit + 1).await?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    let items: Vec<FeedEntry> = rows
+        .into_iter()
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|r| FeedEntry {
+            seq: r.seq,
+            kind: r.kind,
+            key: r.key,
+            body: serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null),
+        })
+        .collect();
+    let last = items.last().map_or(after, |i| i.seq);
+    Ok(Json(PullResult {
+        items,
+        cursor: format!("c1.{last}"),
+        more,
+        server_time: state.now(),
+    }))
+}
+
+/// A pending personal code to sign.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SignRequest {
+    /// The pending (unsigned) personal code the app shows (`TKP1:…`, from `encode_pending_personal`).
+    pub pending: String,
+}
+
+/// The signed personal code.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PersonalCode {
+    /// The signed code (`TKP1:…`): the same payload as the pending one, issued now.
+    pub code: String,
+    /// Its expiry.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Longest validity of a personal code after its declaration.
+const PERSONAL_MAX_DAYS: i64 = 30;
+
+fn initials_fit(name: &str, initials: &str) -> bool {
+    // Each initial is the first letter of a later word of the name, in order.
+    let firsts: Vec<String> = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| c.to_uppercase().collect())
+        .collect();
+    let mut words = firsts.iter();
+    initials.chars().all(|c| {
+        let c: String = c.to_uppercase().collect();
+        words.any(|f| *f == c)
+    })
+}
+
+/// Signs the account's personal code once its declaration has reached the server: the pending code's
+/// payload must match a declaration of this account (declared-at, birth year, initials, status).
+#[utoipa::path(post, path = "/v1/sync/personal-code", tag = "sync", security(("bearer" = [])), request_body = SignRequest,
+    responses((status = 200, body = PersonalCode), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn personal_code(
+    State(state): State<AppState>,
+    session: Session,
+    ApiJson(req): ApiJson<SignRequest>,
+) -> ApiResult<Json<PersonalCode>> {
+    let pending =
+        tokhai_core::decode_personal_code(&req.pending).map_err(|_| ApiError::InvalidField("pending"))?;
+    if pending.claimed_key().is_some() {
+        return Err(ApiError::InvalidField("pending"));
+    }
+    let p = pending.payload_unverified().clone();
+    let declared = p.declared_at.timestamp_millis();
+    let store = state.store();
+    // The declaration this code belongs to: one of this account's, carrying the code's pseudonym and
+    // made in the code's declared-at minute.
+    let mut found = None;
+    for row in store.declarations_of(session.account.id).await? {
+        if row.declared_at.div_euclid(60_000) != declared.div_euclid(60_000) {
+            continue;
+        }
+        let plain = state.inner().sealer.open("declarations", &row.id, &row.sealed)?;
+        let record: DeclarationRecord = serde_json::from_slice(&plain).map_err(|_| ApiError::Internal)?;
+        if record.pseudonym == p.pseudonym {
+            found = Some((row, record));
+            break;
+        }
+    }
+    let (row, record) = found.ok_or(ApiError::NotFound)?;
+    let d = &record.declaration;
+    if p.birth_year.is_some_and(|y| y != d.birth_year) {
+        return Err(ApiError::InvalidField("birth_year"));
+    }
+    if !initials_fit(&d.full_name, &p.initials) {
+        return Err(ApiError::InvalidField("initials"));
+    }
+    if row.has_symptoms && p.status == tokhai_core::PersonalStatus::NoSymptoms {
+        return Err(ApiError::InvalidField("status"));
+    }
+    if p.expires_at.timestamp_millis() > declared + PERSONAL_MAX_DAYS * 86_400_000 {
+        return Err(ApiError::InvalidField("expires_at"));
+    }
+    let now = state.now_ms();
+    if !store
+        .insert_pseudonym(&p.pseudonym.0, session.account.id, &row.id, now)
+        .await?
+    {
+        return Err(ApiError::Conflict);
+    }
+    let issued = (now.max(state.keys().current().not_before) + 59_999).div_euclid(60_000) * 60_000;
+    let expires_at = p.expires_at;
+    let signed = codes::sign_personal(
+        state.keys(),
+        &tokhai_core::PersonalPayload {
+            issued_at: crate::feed::ts(issued),
+            ..p
+        },
+    )?;
+    Ok(Json(PersonalCode {
+        code: signed.as_str().to_owned(),
+        expires_at,
+    }))
+}

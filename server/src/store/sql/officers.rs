@@ -1,0 +1,293 @@
+use async_trait::async_trait;
+
+use super::{SqlStore, append_feed, first};
+use crate::feed::{self, ExposureEntry, SafetyLevelEntry, kind};
+use crate::store::api::OfficerStore;
+use crate::store::types::*;
+use crate::store::{Row, StoreError, params};
+
+type R<T> = Result<T, StoreError>;
+
+const DAY_MS: i64 = 86_400_000;
+
+fn case(r: &Row) -> R<CaseRow> {
+    Ok(CaseRow {
+        id: r.i64(0)?,
+        officer_id: r.i64(1)?,
+        subject: r.bytes(2)?,
+        province: r.i64(3)?,
+        ward: r.i64(4)?,
+        test_day: r.i64(5)?,
+        onset_day: r.opt_i64(6)?,
+        created_at: r.i64(7)?,
+    })
+}
+
+#[async_trait]
+impl OfficerStore for SqlStore {
+    async fn insert_case(&self, c: CaseRow) -> R<CaseRow> {
+        let mut tx = self.begin().await?;
+        let id = first(
+            tx.query(
+                "INSERT INTO cases (officer_id, subject, province, ward, test_day, onset_day, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                params![
+                    c.officer_id,
+                    c.subject.clone(),
+                    c.province,
+                    c.ward,
+                    c.test_day,
+                    c.onset_day,
+                    c.created_at
+                ],
+            )
+            .await?,
+        )?
+        .i64(0)?;
+        tx.commit().await?;
+        Ok(CaseRow { id, ..c })
+    }
+
+    async fn case(&self, id: i64) -> R<Option<CaseRow>> {
+        self.query_opt(
+            "SELECT id, officer_id, subject, province, ward, test_day, onset_day, created_at FROM cases WHERE id = $1",
+            params![id],
+        )
+        .await?
+        .as_ref()
+        .map(case)
+        .transpose()
+    }
+
+    async fn insert_exposure(&self, e: ExposureRow) -> R<ExposureRow> {
+        let mut tx = self.begin().await?;
+        tx.lock_feed().await?;
+        let id = first(
+            tx.query(
+                "INSERT INTO exposures (case_id, checkpoint_id, starts_at, ends_at, advice, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                params![
+                    e.case_id,
+                    e.checkpoint_id,
+                    e.starts_at,
+                    e.ends_at,
+                    e.advice.clone(),
+                    e.created_at
+                ],
+            )
+            .await?,
+        )?
+        .i64(0)?;
+        let row = ExposureRow { id, ..e };
+        append_feed(
+            &mut tx,
+            kind::EXPOSURE,
+            &id.to_string(),
+            feed::body(&ExposureEntry::of(&row)),
+            row.created_at,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn set_safety_level(
+        &self,
+        province: i64,
+        ward: i64,
+        level: i64,
+        officer_id: i64,
+        now: Millis,
+    ) -> R<()> {
+        let mut tx = self.begin().await?;
+        tx.lock_feed().await?;
+        tx.execute(
+            "INSERT INTO safety_levels (ward, province, level, officer_id, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (ward) DO UPDATE SET province = $2, level = $3, officer_id = $4, updated_at = $5",
+            params![ward, province, level, officer_id, now],
+        )
+        .await?;
+        let entry = SafetyLevelEntry {
+            province,
+            ward,
+            level,
+            updated_at: feed::ts(now),
+        };
+        append_feed(
+            &mut tx,
+            kind::SAFETY_LEVEL,
+            &ward.to_string(),
+            feed::body(&entry),
+            now,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    async fn quarantine_status(&self, scope: Scope, day: i64) -> R<Vec<EpisodeStatus>> {
+        let rows = self
+            .query(
+                "SELECT e.id, e.account_id, e.person_id, e.kind, e.province, e.ward, e.start_day, e.expected_end_day, \
+                 e.ended_on, e.utc_offset_minutes, e.sealed, e.received_at, \
+                 (SELECT MAX(r.day) FROM reports r WHERE r.episode_id = e.id), \
+                 (SELECT COUNT(*) FROM reports r WHERE r.episode_id = e.id AND r.has_symptoms) \
+                 FROM episodes e WHERE e.province = $1 AND (e.ward = $2 OR $2 = 0) AND e.start_day <= $3 \
+                 AND COALESCE(e.ended_on, e.expected_end_day) >= $3 ORDER BY e.start_day, e.id",
+                params![scope.province, scope.ward, day],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EpisodeStatus {
+                    episode: EpisodeRow {
+                        id: r.bytes(0)?,
+                        account_id: r.i64(1)?,
+                        person_id: r.bytes(2)?,
+                        kind: r.text(3)?,
+                        province: r.i64(4)?,
+                        ward: r.i64(5)?,
+                        start_day: r.i64(6)?,
+                        expected_end_day: r.i64(7)?,
+                        ended_on: r.opt_i64(8)?,
+                        utc_offset_minutes: r.i64(9)?,
+                        sealed: r.bytes(10)?,
+                        received_at: r.i64(11)?,
+                    },
+                    last_report_day: r.opt_i64(12)?,
+                    symptomatic_reports: r.i64(13)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn append_audit(&self, a: AuditRow) -> R<i64> {
+        let mut tx = self.begin().await?;
+        let id = first(
+            tx.query(
+                "INSERT INTO audit_log (at, officer_id, case_id, action, purpose, row_count) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                params![a.at, a.officer_id, a.case_id, a.action, a.purpose, a.rows],
+            )
+            .await?,
+        )?
+        .i64(0)?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn audit_log(&self, after: i64, limit: i64) -> R<Vec<AuditRow>> {
+        let rows = self
+            .query(
+                "SELECT id, at, officer_id, case_id, action, purpose, row_count FROM audit_log WHERE id > $1 \
+                 ORDER BY id LIMIT $2",
+                params![after, limit],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    id: r.i64(0)?,
+                    at: r.i64(1)?,
+                    officer_id: r.i64(2)?,
+                    case_id: r.opt_i64(3)?,
+                    action: r.text(4)?,
+                    purpose: r.text(5)?,
+                    rows: r.i64(6)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn aggregates(
+        &self,
+        scope: Scope,
+        from: Millis,
+        to: Millis,
+        utc_offset_minutes: i64,
+    ) -> R<Vec<AggregateRow>> {
+        let offset = utc_offset_minutes * 60_000;
+        let rows = self
+            .query(
+                "SELECT day, province, ward, CAST(SUM(decl) AS BIGINT), CAST(SUM(sym) AS BIGINT), \
+                 CAST(SUM(ci) AS BIGINT), CAST(SUM(act) AS BIGINT) FROM ( \
+                   SELECT (declared_at + $5) / $6 AS day, province, ward, 1 AS decl, \
+                          CASE WHEN has_symptoms THEN 1 ELSE 0 END AS sym, 0 AS ci, 0 AS act \
+                   FROM declarations WHERE declared_at >= $1 AND declared_at < $2 AND province = $3 \
+                        AND (ward = $4 OR $4 = 0) \
+                   UNION ALL \
+                   SELECT day, province, ward, 0, 0, COUNT(*), 1 FROM ( \
+                     SELECT (v.checked_in_at + $5) / $6 AS day, c.province AS province, c.ward AS ward, \
+                            v.checkpoint_id AS cp \
+                     FROM visits v JOIN checkpoints c ON c.id = v.checkpoint_id \
+                     WHERE v.checked_in_at >= $1 AND v.checked_in_at < $2 AND c.province = $3 \
+                           AND (c.ward = $4 OR $4 = 0)) per_visit \
+                   GROUP BY day, province, ward, cp \
+                 ) counts GROUP BY day, province, ward ORDER BY day, province, ward",
+                params![from, to, scope.province, scope.ward, offset, DAY_MS],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AggregateRow {
+                    day: r.i64(0)?,
+                    province: r.i64(1)?,
+                    ward: r.i64(2)?,
+                    declarations: r.i64(3)?,
+                    with_symptoms: r.i64(4)?,
+                    check_ins: r.i64(5)?,
+                    active_checkpoints: r.i64(6)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn purge(&self, cutoff: Millis, now: Millis) -> R<PurgeCounts> {
+        let cutoff_day = cutoff.div_euclid(DAY_MS);
+        let mut tx = self.begin().await?;
+        tx.lock_feed().await?;
+        let visits = tx
+            .execute("DELETE FROM visits WHERE ends_at < $1", params![cutoff])
+            .await?;
+        let declarations = tx
+            .execute("DELETE FROM declarations WHERE declared_at < $1", params![cutoff])
+            .await?;
+        let reports = tx
+            .execute("DELETE FROM reports WHERE reported_at < $1", params![cutoff])
+            .await?;
+        tx.execute("DELETE FROM pseudonyms WHERE signed_at < $1", params![cutoff])
+            .await?;
+        let episodes = tx
+            .execute(
+                "DELETE FROM episodes WHERE COALESCE(ended_on, expected_end_day) < $1",
+                params![cutoff_day],
+            )
+            .await?;
+        let mut expired = tx
+            .execute(
+                "DELETE FROM otp_challenges WHERE created_at < $1",
+                params![now - DAY_MS],
+            )
+            .await?;
+        expired += tx
+            .execute("DELETE FROM captchas WHERE expires_at < $1", params![now])
+            .await?;
+        expired += tx
+            .execute("DELETE FROM sessions WHERE expires_at < $1", params![now])
+            .await?;
+        tx.execute("DELETE FROM exposures WHERE ends_at < $1", params![cutoff])
+            .await?;
+        tx.execute(
+            "DELETE FROM feed WHERE kind = $1 AND created_at < $2",
+            params![kind::EXPOSURE, cutoff],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PurgeCounts {
+            visits,
+            declarations,
+            reports,
+            episodes,
+            expired,
+        })
+    }
+}

@@ -1,0 +1,548 @@
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio::sync::{mpsc, oneshot};
+
+use super::VisitJob;
+use super::registry::id_list;
+use super::{SqlStore, placeholders};
+use crate::store::api::SyncStore;
+use crate::store::types::*;
+use crate::store::{Backend, MAX_VISIT_MS, Row, StoreError, Tx, Value, params};
+
+type R<T> = Result<T, StoreError>;
+
+const VISIT_COLS: &str = "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at";
+
+fn visit(r: &Row) -> R<VisitRow> {
+    Ok(VisitRow {
+        id: r.bytes(0)?,
+        account_id: r.opt_i64(1)?,
+        subject: r.bytes(2)?,
+        checkpoint_id: r.i64(3)?,
+        checked_in_at: r.i64(4)?,
+        checked_out_at: r.opt_i64(5)?,
+        ends_at: r.i64(6)?,
+        end_kind: r.text(7)?,
+        edited: r.bool(8)?,
+        source: r.text(9)?,
+        received_at: r.i64(10)?,
+    })
+}
+
+/// What to do with an uploaded visit whose id is already stored.
+pub(crate) fn merge_visit(existing: &VisitRow, incoming: &VisitRow) -> Upsert {
+    if existing.subject != incoming.subject || existing.account_id != incoming.account_id {
+        return Upsert::Conflict;
+    }
+    let same = existing.checkpoint_id == incoming.checkpoint_id
+        && existing.checked_in_at == incoming.checked_in_at
+        && existing.checked_out_at == incoming.checked_out_at
+        && existing.end_kind == incoming.end_kind
+        && existing.edited == incoming.edited;
+    if same {
+        return Upsert::Duplicate;
+    }
+    // The manager checked everyone out: a client copy that is still open does not reopen the visit.
+    if existing.end_kind == "by_checkpoint" && incoming.checked_out_at.is_none() {
+        return Upsert::Kept;
+    }
+    Upsert::Updated
+}
+
+/// Inserts rows with a multi-row `INSERT … ON CONFLICT (id) DO NOTHING RETURNING id`. Returns, per input
+/// row, whether this statement inserted it (false: stored before, or repeated earlier in the batch).
+async fn insert_new(
+    tx: &mut Box<dyn Tx>,
+    table_cols: &str,
+    ncols: usize,
+    rows: Vec<(Vec<u8>, Vec<Value>)>,
+) -> R<Vec<bool>> {
+    let mut inserted: HashSet<Vec<u8>> = HashSet::new();
+    for chunk in rows.chunks(200) {
+        let mut groups = Vec::with_capacity(chunk.len());
+        let mut params = Vec::with_capacity(chunk.len() * ncols);
+        for (i, (_, values)) in chunk.iter().enumerate() {
+            groups.push(format!("({})", placeholders(i * ncols + 1, ncols)));
+            params.extend(values.iter().cloned());
+        }
+        let sql = format!(
+            "INSERT INTO {table_cols} VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+            groups.join(", ")
+        );
+        for r in tx.query(&sql, params).await? {
+            inserted.insert(r.bytes(0)?);
+        }
+    }
+    let mut seen: HashSet<&[u8]> = HashSet::new();
+    Ok(rows
+        .iter()
+        .map(|(id, _)| seen.insert(id.as_slice()) && inserted.contains(id))
+        .collect())
+}
+
+fn visit_values(v: &VisitRow) -> Vec<Value> {
+    params![
+        v.id.clone(),
+        v.account_id,
+        v.subject.clone(),
+        v.checkpoint_id,
+        v.checked_in_at,
+        v.checked_out_at,
+        v.ends_at,
+        v.end_kind.clone(),
+        v.edited,
+        v.source.clone(),
+        v.received_at
+    ]
+}
+
+#[async_trait]
+impl SyncStore for SqlStore {
+    async fn upsert_visits(&self, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
+        if rows.is_empty() {
+            return Ok(vec![]);
+        }
+        let (reply, answer) = oneshot::channel();
+        self.visits
+            .send((rows, reply))
+            .await
+            .map_err(|_| StoreError::Unavailable)?;
+        answer.await.map_err(|_| StoreError::Unavailable)?
+    }
+
+    async fn visits_overlapping(
+        &self,
+        checkpoints: &[i64],
+        from: Millis,
+        to: Millis,
+        limit: i64,
+    ) -> R<Vec<VisitRow>> {
+        if checkpoints.is_empty() {
+            return Ok(vec![]);
+        }
+        let (list, mut params) = id_list(5, checkpoints);
+        let sql = format!(
+            "SELECT {VISIT_COLS} FROM visits WHERE checkpoint_id IN ({list}) AND checked_in_at >= $1 \
+             AND checked_in_at < $2 AND ends_at > $3 ORDER BY checked_in_at LIMIT $4"
+        );
+        let mut p = params![from - MAX_VISIT_MS, to, from, limit];
+        p.append(&mut params);
+        self.query(&sql, p).await?.iter().map(visit).collect()
+    }
+
+    async fn overlapping_pairs(
+        &self,
+        subjects: &[Vec<u8>],
+        from: Millis,
+        to: Millis,
+        buffer: Millis,
+        building: bool,
+        limit: i64,
+    ) -> R<Vec<(VisitRow, VisitRow)>> {
+        if subjects.is_empty() {
+            return Ok(vec![]);
+        }
+        let cols = |alias: &str| {
+            VISIT_COLS
+                .split(", ")
+                .map(|c| format!("{alias}.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let place = if building {
+            "JOIN checkpoints cs ON cs.id = s.checkpoint_id JOIN checkpoints co ON co.root_id = cs.root_id \
+             JOIN visits o ON o.checkpoint_id = co.id"
+        } else {
+            "JOIN visits o ON o.checkpoint_id = s.checkpoint_id"
+        };
+        let list = placeholders(6, subjects.len());
+        let sql = format!(
+            "SELECT {}, {} FROM visits s {place} \
+             AND o.checked_in_at >= s.checked_in_at - $3 - $4 AND o.checked_in_at < s.ends_at + $3 \
+             AND o.ends_at > s.checked_in_at - $3 AND o.subject <> s.subject \
+             WHERE s.subject IN ({list}) AND s.checked_in_at >= $1 AND s.checked_in_at < $2 LIMIT $5",
+            cols("s"),
+            cols("o")
+        );
+        let mut p = params![from, to, buffer, MAX_VISIT_MS, limit];
+        p.extend(subjects.iter().map(|s| Value::Bytes(s.clone())));
+        let rows = self.query(&sql, p).await?;
+        rows.iter()
+            .map(|r| {
+                let (a, b) = r.0.split_at(11.min(r.0.len()));
+                Ok((visit(&Row(a.to_vec()))?, visit(&Row(b.to_vec()))?))
+            })
+            .collect()
+    }
+
+    async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>> {
+        let sql = format!(
+            "SELECT {VISIT_COLS} FROM visits WHERE subject = $1 AND checked_in_at >= $2 AND checked_in_at < $3 \
+             ORDER BY checked_in_at"
+        );
+        self.query(&sql, params![subject, from, to])
+            .await?
+            .iter()
+            .map(visit)
+            .collect()
+    }
+
+    async fn occupancy(&self, checkpoints: &[i64]) -> R<i64> {
+        if checkpoints.is_empty() {
+            return Ok(0);
+        }
+        let (list, params) = id_list(1, checkpoints);
+        let sql =
+            format!("SELECT COUNT(*) FROM visits WHERE checkpoint_id IN ({list}) AND checked_out_at IS NULL");
+        self.query(&sql, params)
+            .await?
+            .first()
+            .map_or(Ok(0), |r| r.i64(0))
+    }
+
+    async fn check_out_all(&self, checkpoints: &[i64], at: Millis) -> R<u64> {
+        if checkpoints.is_empty() {
+            return Ok(0);
+        }
+        let (list, mut params) = id_list(2, checkpoints);
+        let sql = format!(
+            "UPDATE visits SET checked_out_at = $1, ends_at = $1, end_kind = 'by_checkpoint' \
+             WHERE checkpoint_id IN ({list}) AND checked_out_at IS NULL AND checked_in_at <= $1"
+        );
+        let mut p = params![at];
+        p.append(&mut params);
+        self.execute(&sql, p).await
+    }
+
+    async fn checkout_share(&self, checkpoints: &[i64], from: Millis, to: Millis) -> R<(i64, i64)> {
+        if checkpoints.is_empty() {
+            return Ok((0, 0));
+        }
+        let (list, mut params) = id_list(3, checkpoints);
+        let sql = format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN end_kind = 'checked_out' THEN 1 ELSE 0 END), 0) AS BIGINT) \
+             FROM visits WHERE checkpoint_id IN ({list}) AND checked_in_at >= $1 AND checked_in_at < $2"
+        );
+        let mut p = params![from, to];
+        p.append(&mut params);
+        let rows = self.query(&sql, p).await?;
+        let r = rows.first().ok_or(StoreError::NotFound)?;
+        Ok((r.i64(0)?, r.i64(1)?))
+    }
+
+    async fn upsert_declarations(&self, rows: Vec<DeclarationRow>) -> R<Vec<Upsert>> {
+        let mut tx = self.begin().await?;
+        let values = rows
+            .iter()
+            .map(|d| {
+                let v = params![
+                    d.id.clone(),
+                    d.account_id,
+                    d.person_id.clone(),
+                    d.declared_at,
+                    d.received_at,
+                    d.province,
+                    d.ward,
+                    d.has_symptoms,
+                    d.id_hash.clone(),
+                    d.phone_hash.clone(),
+                    d.sealed.clone()
+                ];
+                (d.id.clone(), v)
+            })
+            .collect();
+        let cols = "declarations (id, account_id, person_id, declared_at, received_at, province, ward, has_symptoms, \
+                    id_hash, phone_hash, sealed)";
+        let fresh = insert_new(&mut tx, cols, 11, values).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (d, fresh) in rows.iter().zip(fresh) {
+            // A declaration version never changes once made: a repeat is a duplicate of its owner's copy.
+            out.push(if fresh {
+                Upsert::Inserted
+            } else {
+                owned_repeat(&mut tx, "declarations", &d.id, d.account_id).await?
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn latest_declaration(&self, account_id: i64) -> R<Option<DeclarationRow>> {
+        Ok(self.declarations_of(account_id).await?.into_iter().next())
+    }
+
+    async fn declarations_of(&self, account_id: i64) -> R<Vec<DeclarationRow>> {
+        let rows = self
+            .query(
+                "SELECT id, account_id, person_id, declared_at, received_at, province, ward, has_symptoms, id_hash, \
+                 phone_hash, sealed FROM declarations WHERE account_id = $1 ORDER BY declared_at DESC, id",
+                params![account_id],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DeclarationRow {
+                    id: r.bytes(0)?,
+                    account_id: r.i64(1)?,
+                    person_id: r.bytes(2)?,
+                    declared_at: r.i64(3)?,
+                    received_at: r.i64(4)?,
+                    province: r.i64(5)?,
+                    ward: r.i64(6)?,
+                    has_symptoms: r.bool(7)?,
+                    id_hash: r.bytes(8)?,
+                    phone_hash: r.bytes(9)?,
+                    sealed: r.bytes(10)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_pseudonym(
+        &self,
+        pseudonym: &[u8],
+        account_id: i64,
+        declaration_id: &[u8],
+        at: Millis,
+    ) -> R<bool> {
+        let mut tx = self.begin().await?;
+        tx.execute(
+            "INSERT INTO pseudonyms (pseudonym, account_id, declaration_id, signed_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (pseudonym) DO NOTHING",
+            params![pseudonym, account_id, declaration_id, at],
+        )
+        .await?;
+        let rows = tx
+            .query(
+                "SELECT account_id FROM pseudonyms WHERE pseudonym = $1",
+                params![pseudonym],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(rows.first().map(|r| r.i64(0)).transpose()? == Some(account_id))
+    }
+
+    async fn pseudonym_account(&self, pseudonym: &[u8]) -> R<Option<i64>> {
+        self.query_opt(
+            "SELECT account_id FROM pseudonyms WHERE pseudonym = $1",
+            params![pseudonym],
+        )
+        .await?
+        .map(|r| r.i64(0))
+        .transpose()
+    }
+
+    async fn accounts_by_id_hash(&self, id_hash: &[u8]) -> R<Vec<i64>> {
+        let rows = self
+            .query(
+                "SELECT DISTINCT account_id FROM declarations WHERE id_hash = $1 ORDER BY account_id",
+                params![id_hash],
+            )
+            .await?;
+        rows.iter().map(|r| r.i64(0)).collect()
+    }
+
+    async fn upsert_episodes(&self, rows: Vec<EpisodeRow>) -> R<Vec<Upsert>> {
+        let mut tx = self.begin().await?;
+        let values = rows
+            .iter()
+            .map(|e| {
+                let v = params![
+                    e.id.clone(),
+                    e.account_id,
+                    e.person_id.clone(),
+                    e.kind.clone(),
+                    e.province,
+                    e.ward,
+                    e.start_day,
+                    e.expected_end_day,
+                    e.ended_on,
+                    e.utc_offset_minutes,
+                    e.sealed.clone(),
+                    e.received_at
+                ];
+                (e.id.clone(), v)
+            })
+            .collect();
+        let cols = "episodes (id, account_id, person_id, kind, province, ward, start_day, expected_end_day, ended_on, \
+                    utc_offset_minutes, sealed, received_at)";
+        let fresh = insert_new(&mut tx, cols, 12, values).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (e, fresh) in rows.into_iter().zip(fresh) {
+            if fresh {
+                out.push(Upsert::Inserted);
+                continue;
+            }
+            let found = tx
+                .query(
+                    "SELECT account_id, kind, start_day, expected_end_day, ended_on FROM episodes WHERE id = $1",
+                    params![e.id.clone()],
+                )
+                .await?;
+            let r = found.first().ok_or(StoreError::NotFound)?;
+            if r.i64(0)? != e.account_id {
+                out.push(Upsert::Conflict);
+            } else if r.text(1)? == e.kind
+                && r.i64(2)? == e.start_day
+                && r.i64(3)? == e.expected_end_day
+                && r.opt_i64(4)? == e.ended_on
+            {
+                out.push(Upsert::Duplicate);
+            } else {
+                tx.execute(
+                    "UPDATE episodes SET kind = $2, start_day = $3, expected_end_day = $4, ended_on = $5, \
+                     sealed = $6, received_at = $7 WHERE id = $1",
+                    params![
+                        e.id,
+                        e.kind,
+                        e.start_day,
+                        e.expected_end_day,
+                        e.ended_on,
+                        e.sealed,
+                        e.received_at
+                    ],
+                )
+                .await?;
+                out.push(Upsert::Updated);
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn episode_owner(&self, id: &[u8]) -> R<Option<i64>> {
+        self.query_opt("SELECT account_id FROM episodes WHERE id = $1", params![id])
+            .await?
+            .map(|r| r.i64(0))
+            .transpose()
+    }
+
+    async fn upsert_reports(&self, rows: Vec<ReportRow>) -> R<Vec<Upsert>> {
+        let mut tx = self.begin().await?;
+        let values = rows
+            .iter()
+            .map(|r| {
+                let v = params![
+                    r.id.clone(),
+                    r.account_id,
+                    r.episode_id.clone(),
+                    r.day,
+                    r.reported_at,
+                    r.has_symptoms,
+                    r.sealed.clone(),
+                    r.received_at
+                ];
+                (r.id.clone(), v)
+            })
+            .collect();
+        let cols =
+            "reports (id, account_id, episode_id, day, reported_at, has_symptoms, sealed, received_at)";
+        let fresh = insert_new(&mut tx, cols, 8, values).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (r, fresh) in rows.iter().zip(fresh) {
+            out.push(if fresh {
+                Upsert::Inserted
+            } else {
+                owned_repeat(&mut tx, "reports", &r.id, r.account_id).await?
+            });
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+}
+
+/// An immutable record uploaded again: a duplicate for its owner, a conflict for anyone else.
+async fn owned_repeat(tx: &mut Box<dyn Tx>, table: &str, id: &[u8], account: i64) -> R<Upsert> {
+    let sql = format!("SELECT account_id FROM {table} WHERE id = $1");
+    let rows = tx.query(&sql, params![id]).await?;
+    let owner = rows.first().ok_or(StoreError::NotFound)?.i64(0)?;
+    Ok(if owner == account {
+        Upsert::Duplicate
+    } else {
+        Upsert::Conflict
+    })
+}
+
+/// Most visits written in one combined transaction.
+const COMBINE_MAX_ROWS: usize = 1000;
+
+/// Group commit for visit uploads: concurrent `upsert_visits` calls are queued, and whatever is waiting
+/// when the writer is free is written in one transaction (up to `COMBINE_MAX_ROWS` rows), so that many
+/// small uploads share one commit (one fsync). Each caller gets the outcomes of its own rows, in order;
+/// the result is the same as writing the calls one after the other in arrival order.
+pub(super) async fn combine_visits(db: Arc<dyn Backend>, mut jobs: mpsc::Receiver<VisitJob>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        let mut rows = batch.iter().map(|j| j.0.len()).sum::<usize>();
+        while rows < COMBINE_MAX_ROWS {
+            match jobs.try_recv() {
+                Ok(job) => {
+                    rows += job.0.len();
+                    batch.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let sizes: Vec<usize> = batch.iter().map(|j| j.0.len()).collect();
+        let all: Vec<VisitRow> = batch.iter_mut().flat_map(|j| std::mem::take(&mut j.0)).collect();
+        match write_visits(db.as_ref(), all).await {
+            Ok(outcomes) => {
+                let mut outcomes = outcomes.into_iter();
+                for ((_, reply), size) in batch.into_iter().zip(sizes) {
+                    let _ = reply.send(Ok(outcomes.by_ref().take(size).collect()));
+                }
+            }
+            Err(e) => {
+                for (_, reply) in batch {
+                    let _ = reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+/// Writes visits in one transaction: new ids inserted, known ids merged (`merge_visit`).
+async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
+    let mut tx = db.begin().await?;
+    let cols = format!("visits ({VISIT_COLS})");
+    let fresh = insert_new(
+        &mut tx,
+        &cols,
+        11,
+        rows.iter().map(|v| (v.id.clone(), visit_values(v))).collect(),
+    )
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (incoming, fresh) in rows.into_iter().zip(fresh) {
+        if fresh {
+            out.push(Upsert::Inserted);
+            continue;
+        }
+        let sql = format!("SELECT {VISIT_COLS} FROM visits WHERE id = $1");
+        let existing = tx.query(&sql, params![incoming.id.clone()]).await?;
+        let existing = visit(existing.first().ok_or(StoreError::NotFound)?)?;
+        let decision = merge_visit(&existing, &incoming);
+        if decision == Upsert::Updated {
+            tx.execute(
+                "UPDATE visits SET checkpoint_id = $2, checked_in_at = $3, checked_out_at = $4, \
+                 ends_at = $5, end_kind = $6, edited = $7, received_at = $8 WHERE id = $1",
+                params![
+                    incoming.id,
+                    incoming.checkpoint_id,
+                    incoming.checked_in_at,
+                    incoming.checked_out_at,
+                    incoming.ends_at,
+                    incoming.end_kind,
+                    incoming.edited,
+                    incoming.received_at
+                ],
+            )
+            .await?;
+        }
+        out.push(decision);
+    }
+    tx.commit().await?;
+    Ok(out)
+}

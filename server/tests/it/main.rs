@@ -1,0 +1,20 @@
+//! tokhai-server integration tests, one binary: the store conformance suite and the API and security
+//! suites, each run against SQLite and PostgreSQL (`both!`). PostgreSQL tests use 127.0.0.1:5432 when it
+//! answers; with `TOKHAI_CI=1` they fail if it does not, elsewhere they report themselves skipped.
+
+// The whole binary is test code (suites are plain async fns called from the `both!` tests): a failed
+// unwrap is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stderr
+)]
+
+mod support;
+
+mod api;
+mod dumps;
+mod security;
+mod store;

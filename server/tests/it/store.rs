@@ -1,0 +1,254 @@
+//! Store conformance: the same checks on SQLite and PostgreSQL.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use tokhai_server::store::*;
+
+use crate::support::{Env, both};
+
+fn visit(id: u8, subject: u8, cp: i64, cin: i64, out: Option<i64>, end: &str) -> VisitRow {
+    VisitRow {
+        id: vec![id; 16],
+        account_id: Some(1),
+        subject: vec![subject; 16],
+        checkpoint_id: cp,
+        checked_in_at: cin,
+        checked_out_at: out,
+        ends_at: out.unwrap_or(cin + 3_600_000),
+        end_kind: end.into(),
+        edited: false,
+        source: "self".into(),
+        received_at: cin,
+    }
+}
+
+async fn account(store: &dyn Store, n: u8) -> AccountRow {
+    store
+        .account_for_phone(&[n; 32], vec![n; 40], vec![n; 16], 1000)
+        .await
+        .unwrap()
+}
+
+both!(
+    accounts_sessions_and_codes,
+    visits_are_idempotent_and_merged,
+    feed_cursor_never_skips,
+    purge_and_reopen
+);
+
+async fn accounts_sessions_and_codes(env: Env) {
+    let store = env.state.store().as_ref();
+    let a = account(store, 1).await;
+    let again = store
+        .account_for_phone(&[1; 32], vec![9; 40], vec![9; 16], 2000)
+        .await
+        .unwrap();
+    assert_eq!(a, again, "get-or-create keeps the first account");
+    assert_eq!(
+        store.account_by_subject(&[1; 16]).await.unwrap().unwrap().id,
+        a.id
+    );
+    store
+        .set_scopes(
+            a.id,
+            &[
+                Scope {
+                    province: 79,
+                    ward: 0,
+                },
+                Scope { province: 1, ward: 7 },
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.scopes(a.id).await.unwrap().len(), 2);
+    store.set_admin(a.id, true).await.unwrap();
+    assert!(store.account(a.id).await.unwrap().unwrap().is_admin);
+
+    store.insert_session(b"tok", a.id, 1000, 5000).await.unwrap();
+    assert_eq!(store.session_account(b"tok", 4999).await.unwrap(), Some(a.id));
+    assert_eq!(
+        store.session_account(b"tok", 5000).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert!(store.delete_session(b"tok").await.unwrap());
+    assert_eq!(store.session_account(b"tok", 1000).await.unwrap(), None);
+
+    let id = store
+        .insert_otp(NewOtp {
+            phone_hash: vec![1],
+            client_hash: vec![2],
+            code_hash: vec![3],
+            created_at: 100,
+            expires_at: 400,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.otp_counts(&[1], &[2], 0).await.unwrap(),
+        OtpCounts {
+            phone: 1,
+            client: 1,
+            total: 1
+        }
+    );
+    for _ in 0..5 {
+        assert!(store.otp_take_attempt(id, 5, 200).await.unwrap());
+    }
+    assert!(
+        !store.otp_take_attempt(id, 5, 200).await.unwrap(),
+        "a sixth try is refused"
+    );
+    assert!(store.otp_mark_used(id).await.unwrap());
+    assert!(!store.otp_mark_used(id).await.unwrap(), "single use");
+
+    store.insert_captcha(b"c1", b"hash", 500).await.unwrap();
+    assert_eq!(store.take_captcha(b"c1", 600).await.unwrap(), None, "expired");
+    store.insert_captcha(b"c2", b"hash", 500).await.unwrap();
+    assert_eq!(
+        store.take_captcha(b"c2", 100).await.unwrap(),
+        Some(b"hash".to_vec())
+    );
+    assert_eq!(store.take_captcha(b"c2", 100).await.unwrap(), None, "single use");
+    assert_eq!(store.meta_insert_or_get("k", vec![1]).await.unwrap(), vec![1]);
+    assert_eq!(store.meta_insert_or_get("k", vec![2]).await.unwrap(), vec![1]);
+}
+
+async fn visits_are_idempotent_and_merged(env: Env) {
+    let store = env.state.store().as_ref();
+    let v1 = visit(1, 7, 10, 1_000_000, None, "open");
+    let v2 = visit(2, 8, 10, 1_500_000, Some(2_000_000), "checked_out");
+    let out = store
+        .upsert_visits(vec![v1.clone(), v2.clone(), v1.clone()])
+        .await
+        .unwrap();
+    assert_eq!(out, vec![Upsert::Inserted, Upsert::Inserted, Upsert::Duplicate]);
+    assert_eq!(
+        store.upsert_visits(vec![v2.clone()]).await.unwrap(),
+        vec![Upsert::Duplicate]
+    );
+    let mut closed = v1.clone();
+    closed.checked_out_at = Some(1_200_000);
+    closed.ends_at = 1_200_000;
+    closed.end_kind = "checked_out".into();
+    assert_eq!(
+        store.upsert_visits(vec![closed.clone()]).await.unwrap(),
+        vec![Upsert::Updated]
+    );
+    let mut other = v1.clone();
+    other.account_id = Some(2);
+    assert_eq!(
+        store.upsert_visits(vec![other]).await.unwrap(),
+        vec![Upsert::Conflict]
+    );
+
+    // Overlap queries, occupancy, check-out-everyone and the share of real check-outs.
+    let v3 = visit(3, 9, 10, 1_100_000, None, "open");
+    store.upsert_visits(vec![v3.clone()]).await.unwrap();
+    let found = store
+        .visits_overlapping(&[10], 1_150_000, 1_160_000, 100)
+        .await
+        .unwrap();
+    let ids: BTreeSet<u8> = found.iter().map(|v| v.id[0]).collect();
+    assert_eq!(ids, [1, 3].into_iter().collect());
+    assert_eq!(
+        store
+            .visits_of_subject(&[7; 16], 0, i64::MAX)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(store.occupancy(&[10]).await.unwrap(), 1);
+    assert_eq!(store.check_out_all(&[10], 1_300_000).await.unwrap(), 1);
+    assert_eq!(store.occupancy(&[10]).await.unwrap(), 0);
+    assert_eq!(store.checkout_share(&[10], 0, i64::MAX).await.unwrap(), (3, 2));
+    // The device's still-open copy does not reopen a visit the manager closed.
+    assert_eq!(store.upsert_visits(vec![v3]).await.unwrap(), vec![Upsert::Kept]);
+}
+
+async fn feed_cursor_never_skips(env: Env) {
+    let store: Arc<dyn Store> = env.state.store().clone();
+    let start = store
+        .feed_since(0, 1000)
+        .await
+        .unwrap()
+        .last()
+        .map_or(0, |f| f.seq);
+    // Writers commit concurrently while a reader pulls with the cursors the feed gives it.
+    let mut writers = Vec::new();
+    for w in 0..4i64 {
+        let store = store.clone();
+        writers.push(tokio::spawn(async move {
+            for i in 0..25i64 {
+                store
+                    .set_safety_level(79, w * 1000 + i, 1 + i % 4, 1, 10)
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    let mut cursor = start;
+    let mut seen = Vec::new();
+    let reader = async {
+        loop {
+            let done = writers.iter().all(|w| w.is_finished());
+            let page = store.feed_since(cursor, 7).await.unwrap();
+            for item in &page {
+                seen.push(item.key.clone());
+                cursor = item.seq;
+            }
+            if done && page.is_empty() {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    reader.await;
+    for w in writers {
+        w.await.unwrap();
+    }
+    let all: Vec<String> = store
+        .feed_since(start, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|f| f.key)
+        .collect();
+    assert_eq!(all.len(), 100);
+    assert_eq!(seen, all, "the reader saw every entry, in order, exactly once");
+}
+
+async fn purge_and_reopen(env: Env) {
+    let store = env.state.store().as_ref();
+    let a = account(store, 3).await;
+    store
+        .upsert_visits(vec![visit(1, 1, 10, 1_000, Some(2_000), "checked_out")])
+        .await
+        .unwrap();
+    store
+        .upsert_visits(vec![visit(2, 1, 10, 90_000_000, Some(90_001_000), "checked_out")])
+        .await
+        .unwrap();
+    store.insert_session(b"old", a.id, 0, 10).await.unwrap();
+    let counts = store.purge(50_000_000, 100).await.unwrap();
+    assert_eq!(counts.visits, 1);
+    assert_eq!(counts.expired, 1);
+    assert_eq!(
+        store
+            .visits_of_subject(&[1; 16], 0, i64::MAX)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Opening the same database again (migrations already applied) keeps the data.
+    let url = match &env.pg {
+        Some(pg) => StoreUrl::Postgres(pg.url()),
+        None => StoreUrl::Sqlite(env.dir.path().join("t.sqlite3")),
+    };
+    let again = open_store(&url, 2).await.unwrap();
+    assert_eq!(again.account(a.id).await.unwrap().unwrap().id, a.id);
+}
