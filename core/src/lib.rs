@@ -84,3 +84,13 @@ pub use qr::{
     VerifiedCheckpoint, VerifiedPersonal, decode as decode_qr, decode_checkpoint as decode_checkpoint_code,
     decode_personal as decode_personal_code, encode_pending_personal, floor_to_minute,
 };
+#[cfg(feature = "scan")]
+mod scan;
+#[cfg(feature = "camera")]
+pub use scan::{CameraDevice, CameraError, DesktopCamera, list_cameras};
+#[cfg(feature = "scan")]
+pub use scan::{
+    Charset, DEFAULT_EFFORT, Ecc, Frame, GrayFrame, ImageScan, LiveScanner, MAX_PIXELS, MAX_SIDE,
+    PixelFormat, ReportCode, Rung, ScanError, ScanMode, ScanOptions, ScanReport, ScannedCode, StreamEvent,
+    StreamStats, Submitted, scan_gray_frame, scan_image_bytes, scan_image_file, scan_pixels,
+};
