@@ -17,12 +17,26 @@ pub(crate) struct Cli {
     #[arg(long, global = true, env = "TOKHAI_LANG", value_enum, default_value_t = LangChoice::Both)]
     pub(crate) lang: LangChoice,
 
+    /// Nơi giữ khóa dữ liệu / where the data key comes from: a passphrase (`TOKHAI_PASSPHRASE` or asked),
+    /// or the operating system's key store.
+    #[arg(long, global = true, env = "TOKHAI_KEY_STORE", value_enum, default_value_t = KeyStore::Passphrase)]
+    pub(crate) key_store: KeyStore,
+
     /// In kết quả dạng JSON / print machine-readable JSON.
     #[arg(long, global = true)]
     pub(crate) json: bool,
 
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+/// Where the key that unlocks the data comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum KeyStore {
+    /// Mật khẩu / a passphrase stretched with PBKDF2.
+    Passphrase,
+    /// Kho khóa của hệ điều hành / the OS key store (Secret Service, Keychain, Credential Manager).
+    Os,
 }
 
 /// Which language(s) to print.
@@ -63,6 +77,16 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: HealthCommand,
     },
+    /// Đọc mã QR trong ảnh (JPEG/PNG); với --json: một dòng JSON mỗi tệp / read the QR codes in images;
+    /// with --json one JSON line per file.
+    Scan {
+        /// Các tệp ảnh / image files.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Quét mã QR cá nhân của khách bằng webcam (cho nhân viên điểm kiểm soát) / scan visitors' personal
+    /// codes with a webcam (for checkpoint staff).
+    Kiosk(KioskArgs),
     /// Mã QR: mã cá nhân, mã điểm kiểm soát, áp phích / QR codes: personal code, checkpoint codes, posters.
     Qr {
         #[command(subcommand)]
@@ -230,6 +254,9 @@ pub(crate) struct CheckinArgs {
     /// Nội dung mã QR của điểm kiểm soát / the checkpoint QR code's text.
     #[arg(long, value_name = "TEXT")]
     pub(crate) payload: Option<String>,
+    /// Ảnh chụp áp phích mã QR (JPEG/PNG) / a photo of the checkpoint's QR poster (JPEG/PNG).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) image: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -443,4 +470,17 @@ pub(crate) enum TrustCommand {
     },
     /// Xem các khóa đang tin cậy / show the trusted keys.
     Show,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KioskArgs {
+    /// Số thứ tự camera / camera index (default: the first camera).
+    #[arg(long)]
+    pub(crate) camera: Option<u32>,
+    /// Kiểm tra mã trong các ảnh thay vì camera / check the codes in these photos instead of the camera.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) image: Vec<PathBuf>,
+    /// Liệt kê camera rồi thoát / list the cameras and exit.
+    #[arg(long)]
+    pub(crate) list: bool,
 }

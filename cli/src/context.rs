@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokhai_core::{
-    Clock, Engine, KeyProvider, Msg, PassphraseProvider, Policy, SystemClock, TrustList, TrustStore,
+    Clock, Engine, KeyProvider, Msg, OsKeyStoreProvider, PassphraseProvider, Policy, SystemClock, TrustList,
+    TrustStore,
 };
 
-use crate::args::Cli;
+use crate::args::{Cli, KeyStore};
 use crate::error::CliError;
 use crate::output::Out;
 use crate::prompt;
@@ -23,6 +24,7 @@ const TRUST_FILE: &str = "trust.json";
 /// The context of one command.
 pub(crate) struct Ctx {
     pub(crate) out: Out,
+    key_store: KeyStore,
     data_dir: PathBuf,
     clock: Arc<dyn Clock>,
 }
@@ -38,6 +40,7 @@ impl Ctx {
                 lang: cli.lang,
                 json: cli.json,
             },
+            key_store: cli.key_store,
             data_dir,
             clock: Arc::new(SystemClock),
         })
@@ -68,6 +71,9 @@ impl Ctx {
     }
 
     fn key_provider(&self, creating: bool) -> Result<Arc<dyn KeyProvider>, CliError> {
+        if self.key_store == KeyStore::Os {
+            return Ok(Arc::new(OsKeyStoreProvider::default()));
+        }
         if std::env::var_os(PASSPHRASE_ENV).is_some_and(|v| !v.is_empty()) {
             return Ok(Arc::new(
                 PassphraseProvider::from_env(PASSPHRASE_ENV).map_err(no_passphrase)?,

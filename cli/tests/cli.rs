@@ -508,3 +508,138 @@ fn personal_code_is_pending_and_carries_no_identity_numbers() {
     assert!(terminal.contains("NTM"), "initials shown for staff: {terminal}");
     assert!(!terminal.contains("079185001234") && !terminal.contains("0912"));
 }
+
+/// The shared folder of real photographs (`TOKHAI_QR_PHOTOS`, `../shared/data/qr-photos`, or
+/// `/work/shared/data/qr-photos`); required under CI.
+fn qr_photos() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let found = std::env::var_os("TOKHAI_QR_PHOTOS")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            root.join("../shared/data/qr-photos"),
+            PathBuf::from("/work/shared/data/qr-photos"),
+        ])
+        .find(|p| p.is_dir());
+    assert!(
+        found.is_some() || std::env::var("TOKHAI_CI").is_err(),
+        "the QR photo set is required under CI"
+    );
+    found
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn scan_json_prints_one_well_formed_line_per_file() {
+    let Some(photos) = qr_photos() else {
+        eprintln!("skipped: no QR photo set");
+        return;
+    };
+    let mut files = Vec::new();
+    files_under(&photos, &mut files);
+    files.sort();
+    files.push(PathBuf::from("/nonexistent/photo.png"));
+    let home = Home::new();
+    let mut args = vec!["scan".to_owned(), "--json".to_owned()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let out = home
+        .cmd(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), files.len(), "exactly one line per file");
+    let (mut read, mut photos_with_text) = (0, 0);
+    for (line, file) in lines.iter().zip(&files) {
+        let v: Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["file"], file.display().to_string());
+        assert!(v["decode_ms"].is_number());
+        assert!(v["codes"].is_array());
+        if file.extension().is_some_and(|e| e == "png") && file.to_string_lossy().contains("/zxing/") {
+            let expected = std::fs::read_to_string(file.with_extension("txt")).unwrap();
+            photos_with_text += 1;
+            if v["codes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["text"] == expected.as_str())
+            {
+                read += 1;
+                let corners = &v["codes"][0]["corners"];
+                assert_eq!(corners.as_array().unwrap().len(), 4);
+            }
+        }
+        if file.to_string_lossy().contains("/nocode/") && file.extension().is_some_and(|e| e == "png") {
+            assert_eq!(v["codes"].as_array().unwrap().len(), 0, "{}", file.display());
+        }
+    }
+    assert_eq!(
+        lines
+            .last()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["error"].clone()),
+        Some(Value::from("scan_io"))
+    );
+    assert!(
+        read * 100 >= photos_with_text * 95,
+        "read {read} of {photos_with_text}"
+    );
+}
+
+#[test]
+fn check_in_from_a_photo_of_the_poster() {
+    let home = Home::new();
+    home.declare_me();
+    let code = home.checkpoint("5001", "Nhà văn hóa phường");
+    let poster = home.path("poster.png");
+    home.ok(&[
+        "qr",
+        "poster",
+        "--payload",
+        &code,
+        "--png",
+        s(&poster),
+        "--dpi",
+        "100",
+    ]);
+    let visit = home.json(&["checkin", "--image", s(&poster)]);
+    assert_eq!(visit["visit"]["checkpoint"]["name"], "Nhà văn hóa phường");
+
+    // A photo with no code, and a photo of someone else's code, are answered clearly.
+    let blank = home.path("blank.png");
+    image::GrayImage::from_pixel(320, 240, image::Luma([200]))
+        .save(&blank)
+        .unwrap();
+    let out = home.run(&["--json", "checkin", "--image", s(&blank)]);
+    assert_eq!(error_code(&out), "no_code_in_photo");
+    let card = home.path("card.png");
+    home.ok(&["qr", "personal", "--png", s(&card)]);
+    let out = home.run(&["--json", "checkin", "--image", s(&card)]);
+    assert_eq!(error_code(&out), "qr_wrong_kind");
+}
+
+#[test]
+fn kiosk_reads_photos_and_says_when_there_is_no_camera() {
+    let home = Home::new();
+    home.declare_me();
+    let card = home.path("card.png");
+    home.ok(&["qr", "personal", "--card-png", s(&card)]);
+    // Not yet signed by the server: staff see that it is pending, in red.
+    let out = home.run(&["kiosk", "--image", s(&card)]);
+    assert_eq!(out.status.code(), Some(2));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("✗"), "{shown}");
+    // This machine has no camera: a clear message, not a crash.
+    let out = home.run(&["--json", "kiosk"]);
+    assert_eq!(error_code(&out), "camera_not_found");
+}

@@ -5,6 +5,7 @@
 //! - `visits.rs`: `checkin`, `checkout`, `visits`, `visit edit`.
 //! - `health.rs`: `health start|report|status|extend|end`.
 //! - `qr.rs`: `qr personal|checkpoint|poster|keygen`, `trust add|show`.
+//! - `scan.rs`: `scan`, `checkin --image`, `kiosk` (photos and the webcam).
 //! - `data.rs`: `purge`, `export`, `wipe`.
 //! - `time.rs`: times and days as typed.
 
@@ -13,6 +14,7 @@ mod declare;
 mod health;
 mod people;
 mod qr;
+mod scan;
 mod time;
 mod visits;
 
@@ -37,6 +39,8 @@ pub(crate) fn run(ctx: &Ctx, command: &Command) -> Result<(), CliError> {
             command: VisitCommand::Edit(args),
         } => visits::edit(ctx, args),
         Command::Health { command } => health::run(ctx, command),
+        Command::Scan { files } => scan::scan(ctx, files),
+        Command::Kiosk(args) => scan::kiosk(ctx, args),
         Command::Qr { command } => qr::run(ctx, command),
         Command::Trust { command } => qr::trust(ctx, command),
         Command::Purge => data::purge(ctx),

@@ -25,9 +25,17 @@ pub(crate) fn place(c: &CheckpointRef) -> String {
 }
 
 pub(crate) fn checkin(ctx: &Ctx, args: &CheckinArgs) -> Result<(), CliError> {
-    let text = args.payload.as_deref().unwrap_or_default();
-    let verified = ctx.trust()?.verify_checkpoint(text.trim(), ctx.clock())?;
-    check_in_at(ctx, verified.checkpoint_ref())
+    let trust = ctx.trust()?;
+    let checkpoint = match (&args.payload, &args.image) {
+        (_, Some(photo)) => super::scan::checkpoint_in_photo(photo, &trust, ctx.clock())?,
+        (payload, None) => {
+            let text = payload.as_deref().unwrap_or_default();
+            trust
+                .verify_checkpoint(text.trim(), ctx.clock())?
+                .checkpoint_ref()
+        }
+    };
+    check_in_at(ctx, checkpoint)
 }
 
 /// Checks in at a verified checkpoint and says what happened.
