@@ -1,6 +1,6 @@
 //! One file per group of commands; `run` dispatches.
 //!
-//! - `declare.rs`: `declare` (file, flags or questions).
+//! - `declare.rs`: `declare` (file, flags or questions); `interview.rs`: the questions, checked one by one.
 //! - `people.rs`: `people`, `declaration show|history`, choosing a person with `--for`.
 //! - `visits.rs`: `checkin`, `checkout`, `visits`, `visit edit`.
 //! - `health.rs`: `health start|report|status|extend|end`.
@@ -12,6 +12,7 @@
 mod data;
 mod declare;
 mod health;
+mod interview;
 mod people;
 mod qr;
 mod scan;
