@@ -7,7 +7,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// tokhai — khai báo y tế, mã QR cá nhân, check-in bằng mã QR (hoạt động không cần mạng).
 /// Health declaration, personal QR code and QR check-in (works offline).
 #[derive(Debug, Parser)]
-#[command(name = "tokhai", version, about, long_about = None, max_term_width = 110)]
+#[command(
+    name = "tokhai",
+    version,
+    about = "tokhai — khai báo y tế, mã QR cá nhân, check-in bằng mã QR, kể cả khi không có mạng.\nHealth declaration, personal QR code and QR check-in, even with no network.",
+    max_term_width = 110
+)]
 pub(crate) struct Cli {
     /// Thư mục dữ liệu / data folder (default: the per-user data folder).
     #[arg(long, global = true, env = "TOKHAI_DATA_DIR", value_name = "DIR")]
