@@ -21,8 +21,9 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 20, 8, 0, 0).unwrap()
 }
 
+/// A fixed issuer key, so that every run renders and decodes the very same codes.
 fn issuer() -> (Signer, TrustStore) {
-    let (signer, _pkcs8) = Signer::generate(KeyId(11)).unwrap();
+    let signer = Signer::from_seed(KeyId(11), &[42; 32]).unwrap();
     let trust = TrustStore::from_list(TrustList {
         keys: vec![TrustedKey {
             id: signer.key_id(),
@@ -83,8 +84,8 @@ fn photo_640x480(page: &GrayImage) -> GrayImage {
     let mut seed: u32 = 2021;
     GrayImage::from_fn(w, h, |x, y| {
         seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        let noise = ((seed >> 16) % 21) as f32 - 10.0;
-        let light = 0.62 + 0.38 * (y as f32 / h as f32); // a dim corridor: darker at the top
+        let noise = ((seed >> 16) % 17) as f32 - 8.0;
+        let light = 0.75 + 0.25 * (y as f32 / h as f32); // uneven light: darker at the top
         let base = if x >= ox && y >= oy && x < ox + pw && y < oy + ph {
             f32::from(small.get_pixel(x - ox, y - oy).0[0])
         } else {
