@@ -148,7 +148,8 @@ fn poster_at_150_dpi_and_as_a_640x480_photo_decodes_and_verifies() {
     for (what, img) in [("page", page.clone()), ("photo", photo_640x480(&page))] {
         let texts = decode_gray(&img);
         if texts.is_empty() {
-            img.save(std::env::temp_dir().join(format!("tokhai-poster-{what}.png"))).unwrap();
+            img.save(std::env::temp_dir().join(format!("tokhai-poster-{what}.png")))
+                .unwrap();
         }
         assert_eq!(texts, vec![code.as_str().to_owned()], "{what}");
         trust.verify_checkpoint(&texts[0], &clock).unwrap();
