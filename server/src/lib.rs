@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod feed;
 mod keys;
+mod limit;
 mod metrics;
 mod phone;
 mod retention;

@@ -9,10 +9,17 @@ use tokhai_core::Clock;
 use crate::config::Config;
 use crate::error::Error;
 use crate::keys::IssuerKeys;
+use crate::limit::WindowLimiter;
 use crate::metrics::Metrics;
 use crate::seal::{Kek, Sealer};
 use crate::sms::SmsSender;
 use crate::store::{Millis, Store};
+
+/// Captcha images one client address may ask for per window (15 minutes): enough for a person who
+/// cannot read a few, too few to make rendering and storing them a cheap attack.
+const CAPTCHAS_PER_CLIENT: u32 = 20;
+const CAPTCHA_WINDOW_MS: Millis = 15 * 60 * 1000;
+const CAPTCHA_CLIENTS_TRACKED: usize = 100_000;
 
 /// Shared state of the service (cheap to clone).
 #[derive(Clone, Debug)]
@@ -29,6 +36,8 @@ pub(crate) struct Inner {
     pub(crate) sms: Arc<dyn SmsSender>,
     pub(crate) config: Config,
     pub(crate) metrics: Metrics,
+    /// Captcha images per client address (each costs a render and a stored row).
+    pub(crate) captcha_limiter: WindowLimiter,
     /// Test hook: captcha answers by id, kept only when a test asks for it (`with_captcha_peek`).
     captcha_peek: Option<Mutex<HashMap<String, String>>>,
 }
@@ -55,6 +64,11 @@ impl AppState {
                 sms,
                 config,
                 metrics: Metrics::new(),
+                captcha_limiter: WindowLimiter::new(
+                    CAPTCHA_WINDOW_MS,
+                    CAPTCHAS_PER_CLIENT,
+                    CAPTCHA_CLIENTS_TRACKED,
+                ),
                 captcha_peek: None,
             }),
         })

@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::auth::{account_for, phone_hash};
 use crate::codes;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, Session};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ClientAddr, Session};
 use crate::feed::ts;
 use crate::keys;
 use crate::phone;
@@ -37,8 +37,21 @@ pub(super) struct Captcha {
 }
 
 /// Creates a captcha (an image of five characters).
-#[utoipa::path(post, path = "/v1/captcha", tag = "registry", responses((status = 201, body = Captcha)))]
-pub(super) async fn new_captcha(State(state): State<AppState>) -> ApiResult<(StatusCode, Json<Captcha>)> {
+///
+/// At most 20 per client address in 15 minutes (429 with `Retry-After` beyond that).
+#[utoipa::path(post, path = "/v1/captcha", tag = "registry", responses(
+    (status = 201, body = Captcha),
+    (status = 429, description = "Too many captchas from this address", body = ErrorBody),
+))]
+pub(super) async fn new_captcha(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+) -> ApiResult<(StatusCode, Json<Captcha>)> {
+    state
+        .inner()
+        .captcha_limiter
+        .check(client, state.now_ms())
+        .map_err(ApiError::RateLimited)?;
     let sealer = &state.inner().sealer;
     let id = URL_SAFE_NO_PAD.encode(sealer.random::<16>()?);
     let answer = captcha::answer_from(sealer.random::<{ captcha::LEN }>()?);

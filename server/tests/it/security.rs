@@ -14,6 +14,7 @@ both!(
     wrong_key_refuses_to_start,
     otp_brute_force_expiry_and_reuse,
     sms_limits,
+    captcha_limits,
     cross_tenant_refused,
     officer_scope_and_cases,
     bad_bodies_get_error_bodies
@@ -167,6 +168,28 @@ async fn sms_limits(env: Env) {
         )
         .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// Captcha images are limited per client address, so rendering and storing them is not a cheap attack.
+async fn captcha_limits(env: Env) {
+    for _ in 0..20 {
+        env.captcha().await;
+    }
+    let req = axum::http::Request::post("/v1/captcha")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (s, b, headers) = env.raw(&env.app, req).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    let b: Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(b["error"]["code"], "rate_limited");
+    assert_eq!(headers["retry-after"], "900");
+    // Another address is not affected.
+    let other = env.app_from([203, 0, 113, 9]);
+    let (s, _) = env.call_on(&other, Method::POST, "/v1/captcha", None, None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    // After the window the first address gets captchas again.
+    env.clock.advance(Duration::minutes(15));
+    env.captcha().await;
 }
 
 async fn cross_tenant_refused(env: Env) {
