@@ -616,7 +616,9 @@ fn stage_timing() {
 fn rxing_fallback_reads_a_code_with_corners() {
     let code = QrCode::with_version("fallback", Version::Normal(3), EcLevel::Q).unwrap();
     let g = render(&code, 5);
-    let c = super::fallback::read(&g).unwrap();
+    let codes = super::fallback::read(&g);
+    assert_eq!(codes.len(), 1);
+    let c = &codes[0];
     assert_eq!(
         (c.text.as_str(), c.version, c.ecc, c.found_by),
         ("fallback", 3, Ecc::Q, Rung::Rxing)
