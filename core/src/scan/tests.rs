@@ -635,3 +635,41 @@ fn rxing_fallback_reads_a_code_with_corners() {
         c.corners
     );
 }
+
+/// The fallback's share is kept from the ladder: a ladder that spends the whole allowance without reading
+/// anything (here one rung that cannot read a dark-on-light code) still leaves rxing its turn.
+#[cfg(feature = "scan-rxing")]
+#[test]
+fn rxing_fallback_runs_after_a_ladder_that_used_the_allowance() {
+    let code = QrCode::with_version("after the ladder", Version::Normal(5), EcLevel::M).unwrap();
+    let g = render(&code, 4);
+    let pixels = (g.width() * g.height()) as u64;
+    let opts = ScanOptions {
+        rungs: vec![Rung::Inverted],
+        refine: false,
+        // Exactly what the inverted rung costs (three units a pixel).
+        effort: 3 * pixels,
+        ..test_opts()
+    };
+    let f = GrayFrame {
+        width: g.width(),
+        height: g.height(),
+        stride: g.width(),
+        data: g.pixels(),
+    };
+    let codes = scan_gray_frame(f, &opts).unwrap();
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    assert_eq!(
+        (codes[0].text.as_str(), codes[0].found_by),
+        ("after the ladder", Rung::Rxing)
+    );
+    let ladder_only = scan_gray_frame(
+        f,
+        &ScanOptions {
+            fallback: false,
+            ..opts
+        },
+    )
+    .unwrap();
+    assert!(ladder_only.is_empty(), "{ladder_only:?}");
+}
