@@ -528,7 +528,9 @@ proptest! {
 }
 
 /// Development aid: `TOKHAI_DIAG_FILE=path cargo test -p tokhai-core --features scan diagnose -- --ignored
-/// --nocapture` prints what each rung locates and reads.
+/// --nocapture` prints what each rung locates and reads (`TOKHAI_DIAG_RUNG=native` one rung alone;
+/// `TOKHAI_DIAG_LADDER=1` first the whole default ladder, thorough, without the rxing fallback, with a
+/// wall-clock backstop that never binds).
 #[test]
 #[ignore = "development diagnostic"]
 fn diagnose() {
@@ -538,6 +540,20 @@ fn diagnose() {
     let bytes = std::fs::read(&path).unwrap();
     let (g, o) = load_gray(&bytes).unwrap();
     println!("{path}: {}x{} orientation {o}", g.width(), g.height());
+    if std::env::var("TOKHAI_DIAG_LADDER").is_ok() {
+        let opts = ScanOptions {
+            fallback: false,
+            ..test_opts()
+        };
+        let (codes, diag) = super::pipeline::scan_gray_diag(&g, &opts);
+        println!("ladder: {diag}");
+        for c in codes {
+            println!(
+                "   read v{} by {:?} resampled={}",
+                c.version, c.found_by, c.resampled
+            );
+        }
+    }
     let only: Option<Rung> = std::env::var("TOKHAI_DIAG_RUNG")
         .ok()
         .and_then(|r| serde_json::from_str(&format!("\"{r}\"")).ok());
