@@ -23,7 +23,11 @@ fn t0() -> DateTime<Utc> {
 
 /// A fixed issuer key, so that every run renders and decodes the very same codes.
 fn issuer() -> (Signer, TrustStore) {
-    let signer = Signer::from_seed(KeyId(11), &[42; 32]).unwrap();
+    issuer_from_seed(&[42; 32])
+}
+
+fn issuer_from_seed(seed: &[u8; 32]) -> (Signer, TrustStore) {
+    let signer = Signer::from_seed(KeyId(11), seed).unwrap();
     let trust = TrustStore::from_list(TrustList {
         keys: vec![TrustedKey {
             id: signer.key_id(),
@@ -73,6 +77,12 @@ fn png(img: &GrayImage) -> Vec<u8> {
 
 /// What a phone camera makes of a printed page: shrunk into 640x480, lit unevenly, with sensor noise.
 fn photo_640x480(page: &GrayImage) -> GrayImage {
+    photo_640x480_lit(page, 0.75, 8)
+}
+
+/// `photo_640x480` with the light at the top of the frame at `dim` (1.0 at the bottom) and noise of
+/// up to `noise_max` gray levels either way.
+fn photo_640x480_lit(page: &GrayImage, dim: f32, noise_max: u32) -> GrayImage {
     let (w, h) = (640u32, 480u32);
     let scale = (f64::from(w) / f64::from(page.width())).min(f64::from(h) / f64::from(page.height())) * 0.95;
     let (pw, ph) = (
@@ -84,8 +94,8 @@ fn photo_640x480(page: &GrayImage) -> GrayImage {
     let mut seed: u32 = 2021;
     GrayImage::from_fn(w, h, |x, y| {
         seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        let noise = ((seed >> 16) % 17) as f32 - 8.0;
-        let light = 0.75 + 0.25 * (y as f32 / h as f32); // uneven light: darker at the top
+        let noise = ((seed >> 16) % (2 * noise_max + 1)) as f32 - noise_max as f32;
+        let light = dim + (1.0 - dim) * (y as f32 / h as f32); // uneven light: darker at the top
         let base = if x >= ox && y >= oy && x < ox + pw && y < oy + ph {
             f32::from(small.get_pixel(x - ox, y - oy).0[0])
         } else {
@@ -154,6 +164,40 @@ fn poster_at_150_dpi_and_as_a_640x480_photo_decodes_and_verifies() {
         assert_eq!(texts, vec![code.as_str().to_owned()], "{what}");
         trust.verify_checkpoint(&texts[0], &clock).unwrap();
     }
+}
+
+/// The poster photo is no lucky draw: with other issuer keys (so other signatures, masks and module
+/// patterns), at about 3.4 pixels per module, under the light above and under a harsher, dimmer one
+/// (contrast down to 0.62 at the top, more noise), every poster decodes and verifies.
+#[test]
+fn poster_photos_decode_and_verify_across_issuer_keys_and_light() {
+    let text = PosterText {
+        place: "Phường Bến Thành, Thành phố Hồ Chí Minh".to_owned(),
+    };
+    let clock = FixedClock::new(t0() + Duration::days(30));
+    let mut failed = Vec::new();
+    for k in 1..=10u8 {
+        let seed: [u8; 32] = std::array::from_fn(|i| k.wrapping_mul(37).wrapping_add(i as u8));
+        let (signer, trust) = issuer_from_seed(&seed);
+        let code = signer.sign_checkpoint(&market()).unwrap();
+        let page = image::load_from_memory(&poster_png(&code, &text, 150).unwrap())
+            .unwrap()
+            .to_luma8();
+        for (light, img) in [
+            ("even", photo_640x480(&page)),
+            ("harsh", photo_640x480_lit(&page, 0.62, 10)),
+        ] {
+            let texts = decode_gray(&img);
+            if texts != vec![code.as_str().to_owned()] {
+                img.save(std::env::temp_dir().join(format!("tokhai-poster-key{k}-{light}.png")))
+                    .unwrap();
+                failed.push(format!("key {k} {light}: {} codes", texts.len()));
+                continue;
+            }
+            trust.verify_checkpoint(&texts[0], &clock).unwrap();
+        }
+    }
+    assert!(failed.is_empty(), "not read: {failed:?}");
 }
 
 #[test]

@@ -1,6 +1,10 @@
 //! Bounding the work of one scan. Work is counted in deterministic units (about 10 ns each on the
 //! reference machine: a pixel of a prepared image, a sampled point of a grid fit) so that what a scan finds
 //! does not depend on how busy the machine is; a wall-clock deadline is the backstop.
+//!
+//! A last step (the rxing fallback) can have part of the allowance set aside for it: until it is released,
+//! the ladder sees the allowance and the deadline that much smaller, so that it cannot use up what the
+//! last step needs.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
@@ -11,6 +15,8 @@ pub(crate) struct Budget {
     deadline: Instant,
     max_work: u64,
     used: Cell<u64>,
+    reserved_work: Cell<u64>,
+    reserved_wall: Cell<Duration>,
 }
 
 impl Budget {
@@ -20,6 +26,8 @@ impl Budget {
             deadline: now.checked_add(wall).unwrap_or(now),
             max_work,
             used: Cell::new(0),
+            reserved_work: Cell::new(0),
+            reserved_wall: Cell::new(Duration::ZERO),
         }
     }
 
@@ -28,13 +36,53 @@ impl Budget {
         self.used.set(self.used.get().saturating_add(units));
     }
 
-    /// Whether the allowance is used up (work or time).
+    /// Sets aside `units` of work and `wall` of the time for a last step (see [`Budget::release`]).
+    pub(crate) fn reserve(&self, units: u64, wall: Duration) {
+        self.reserved_work.set(units);
+        self.reserved_wall.set(wall);
+    }
+
+    /// Hands what [`Budget::reserve`] set aside back, for the last step to use.
+    pub(crate) fn release(&self) {
+        self.reserve(0, Duration::ZERO);
+    }
+
+    /// Whether the allowance is used up (work or time), the reserve not counted as available.
     pub(crate) fn exhausted(&self) -> bool {
-        self.used.get() >= self.max_work || Instant::now() >= self.deadline
+        self.used.get().saturating_add(self.reserved_work.get()) >= self.max_work || self.past_deadline()
+    }
+
+    /// Whether the wall-clock deadline (less any reserved time) has passed.
+    pub(crate) fn past_deadline(&self) -> bool {
+        Instant::now()
+            .checked_add(self.reserved_wall.get())
+            .is_none_or(|t| t >= self.deadline)
     }
 
     /// Work used so far.
     pub(crate) fn used(&self) -> u64 {
         self.used.get()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reserve_is_kept_from_the_ladder_and_handed_back() {
+        let b = Budget::new(Duration::from_secs(60), 100);
+        b.reserve(30, Duration::from_secs(1));
+        b.spend(69);
+        assert!(!b.exhausted());
+        b.spend(1);
+        assert!(b.exhausted());
+        b.release();
+        assert!(!b.exhausted());
+        b.spend(30);
+        assert!(b.exhausted());
+        assert!(!b.past_deadline());
+        b.reserve(0, Duration::from_secs(61));
+        assert!(b.past_deadline());
     }
 }

@@ -1,8 +1,12 @@
 //! Feature `scan-rxing`: rxing (a port of ZXing) as a fallback *after* our rqrr pipeline, only when the
-//! pipeline found nothing and budget remains. Measured in `docs/benchmarks.md`: it reads codes rqrr's
-//! locator never finds (small modules, dense high versions), in a few milliseconds.
+//! pipeline found nothing. Its work (and a fifth of the wall-clock backstop) is set aside before the
+//! ladder starts (`Budget::reserve`), so that a ladder that climbed every rung without reading anything,
+//! and so used the whole allowance, still leaves it its turn. Measured in `docs/benchmarks.md`: it reads
+//! codes rqrr's locator never finds (small modules, dense high versions), in a few milliseconds.
 
-use rxing::{BarcodeFormat, RXingResultMetadataType, RXingResultMetadataValue};
+use std::collections::HashSet;
+
+use rxing::{BarcodeFormat, DecodeHints, RXingResult, RXingResultMetadataType, RXingResultMetadataValue};
 
 use super::contain::contained;
 use super::geometry::Pt;
@@ -10,15 +14,27 @@ use super::gray::Gray;
 use super::pipeline::{Ecc, Rung, ScannedCode};
 use super::text::{Charset, decode_text};
 
-/// Reads one code with rxing; `None` when it finds none (or panics).
-pub(crate) fn read(img: &Gray) -> Option<ScannedCode> {
-    let (w, h) = (
-        u32::try_from(img.width()).ok()?,
-        u32::try_from(img.height()).ok()?,
-    );
+/// Reads every code rxing finds (its multiple-code reader, QR only, trying harder) in the grayscale image
+/// as the ladder received it; empty when it finds none (or panics).
+pub(crate) fn read(img: &Gray) -> Vec<ScannedCode> {
+    let (Ok(w), Ok(h)) = (u32::try_from(img.width()), u32::try_from(img.height())) else {
+        return Vec::new();
+    };
     let luma = img.pixels().to_vec();
-    let found =
-        contained(|| rxing::helpers::detect_in_luma(luma, w, h, Some(BarcodeFormat::QR_CODE)))?.ok()?;
+    let mut hints = DecodeHints {
+        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+        TryHarder: Some(true),
+        ..DecodeHints::default()
+    };
+    let Some(Ok(results)) =
+        contained(move || rxing::helpers::detect_multiple_in_luma_with_hints(luma, w, h, &mut hints))
+    else {
+        return Vec::new();
+    };
+    results.iter().map(|r| to_code(img, r)).collect()
+}
+
+fn to_code(img: &Gray, found: &RXingResult) -> ScannedCode {
     let ecc = match found
         .getRXingResultMetadata()
         .get(&RXingResultMetadataType::ERROR_CORRECTION_LEVEL)
@@ -50,7 +66,7 @@ pub(crate) fn read(img: &Gray) -> Option<ScannedCode> {
         _ => [Pt::default(); 4],
     };
     let version = estimate_version(img, &corners);
-    Some(ScannedCode {
+    ScannedCode {
         text,
         bytes,
         corners: corners.map(|p| [p.x as f32, p.y as f32]),
@@ -59,7 +75,7 @@ pub(crate) fn read(img: &Gray) -> Option<ScannedCode> {
         charset,
         found_by: Rung::Rxing,
         resampled: false,
-    })
+    }
 }
 
 /// The version from the finder patterns: walking a diagonal inwards from a finder's outer corner, the

@@ -15,12 +15,14 @@
 //!   used after rqrr's decoder.
 //! - `read.rs`: decoding one decided grid (rqrr, then our reader).
 //! - `text.rs`: UTF-8, Shift_JIS, Latin-1 and ECI.
-//! - `budget.rs`: the deterministic work allowance and wall-clock backstop.
+//! - `budget.rs`: the deterministic work allowance and wall-clock backstop, and the share of both set
+//!   aside for the rxing fallback.
 //! - `contain.rs`: turning rqrr's panics into misses, silently.
 //! - `report.rs`: the JSON line of `tokhai scan --json`.
 //! - `stream.rs`: the live-stream helper (worker thread, latest-frame slot).
 //! - `camera.rs` (feature `camera`): a desktop camera frame source through nokhwa.
-//! - `fallback.rs` (feature `scan-rxing`): rxing after our pipeline, when it found nothing.
+//! - `fallback.rs` (feature `scan-rxing`): rxing after our pipeline, when it found nothing; its work is
+//!   set aside before the ladder starts, so a ladder that used up the allowance still leaves it its turn.
 //! - `error.rs`: the boundary error.
 
 mod budget;

@@ -182,6 +182,15 @@ pub(crate) fn scan_gray(img: &Gray, opts: &ScanOptions) -> Vec<ScannedCode> {
 pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode>, String) {
     let mut diag = String::new();
     let budget = Budget::new(opts.budget, opts.effort);
+    // The fallback's share is set aside before the ladder starts: a ladder that climbs every rung without
+    // reading anything uses the whole allowance, and the fallback would never run exactly where it is needed.
+    #[cfg(feature = "scan-rxing")]
+    if opts.fallback {
+        budget.reserve(
+            rung_cost(Rung::Rxing, img.width() * img.height()),
+            opts.budget / FALLBACK_WALL_SHARE,
+        );
+    }
     let mut found: Vec<ScannedCode> = Vec::new();
     let mut inverted: Option<Gray> = None;
     let mut tried: Vec<[Pt; 4]> = Vec::new();
@@ -222,9 +231,19 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
         }
     }
     #[cfg(feature = "scan-rxing")]
-    if found.is_empty() && opts.fallback && !budget.exhausted() {
-        budget.spend(rung_cost(Rung::Rxing, img.width() * img.height()));
-        found.extend(super::fallback::read(img));
+    if opts.fallback {
+        budget.release();
+        // Its work and time were set aside, and it is short (a few milliseconds): it always runs when the
+        // ladder found nothing, even after a ladder step that overran the deadline, so that whether it
+        // runs never depends on the machine's load.
+        if found.is_empty() {
+            budget.spend(rung_cost(Rung::Rxing, img.width() * img.height()));
+            let codes = super::fallback::read(img);
+            diag.push_str(&format!("[rxing read {}] ", codes.len()));
+            for code in codes {
+                push_unique(&mut found, code);
+            }
+        }
     }
     diag.push_str(&format!("work {}", budget.used()));
     (found, diag)
@@ -243,6 +262,10 @@ fn rung_cost(rung: Rung, pixels: usize) -> u64 {
     };
     (pixels as u64).saturating_mul(per_pixel)
 }
+
+/// With feature `scan-rxing`, 1/this of the wall-clock backstop is kept for the fallback.
+#[cfg(feature = "scan-rxing")]
+const FALLBACK_WALL_SHARE: u32 = 5;
 
 /// Short side from which the half-resolution rung runs first.
 const HALF_FIRST_MIN_SIDE: usize = 480;

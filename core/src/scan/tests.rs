@@ -528,7 +528,9 @@ proptest! {
 }
 
 /// Development aid: `TOKHAI_DIAG_FILE=path cargo test -p tokhai-core --features scan diagnose -- --ignored
-/// --nocapture` prints what each rung locates and reads.
+/// --nocapture` prints what each rung locates and reads (`TOKHAI_DIAG_RUNG=native` one rung alone;
+/// `TOKHAI_DIAG_LADDER=1` first the whole default ladder, thorough, without the rxing fallback, with a
+/// wall-clock backstop that never binds).
 #[test]
 #[ignore = "development diagnostic"]
 fn diagnose() {
@@ -538,6 +540,20 @@ fn diagnose() {
     let bytes = std::fs::read(&path).unwrap();
     let (g, o) = load_gray(&bytes).unwrap();
     println!("{path}: {}x{} orientation {o}", g.width(), g.height());
+    if std::env::var("TOKHAI_DIAG_LADDER").is_ok() {
+        let opts = ScanOptions {
+            fallback: false,
+            ..test_opts()
+        };
+        let (codes, diag) = super::pipeline::scan_gray_diag(&g, &opts);
+        println!("ladder: {diag}");
+        for c in codes {
+            println!(
+                "   read v{} by {:?} resampled={}",
+                c.version, c.found_by, c.resampled
+            );
+        }
+    }
     let only: Option<Rung> = std::env::var("TOKHAI_DIAG_RUNG")
         .ok()
         .and_then(|r| serde_json::from_str(&format!("\"{r}\"")).ok());
@@ -616,7 +632,9 @@ fn stage_timing() {
 fn rxing_fallback_reads_a_code_with_corners() {
     let code = QrCode::with_version("fallback", Version::Normal(3), EcLevel::Q).unwrap();
     let g = render(&code, 5);
-    let c = super::fallback::read(&g).unwrap();
+    let codes = super::fallback::read(&g);
+    assert_eq!(codes.len(), 1);
+    let c = &codes[0];
     assert_eq!(
         (c.text.as_str(), c.version, c.ecc, c.found_by),
         ("fallback", 3, Ecc::Q, Rung::Rxing)
@@ -632,4 +650,42 @@ fn rxing_fallback_reads_a_code_with_corners() {
         "{:?}",
         c.corners
     );
+}
+
+/// The fallback's share is kept from the ladder: a ladder that spends the whole allowance without reading
+/// anything (here one rung that cannot read a dark-on-light code) still leaves rxing its turn.
+#[cfg(feature = "scan-rxing")]
+#[test]
+fn rxing_fallback_runs_after_a_ladder_that_used_the_allowance() {
+    let code = QrCode::with_version("after the ladder", Version::Normal(5), EcLevel::M).unwrap();
+    let g = render(&code, 4);
+    let pixels = (g.width() * g.height()) as u64;
+    let opts = ScanOptions {
+        rungs: vec![Rung::Inverted],
+        refine: false,
+        // Exactly what the inverted rung costs (three units a pixel).
+        effort: 3 * pixels,
+        ..test_opts()
+    };
+    let f = GrayFrame {
+        width: g.width(),
+        height: g.height(),
+        stride: g.width(),
+        data: g.pixels(),
+    };
+    let codes = scan_gray_frame(f, &opts).unwrap();
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    assert_eq!(
+        (codes[0].text.as_str(), codes[0].found_by),
+        ("after the ladder", Rung::Rxing)
+    );
+    let ladder_only = scan_gray_frame(
+        f,
+        &ScanOptions {
+            fallback: false,
+            ..opts
+        },
+    )
+    .unwrap();
+    assert!(ladder_only.is_empty(), "{ladder_only:?}");
 }
