@@ -1,5 +1,6 @@
-//! A fault-injecting TCP proxy between the sync client and the server. It knows nothing of HTTP beyond
-//! "the first bytes the server sends back are its answer": each new connection draws a fault, and
+//! A fault-injecting TCP proxy between the sync client and the server. It knows just enough of HTTP/1.1
+//! to tell requests apart on a kept-alive connection (client bytes after an answer start a new request)
+//! and where a request ends (head and `Content-Length`). Each request draws a fault:
 //!
 //! - `Pass` forwards both ways;
 //! - `Cut` forwards the request, waits for the server's first answer bytes (so the server has committed
@@ -185,83 +186,92 @@ impl Proxy {
 const STATUS_BODY: &str =
     r#"{"error":{"code":"unavailable","vi":"Máy chủ đang bận.","en":"The server is busy."}}"#;
 
-async fn handle(inner: Arc<Inner>, mut client: TcpStream, fault: Fault) {
+/// Where the request head ends and how long its body is, once the head is complete.
+fn request_len(buf: &[u8]) -> Option<usize> {
+    let head_end = buf.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(buf.get(..head_end)?).to_ascii_lowercase();
+    let body = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    Some(head_end + body)
+}
+
+/// Relays one connection. Requests on a connection are sequential (HTTP/1.1 without pipelining), so
+/// client bytes after the server has answered start a new request: each request draws its own fault.
+async fn handle(inner: Arc<Inner>, client: TcpStream, first: Fault) {
     let stats = &inner.stats;
-    match fault {
-        Fault::Drop => {
-            stats.drops.fetch_add(1, Ordering::SeqCst);
-        }
-        Fault::Status(code) => {
-            // Read the request head (enough to be sure the client sent it), then answer.
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut seen = Vec::new();
-            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                match tokio::time::timeout(Duration::from_secs(2), client.read(&mut buf)).await {
-                    Ok(Ok(n)) if n > 0 => seen.extend_from_slice(buf.get(..n).unwrap_or_default()),
-                    _ => return,
+    let upstream = *inner.upstream.lock().unwrap();
+    let Ok(server) = TcpStream::connect(upstream).await else {
+        return;
+    };
+    let _ = server.set_nodelay(true);
+    let (mut cr, mut cw) = client.into_split();
+    let (mut sr, mut sw) = server.into_split();
+    let mut cbuf = vec![0u8; 64 * 1024];
+    let mut sbuf = vec![0u8; 64 * 1024];
+    let mut fault = first;
+    // The server has sent bytes since the current request began.
+    let mut answered = false;
+    // The request held back for a `Status` fault.
+    let mut held: Vec<u8> = Vec::new();
+    loop {
+        tokio::select! {
+            r = cr.read(&mut cbuf) => {
+                let n = match r { Ok(0) | Err(_) => return, Ok(n) => n };
+                let chunk = cbuf.get(..n).unwrap_or_default();
+                if answered {
+                    fault = (inner.chooser.lock().unwrap())();
+                    answered = false;
+                    held.clear();
                 }
-            }
-            stats.statuses.fetch_add(1, Ordering::SeqCst);
-            let head = format!(
-                "HTTP/1.1 {code} Proxy Fault\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                STATUS_BODY.len()
-            );
-            let _ = client.write_all(head.as_bytes()).await;
-            let _ = client.write_all(STATUS_BODY.as_bytes()).await;
-            let _ = client.shutdown().await;
-        }
-        Fault::Pass | Fault::Cut | Fault::Delay => {
-            let upstream = *inner.upstream.lock().unwrap();
-            let Ok(server) = TcpStream::connect(upstream).await else {
-                return;
-            };
-            let _ = server.set_nodelay(true);
-            let (mut cr, mut cw) = client.into_split();
-            let (mut sr, mut sw) = server.into_split();
-            let up_inner = inner.clone();
-            let up = tokio::spawn(async move {
-                let mut buf = vec![0u8; 64 * 1024];
-                loop {
-                    match cr.read(&mut buf).await {
-                        Ok(0) | Err(_) => {
-                            let _ = sw.shutdown().await;
+                match fault {
+                    Fault::Drop => {
+                        stats.drops.fetch_add(1, Ordering::SeqCst);
+                        return;
+                    }
+                    Fault::Status(code) => {
+                        held.extend_from_slice(chunk);
+                        if request_len(&held).is_some_and(|len| held.len() >= len) {
+                            stats.statuses.fetch_add(1, Ordering::SeqCst);
+                            let head = format!(
+                                "HTTP/1.1 {code} Proxy Fault\r\nRetry-After: 1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                                STATUS_BODY.len()
+                            );
+                            let _ = cw.write_all(head.as_bytes()).await;
+                            let _ = cw.write_all(STATUS_BODY.as_bytes()).await;
+                            let _ = cw.shutdown().await;
                             return;
                         }
-                        Ok(n) => {
-                            up_inner.stats.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
-                            if sw.write_all(buf.get(..n).unwrap_or_default()).await.is_err() {
-                                return;
-                            }
-                            up_inner.forwarded.notify_waiters();
-                        }
                     }
-                }
-            });
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut first = true;
-            loop {
-                match sr.read(&mut buf).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if first && fault == Fault::Cut {
-                            // The server answered: it has committed. The client never hears it.
-                            stats.cuts.fetch_add(1, Ordering::SeqCst);
-                            break;
+                    Fault::Pass | Fault::Cut | Fault::Delay => {
+                        stats.bytes_up.fetch_add(n as u64, Ordering::SeqCst);
+                        if sw.write_all(chunk).await.is_err() {
+                            return;
                         }
-                        if first && fault == Fault::Delay {
-                            stats.delays.fetch_add(1, Ordering::SeqCst);
-                            tokio::time::sleep(inner.delay).await;
-                        }
-                        first = false;
-                        stats.bytes_down.fetch_add(n as u64, Ordering::SeqCst);
-                        if cw.write_all(buf.get(..n).unwrap_or_default()).await.is_err() {
-                            break;
-                        }
+                        inner.forwarded.notify_waiters();
                     }
                 }
             }
-            up.abort();
-            // Dropping both halves closes both connections.
+            r = sr.read(&mut sbuf) => {
+                let n = match r { Ok(0) | Err(_) => return, Ok(n) => n };
+                let first_bytes = !answered;
+                answered = true;
+                if first_bytes && fault == Fault::Cut {
+                    // The server answered: it has committed. The client never hears it.
+                    stats.cuts.fetch_add(1, Ordering::SeqCst);
+                    return;
+                }
+                if first_bytes && fault == Fault::Delay {
+                    stats.delays.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(inner.delay).await;
+                }
+                stats.bytes_down.fetch_add(n as u64, Ordering::SeqCst);
+                if cw.write_all(sbuf.get(..n).unwrap_or_default()).await.is_err() {
+                    return;
+                }
+            }
         }
     }
 }
