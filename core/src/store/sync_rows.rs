@@ -155,6 +155,27 @@ impl Tx<'_> {
         self.rows(ALERTS, "SELECT id, body FROM alerts ORDER BY seq", [])
     }
 
+    /// Every alert with its row id, oldest first.
+    pub(crate) fn alerts_with_ids<T: DeserializeOwned>(&self) -> Result<Vec<(Uuid, T)>, StoreError> {
+        let mut stmt = self
+            .sql()
+            .prepare_cached("SELECT id, body FROM alerts ORDER BY seq")?;
+        let raw = stmt
+            .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        raw.into_iter()
+            .filter_map(|(id, body)| Uuid::from_slice(&id).ok().map(|u| (u, body)))
+            .map(|(id, body)| Ok((id, self.open(ALERTS, id.as_bytes(), body)?)))
+            .collect()
+    }
+
+    pub(crate) fn delete_alert(&self, id: &Uuid) -> Result<(), StoreError> {
+        self.sql()
+            .prepare_cached("DELETE FROM alerts WHERE id = ?1")?
+            .execute([id.as_bytes()])?;
+        Ok(())
+    }
+
     /// Flags `visit` as recorded under a clock off by `offset_ms`.
     pub(crate) fn flag_visit(&self, visit: VisitId, offset_ms: i64) -> Result<(), StoreError> {
         self.sql()

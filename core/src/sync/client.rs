@@ -210,13 +210,14 @@ impl Engine {
         options: &SyncOptions,
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
-        loop {
-            let entries = self.pending_outbox(options.max_batch.saturating_mul(4).max(1))?;
+        let mut max_batch = options.max_batch;
+        'plan: loop {
+            let entries = self.pending_outbox(max_batch.saturating_mul(4).max(1))?;
             if entries.is_empty() {
                 return Ok(());
             }
             let mut progressed = false;
-            for mut batch in plan_batches(&entries, options.max_batch) {
+            for mut batch in plan_batches(&entries, max_batch) {
                 batch.body.client_time = Some(self.now());
                 report.batches += 1;
                 let answer = match transport.upload(token, &batch.body).await {
@@ -224,6 +225,11 @@ impl Engine {
                     Err(TransportError::Status { status: 401, .. }) => {
                         self.write(|tx| Ok(tx.clear_slot(Slot::Session)?))?;
                         return Err(SyncError::SessionExpired);
+                    }
+                    // Over the server's body limit (large declarations): halve the batch and plan again.
+                    Err(TransportError::Status { status: 413, .. }) if batch.covers.len() > 1 => {
+                        max_batch = (batch.covers.len() / 2).max(1);
+                        continue 'plan;
                     }
                     Err(e) => return Err(e.into()),
                 };
@@ -327,6 +333,12 @@ impl Engine {
             for a in match_exposures(&visits, &windows, now, retention) {
                 if tx.put_alert(a.window, a.visit, &a)? {
                     new += 1;
+                }
+            }
+            // Alerts leave with the retention period, like the visits they are about.
+            for (id, a) in tx.alerts_with_ids::<Alert>()? {
+                if a.visit_to <= now - retention {
+                    tx.delete_alert(&id)?;
                 }
             }
             Ok(new)

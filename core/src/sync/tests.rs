@@ -340,6 +340,9 @@ struct FakeServer {
     closed_by_checkpoint: Vec<Uuid>,
     now: Option<DateTime<Utc>>,
     expired: bool,
+    /// Bodies with more items are refused as too large (413).
+    max_items: Option<usize>,
+    uploads: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -378,6 +381,14 @@ impl Transport for Fake {
                 return Err(TransportError::Status {
                     status: 401,
                     code: "unauthorized".into(),
+                    retry_after: None,
+                });
+            }
+            s.uploads += 1;
+            if s.max_items.is_some_and(|m| body.len() > m) {
+                return Err(TransportError::Status {
+                    status: 413,
+                    code: "payload_too_large".into(),
                     retry_after: None,
                 });
             }
@@ -700,4 +711,48 @@ fn pull_pages_feed_trust_directory_and_alerts_once() {
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].overlap_minutes, 15);
     let _ = VisitId::random();
+}
+
+#[test]
+fn a_batch_over_the_body_limit_is_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(t(8, 0)));
+    let e = engine(dir.path(), clock.clone());
+    let fake = Fake::default();
+    block(e.sign_in(&fake, "0912345678", "123456")).unwrap();
+    for i in 0..40 {
+        e.check_in(ts::checkpoint(i)).unwrap();
+        clock.advance(Duration::minutes(6));
+    }
+    fake.with(|s| {
+        s.max_items = Some(7);
+        s.now = Some(t(14, 0));
+    });
+    let r = run(&e, &fake).unwrap();
+    assert_eq!(r.pending, 0);
+    fake.with(|s| assert_eq!(s.visits.len(), 40));
+}
+
+#[test]
+fn alerts_leave_with_the_retention_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(t(8, 0)));
+    let e = engine(dir.path(), clock.clone());
+    let fake = Fake::default();
+    block(e.sign_in(&fake, "0912345678", "123456")).unwrap();
+    e.check_in(ts::checkpoint(42)).unwrap();
+    clock.advance(Duration::minutes(30));
+    e.check_out().unwrap();
+    fake.with(|s| {
+        s.feed = vec![FeedEntry {
+            seq: 1,
+            kind: "exposure".into(),
+            key: "1".into(),
+            body: serde_json::json!({"id": 1, "checkpoint": 42, "starts_at": t(7, 0), "ends_at": t(9, 0), "advice": "x"}),
+        }];
+    });
+    assert_eq!(run(&e, &fake).unwrap().new_alerts, 1);
+    clock.advance(Duration::days(21));
+    assert_eq!(e.refresh_alerts().unwrap(), 0);
+    assert!(e.alerts().unwrap().is_empty());
 }

@@ -33,7 +33,8 @@ async fn killed_mid_batch(db: Db) {
             server.clock.advance(Span::minutes(6));
         }
         // Kill after the k-th upload request started reaching the server, a few milliseconds in.
-        let k = 1 + (rng.unit() * 4.0) as usize;
+        // (A run sends at least three batches here, so the k-th request always comes.)
+        let k = 1 + (rng.unit() * 2.0) as usize;
         let pause = Duration::from_micros((rng.unit() * 8_000.0) as u64);
         let sync = device.sync(&t, &opts);
         let killer = async {
