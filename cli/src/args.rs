@@ -31,6 +31,26 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     pub(crate) json: bool,
 
+    /// Máy chủ đồng bộ / the sync server's address.
+    #[arg(
+        long,
+        global = true,
+        env = "TOKHAI_SERVER",
+        value_name = "URL",
+        default_value = "http://127.0.0.1:8780"
+    )]
+    pub(crate) server: String,
+
+    /// Thời gian chờ mỗi yêu cầu tới máy chủ (giây) / timeout of each request to the server, seconds.
+    #[arg(
+        long,
+        global = true,
+        env = "TOKHAI_TIMEOUT",
+        value_name = "SECONDS",
+        default_value_t = 20
+    )]
+    pub(crate) timeout: u64,
+
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -102,6 +122,17 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: TrustCommand,
     },
+    /// Đăng nhập bằng số điện thoại và mã OTP / sign in with your phone number and a one-time code.
+    Login(LoginArgs),
+    /// Đăng xuất (xóa phiên trên máy này) / sign out (forget the session on this device).
+    Logout,
+    /// Gửi những gì đã ghi và tải cập nhật / send what was recorded and download updates.
+    Sync,
+    /// Tình trạng đồng bộ: còn chờ gửi, lỗi gần nhất, lần thử tới / sync status: pending, last error, next
+    /// attempt.
+    Status,
+    /// Cảnh báo phơi nhiễm trên máy này / exposure alerts on this device.
+    Alerts,
     /// Xóa dữ liệu quá thời hạn lưu giữ (21 ngày) / purge data past the retention period.
     Purge,
     /// Xuất toàn bộ dữ liệu của bạn (JSON) / export all your data as JSON.
@@ -262,6 +293,16 @@ pub(crate) struct CheckinArgs {
     /// Ảnh chụp áp phích mã QR (JPEG/PNG) / a photo of the checkpoint's QR poster (JPEG/PNG).
     #[arg(long, value_name = "FILE")]
     pub(crate) image: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LoginArgs {
+    /// Số điện thoại / phone number.
+    pub(crate) phone: String,
+    /// Mã OTP đã nhận (bỏ qua để được gửi mã và hỏi) / the one-time code received (leave out to be sent one
+    /// and asked for it).
+    #[arg(long, value_name = "CODE")]
+    pub(crate) code: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,8 @@ pub(crate) const PASSPHRASE_ENV: &str = "TOKHAI_PASSPHRASE";
 pub(crate) const TRUST_FILE_ENV: &str = "TOKHAI_TRUST_FILE";
 /// The trust list kept in the data folder (public keys and revoked ids only: nothing personal).
 const TRUST_FILE: &str = "trust.json";
+/// The issuer keys and revocations last pulled from the server (replaced at each `tokhai sync`).
+const FEED_TRUST_FILE: &str = "trust-from-server.json";
 
 /// The context of one command.
 pub(crate) struct Ctx {
@@ -27,6 +29,8 @@ pub(crate) struct Ctx {
     key_store: KeyStore,
     data_dir: PathBuf,
     clock: Arc<dyn Clock>,
+    pub(crate) server: String,
+    pub(crate) timeout: std::time::Duration,
 }
 
 impl Ctx {
@@ -43,6 +47,8 @@ impl Ctx {
             key_store: cli.key_store,
             data_dir,
             clock: Arc::new(SystemClock),
+            server: cli.server.clone(),
+            timeout: std::time::Duration::from_secs(cli.timeout.max(1)),
         })
     }
 
@@ -112,7 +118,10 @@ impl Ctx {
     /// `$TOKHAI_TRUST_FILE`.
     pub(crate) fn trust(&self) -> Result<TrustStore, CliError> {
         let mut trust = TrustStore::builtin().map_err(bad_trust)?;
-        let mut files = vec![self.data_dir.join(TRUST_FILE)];
+        let mut files = vec![
+            self.data_dir.join(TRUST_FILE),
+            self.data_dir.join(FEED_TRUST_FILE),
+        ];
         if let Some(extra) = std::env::var_os(TRUST_FILE_ENV) {
             files.push(PathBuf::from(extra));
         }
@@ -144,10 +153,26 @@ impl Ctx {
         std::fs::write(&path, json).map_err(|e| CliError::write(&path, e))?;
         Ok(path)
     }
+
+    /// Replaces the trust list pulled from the server (keys and revocations of the sync feed).
+    pub(crate) fn set_feed_trust(&self, list: &TrustList) -> Result<(), CliError> {
+        let path = self.data_dir.join(FEED_TRUST_FILE);
+        let json = serde_json::to_string_pretty(list)
+            .map_err(|e| CliError::usage("json_failed", e.to_string(), e.to_string()))?;
+        std::fs::write(&path, json).map_err(|e| CliError::write(&path, e))
+    }
 }
 
 fn merge(trust: &mut TrustStore, list: TrustList) -> Result<(), CliError> {
+    let known = trust.to_list().keys;
     for key in list.keys {
+        // The same key from two lists (added by hand and pulled from the server) counts once.
+        if known
+            .iter()
+            .any(|k| k.id == key.id && k.public_key == key.public_key)
+        {
+            continue;
+        }
         trust.add_key(key).map_err(bad_trust)?;
     }
     list.revoked_checkpoints

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use tokhai_core::sync_client::SyncError;
 use tokhai_core::{EngineError, Localized, Msg, QrError, ValidationErrors};
 
 /// What went wrong, as the CLI reports it.
@@ -12,6 +13,8 @@ pub(crate) enum CliError {
     Engine(EngineError),
     /// A scanned or pasted code was refused.
     Code(QrError),
+    /// Sync with the server did not go through (the data stays on the device).
+    Sync(SyncError),
     /// Something the user asked for does not make sense; the message says what to do.
     Usage { code: &'static str, msg: Msg },
     /// A file could not be read or written.
@@ -63,19 +66,25 @@ impl CliError {
         }
     }
 
-    /// Exit status: 2 usage, 3 refused input, 4 key or lock problem, 5 damaged data, 1 anything else.
+    /// Exit status: 2 usage, 3 refused input, 4 key or lock problem, 5 damaged data, 6 sync did not go
+    /// through (offline, server busy, sign-in needed), 1 anything else.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Self::Usage { .. } => 2,
             Self::Code(_) => 3,
+            Self::Sync(SyncError::Engine(e)) | Self::Engine(e) => engine_exit(e),
+            Self::Sync(_) => 6,
             Self::File { .. } => 1,
-            Self::Engine(e) => match e {
-                EngineError::Invalid(_) | EngineError::Rejected(_) | EngineError::NotFound(_) => 3,
-                EngineError::WrongKey | EngineError::NoPassphrase | EngineError::KeyUnavailable(_) => 4,
-                EngineError::Damaged(_) | EngineError::NewerVersion => 5,
-                _ => 1,
-            },
         }
+    }
+}
+
+fn engine_exit(e: &EngineError) -> u8 {
+    match e {
+        EngineError::Invalid(_) | EngineError::Rejected(_) | EngineError::NotFound(_) => 3,
+        EngineError::WrongKey | EngineError::NoPassphrase | EngineError::KeyUnavailable(_) => 4,
+        EngineError::Damaged(_) | EngineError::NewerVersion => 5,
+        _ => 1,
     }
 }
 
@@ -84,6 +93,7 @@ impl Localized for CliError {
         match self {
             Self::Engine(e) => e.code(),
             Self::Code(e) => e.code(),
+            Self::Sync(e) => e.code(),
             Self::Usage { code, .. } | Self::File { code, .. } => code,
         }
     }
@@ -92,6 +102,7 @@ impl Localized for CliError {
         match self {
             Self::Engine(e) => e.msg(),
             Self::Code(e) => e.msg(),
+            Self::Sync(e) => e.msg(),
             Self::Usage { msg, .. } | Self::File { msg, .. } => msg.clone(),
         }
     }
@@ -108,6 +119,7 @@ impl std::error::Error for CliError {
         match self {
             Self::Engine(e) => Some(e),
             Self::Code(e) => Some(e),
+            Self::Sync(e) => Some(e),
             Self::File { source, .. } => Some(source),
             Self::Usage { .. } => None,
         }
@@ -123,5 +135,11 @@ impl From<EngineError> for CliError {
 impl From<QrError> for CliError {
     fn from(e: QrError) -> Self {
         Self::Code(e)
+    }
+}
+
+impl From<SyncError> for CliError {
+    fn from(e: SyncError) -> Self {
+        Self::Sync(e)
     }
 }

@@ -13,6 +13,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod sync;
+
 struct Home {
     dir: tempfile::TempDir,
 }

@@ -16,6 +16,8 @@ mod phone;
 mod retention;
 #[cfg(feature = "store")]
 mod store;
+#[cfg(feature = "sync")]
+mod sync;
 #[cfg(test)]
 mod test_support;
 mod units;
@@ -61,6 +63,11 @@ pub use retention::{
 };
 #[cfg(feature = "store")]
 pub use store::{OutboxEntry, OutboxEvent};
+/// The sync client (feature `sync`): `docs/protocol/sync.md`, `core/src/sync/mod.rs`.
+#[cfg(feature = "sync")]
+pub mod sync_client {
+    pub use crate::sync::*;
+}
 pub use units::{
     AddressError, DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions, Unit, UnitKey, UnitKind,
     UnitLevel, Units, units,

@@ -6,6 +6,7 @@
 //! - `health.rs`: `health start|report|status|extend|end`.
 //! - `qr.rs`: `qr personal|checkpoint|poster|keygen`, `trust add|show`.
 //! - `scan.rs`: `scan`, `checkin --image`, `kiosk` (photos and the webcam).
+//! - `sync.rs`: `login`, `logout`, `sync`, `status`, `alerts` (the sync client in core).
 //! - `data.rs`: `purge`, `export`, `wipe`.
 //! - `time.rs`: times and days as typed.
 
@@ -16,6 +17,7 @@ mod interview;
 mod people;
 mod qr;
 mod scan;
+mod sync;
 mod time;
 mod visits;
 
@@ -44,6 +46,11 @@ pub(crate) fn run(ctx: &Ctx, command: &Command) -> Result<(), CliError> {
         Command::Kiosk(args) => scan::kiosk(ctx, args),
         Command::Qr { command } => qr::run(ctx, command),
         Command::Trust { command } => qr::trust(ctx, command),
+        Command::Login(args) => sync::login(ctx, args),
+        Command::Logout => sync::logout(ctx),
+        Command::Sync => sync::sync(ctx),
+        Command::Status => sync::status(ctx),
+        Command::Alerts => sync::alerts(ctx),
         Command::Purge => data::purge(ctx),
         Command::Export(args) => data::export(ctx, args),
         Command::Wipe(args) => data::wipe(ctx, args),

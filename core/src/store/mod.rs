@@ -10,6 +10,8 @@
 //!   reports; keyed-hash look-ups.
 //! - `outbox.rs`: the outbox: `OutboxEvent`, `OutboxEntry`, enqueue in the change's transaction, pending,
 //!   mark sent.
+//! - `sync_rows.rs` (feature `sync`): sealed sync slots (cursor, session, status, signed codes), refused
+//!   outbox entries, the public feed, sealed exposure alerts, visit clock flags.
 //! - `error.rs`: `StoreError`, the detailed internal error.
 //! - `tests.rs`: the store's invariant tests (sealed at rest, tamper, wrong key, outbox atomicity).
 
@@ -19,11 +21,15 @@ mod keys;
 mod outbox;
 mod rows;
 mod schema;
+#[cfg(feature = "sync")]
+mod sync_rows;
 
 pub(crate) use db::{FILE_NAME, Store};
 pub(crate) use error::{Conflict, StoreError};
 pub use outbox::{OutboxEntry, OutboxEvent};
 pub(crate) use rows::Tx;
+#[cfg(feature = "sync")]
+pub(crate) use sync_rows::Slot;
 
 #[cfg(test)]
 mod tests;

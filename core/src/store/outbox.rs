@@ -2,7 +2,7 @@
 //!
 //! An entry is a client-generated id (the server's idempotency key: a retried upload is recorded once),
 //! and a sealed body holding the kind of change, when it was made and the changed record. The sync client
-//! (a later issue) lists pending entries oldest first, uploads them and marks them sent; the retention
+//! (`sync/`) lists pending entries oldest first, uploads them and marks them sent; the retention
 //! purge deletes sent ones.
 
 use chrono::{DateTime, Utc};
@@ -75,12 +75,13 @@ impl Tx<'_> {
         Ok(entry)
     }
 
-    /// Entries not yet sent, oldest first, at most `limit`.
+    /// Entries not yet sent (and not refused by the server), oldest first, at most `limit`.
     pub(crate) fn pending(&self, limit: usize) -> Result<Vec<OutboxEntry>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.rows(
             OUTBOX,
-            "SELECT id, body FROM outbox WHERE sent = 0 ORDER BY seq LIMIT ?1",
+            "SELECT id, body FROM outbox WHERE sent = 0 AND id NOT IN (SELECT id FROM outbox_failed)
+             ORDER BY seq LIMIT ?1",
             [limit],
         )
     }
@@ -124,11 +125,13 @@ impl Tx<'_> {
             > 0)
     }
 
-    /// How many entries wait to be sent.
+    /// How many entries wait to be sent (refused ones do not wait).
     pub(crate) fn pending_count(&self) -> Result<usize, StoreError> {
-        let n: i64 = self
-            .sql()
-            .query_row("SELECT count(*) FROM outbox WHERE sent = 0", [], |r| r.get(0))?;
+        let n: i64 = self.sql().query_row(
+            "SELECT count(*) FROM outbox WHERE sent = 0 AND id NOT IN (SELECT id FROM outbox_failed)",
+            [],
+            |r| r.get(0),
+        )?;
         Ok(usize::try_from(n).unwrap_or(0))
     }
 }

@@ -252,7 +252,7 @@ impl<'a> Tx<'a> {
         )
     }
 
-    #[cfg(test)]
+    #[cfg(any(test, feature = "sync"))]
     pub(crate) fn visit(&self, id: VisitId) -> Result<Option<Visit>, StoreError> {
         self.row(
             VISITS,

@@ -10,6 +10,7 @@ use super::error::StoreError;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_health_log.sql"),
+    include_str!("migrations/0003_sync.sql"),
 ];
 
 const FRESH: &str = include_str!("schema.sql");

@@ -54,3 +54,33 @@ CREATE TABLE daily_reports (
 ) STRICT;
 
 CREATE INDEX daily_reports_by_episode ON daily_reports (episode);
+
+-- Sync client (migration 0003; comments there).
+CREATE TABLE sync_state (
+    id   BLOB PRIMARY KEY NOT NULL CHECK (length(id) = 16),
+    body BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE outbox_failed (
+    id   BLOB PRIMARY KEY NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+    code TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE feed (
+    kind TEXT NOT NULL,
+    key  TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) STRICT;
+
+CREATE TABLE alerts (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id   BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    tag  BLOB NOT NULL UNIQUE CHECK (length(tag) = 32),
+    body BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE visit_flags (
+    id        BLOB PRIMARY KEY NOT NULL REFERENCES visits (id) ON DELETE CASCADE,
+    offset_ms INTEGER NOT NULL
+) STRICT;

@@ -359,7 +359,7 @@ fn settings_and_integrity() {
     let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1);
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3, "0003_sync is the newest migration");
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 

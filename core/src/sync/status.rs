@@ -1,0 +1,181 @@
+//! What the UI shows about sync, and the errors of a sync run in plain words (vi/en).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::skew::ClockCheck;
+use super::transport::TransportError;
+use crate::i18n::{Localized, Msg};
+
+/// The sync state kept in the store between runs (sealed, slot `Status`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Persisted {
+    pub(crate) last_success: Option<DateTime<Utc>>,
+    pub(crate) last_error: Option<(String, DateTime<Utc>)>,
+    pub(crate) failures: u32,
+    pub(crate) next_attempt: Option<DateTime<Utc>>,
+    pub(crate) clock: Option<ClockCheck>,
+}
+
+/// One item the server refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Refusal {
+    /// The outbox entry.
+    pub entry: String,
+    /// The kind of change (`visit_checked_in`, …).
+    pub change: String,
+    /// The server's code (`in_future`, `too_old`, `invalid`, …).
+    pub code: String,
+    /// The code in words.
+    pub message: Msg,
+}
+
+/// Sync status for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    /// Changes waiting to reach the server.
+    pub pending: usize,
+    /// Changes the server refused (not sent again).
+    pub refused: Vec<Refusal>,
+    /// Whether a session token is kept.
+    pub signed_in: bool,
+    /// When the session ends.
+    pub session_expires_at: Option<DateTime<Utc>>,
+    /// The last sync that went through.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The last error, when the last attempt failed: code and plain words.
+    pub last_error: Option<(String, Msg)>,
+    /// When it failed.
+    pub last_error_at: Option<DateTime<Utc>>,
+    /// When the next automatic attempt is due.
+    pub next_attempt: Option<DateTime<Utc>>,
+    /// The device clock as judged at the last sync.
+    pub clock: Option<ClockCheck>,
+    /// Visits flagged as recorded under a wrong clock.
+    pub flagged_visits: usize,
+    /// Exposure alerts on this device.
+    pub alerts: usize,
+}
+
+/// Why a sync run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// No session: sign in first (uploads need one; the download went on).
+    #[error("not signed in")]
+    NotSignedIn,
+    /// The session expired or was revoked: sign in again.
+    #[error("session expired")]
+    SessionExpired,
+    /// The network or the server failed; the same request will be tried again later.
+    #[error("transport: {0}")]
+    Transport(#[from] TransportError),
+    /// The local store failed.
+    #[error("local store: {0}")]
+    Engine(#[from] crate::engine::EngineError),
+}
+
+impl SyncError {
+    /// The `Retry-After` the server sent, if any.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Self::Transport(t) => t.retry_after(),
+            _ => None,
+        }
+    }
+}
+
+impl Localized for SyncError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotSignedIn => "not_signed_in",
+            Self::SessionExpired => "session_expired",
+            Self::Transport(TransportError::Unreachable) => "offline",
+            Self::Transport(TransportError::Timeout) => "timeout",
+            Self::Transport(TransportError::Protocol) => "bad_answer",
+            Self::Transport(TransportError::Status { status, .. }) if *status == 429 || *status == 503 => {
+                "server_busy"
+            }
+            Self::Transport(TransportError::Status { status, .. }) if *status >= 500 => "server_error",
+            Self::Transport(TransportError::Status { .. }) => "request_refused",
+            Self::Engine(e) => e.code(),
+        }
+    }
+
+    fn msg(&self) -> Msg {
+        error_msg(self.code()).unwrap_or_else(|| match self {
+            Self::Engine(e) => e.msg(),
+            _ => Msg::new("Đồng bộ không thành công.", "Sync failed."),
+        })
+    }
+}
+
+/// Plain words for a sync error code.
+pub(crate) fn error_msg(code: &str) -> Option<Msg> {
+    Some(match code {
+        "not_signed_in" => Msg::new(
+            "Chưa đăng nhập: dữ liệu vẫn nằm trên máy. Hãy đăng nhập để gửi.",
+            "Not signed in: your data stays on this device. Sign in to send it.",
+        ),
+        "session_expired" => Msg::new(
+            "Phiên đăng nhập đã hết hạn: hãy đăng nhập lại.",
+            "Your session has expired: please sign in again.",
+        ),
+        "offline" => Msg::new(
+            "Không kết nối được máy chủ. Dữ liệu được giữ trên máy và sẽ gửi khi có mạng.",
+            "Could not reach the server. Your data is kept on this device and will be sent when the network is back.",
+        ),
+        "timeout" => Msg::new(
+            "Máy chủ không trả lời kịp. Sẽ thử lại sau.",
+            "The server did not answer in time. Will try again later.",
+        ),
+        "server_busy" => Msg::new(
+            "Máy chủ đang bận. Sẽ thử lại sau.",
+            "The server is busy. Will try again later.",
+        ),
+        "server_error" => Msg::new(
+            "Máy chủ gặp lỗi. Sẽ thử lại sau.",
+            "The server had a problem. Will try again later.",
+        ),
+        "bad_answer" => Msg::new(
+            "Câu trả lời của máy chủ không đọc được. Sẽ thử lại sau.",
+            "The server's answer could not be read. Will try again later.",
+        ),
+        "request_refused" => Msg::new(
+            "Máy chủ từ chối yêu cầu. Hãy cập nhật ứng dụng.",
+            "The server refused the request. Please update the app.",
+        ),
+        _ => return None,
+    })
+}
+
+/// Plain words for a refusal code of the upload answer.
+pub fn refusal_msg(code: &str) -> Msg {
+    match code {
+        "too_old" => Msg::new(
+            "Quá cũ: đã quá thời hạn lưu giữ 21 ngày.",
+            "Too old: past the 21-day retention period.",
+        ),
+        "in_future" => Msg::new(
+            "Thời gian ở tương lai: đồng hồ của máy bị sai.",
+            "Dated in the future: the device clock was wrong.",
+        ),
+        "invalid" => Msg::new("Dữ liệu không hợp lệ.", "The record is not valid."),
+        "unknown_checkpoint" => Msg::new(
+            "Máy chủ không biết điểm kiểm soát này.",
+            "The server does not know this checkpoint.",
+        ),
+        "unknown_episode" => Msg::new(
+            "Báo cáo cho một đợt cách ly máy chủ chưa có.",
+            "A report for a quarantine the server does not have.",
+        ),
+        "declaration_required" => Msg::new(
+            "Cần gửi tờ khai y tế trước.",
+            "A health declaration must be sent first.",
+        ),
+        "conflict" => Msg::new(
+            "Mã định danh đã thuộc về tài khoản khác.",
+            "The id belongs to another account.",
+        ),
+        _ => Msg::new("Máy chủ từ chối mục này.", "The server refused this item."),
+    }
+}

@@ -1,0 +1,340 @@
+//! The real tokhai-server, in process, on `127.0.0.1:0`, on a runtime of its own so that a test can kill
+//! it (every task dropped at its next await, like a process that dies) and start it again on the same
+//! database and key. SQLite in a temporary folder, or a throw-away PostgreSQL database at
+//! `127.0.0.1:5432` (skipped when PostgreSQL does not answer, unless `TOKHAI_CI=1`).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde_json::{Value, json};
+use tokhai_core::FixedClock;
+use tokhai_server::store::{StoreUrl, VisitRow, open_store};
+use tokhai_server::{AppState, Config, DevSms, Kek, OtpLimits, router};
+
+/// Which database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL at 127.0.0.1:5432.
+    Postgres,
+}
+
+const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// A throw-away PostgreSQL database, dropped on drop.
+#[derive(Debug)]
+struct PgDb {
+    name: String,
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                if let Ok((client, conn)) = tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls).await {
+                    tokio::spawn(conn);
+                    let _ = client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh PostgreSQL database, or `None` (reported as skipped) when PostgreSQL does not answer outside
+/// CI; under `TOKHAI_CI=1` a missing PostgreSQL fails the test (as in `server/tests`).
+async fn fresh_pg() -> Option<PgDb> {
+    let connect = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls),
+    )
+    .await;
+    let (client, conn) = match connect {
+        Ok(Ok(c)) => c,
+        _ => {
+            assert!(
+                std::env::var("TOKHAI_CI").as_deref() != Ok("1"),
+                "TOKHAI_CI=1 but PostgreSQL is not reachable at 127.0.0.1:5432"
+            );
+            eprintln!("SKIPPED: PostgreSQL not reachable at 127.0.0.1:5432");
+            return None;
+        }
+    };
+    tokio::spawn(conn);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let name = format!(
+        "tokhai_e2e_{}_{}_{}",
+        std::process::id(),
+        n,
+        uuid::Uuid::new_v4().simple()
+    );
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    Some(PgDb { name })
+}
+
+/// The fixed instant every test starts at (the server's clock; devices follow it unless a test skews
+/// theirs).
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 20, 8, 0, 0).unwrap()
+}
+
+/// One running (or stopped) server.
+pub struct TestServer {
+    /// Which database.
+    pub db: Db,
+    /// The server's clock.
+    pub clock: Arc<FixedClock>,
+    /// One-time codes land here.
+    pub sms: DevSms,
+    state: AppState,
+    addr: SocketAddr,
+    rt: Option<tokio::runtime::Runtime>,
+    url: StoreUrl,
+    kek: String,
+    dir: tempfile::TempDir,
+    _pg: Option<PgDb>,
+    http: reqwest::Client,
+}
+
+impl std::fmt::Debug for TestServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestServer")
+            .field("db", &self.db)
+            .field("addr", &self.addr)
+            .finish()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+async fn launch(
+    config: Config,
+    url: StoreUrl,
+    clock: Arc<FixedClock>,
+    kek: &str,
+    sms: DevSms,
+) -> (tokio::runtime::Runtime, AppState, SocketAddr) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("tokhai-server")
+        .enable_all()
+        .build()
+        .unwrap();
+    let kek = Kek::from_base64(kek).unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    rt.spawn(async move {
+        let store = open_store(&url, 16).await.unwrap();
+        let state = AppState::new(config, store, clock, &kek, Arc::new(sms))
+            .await
+            .unwrap()
+            .with_captcha_peek();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let _ = tx.send((state, addr));
+        let _ = axum::serve(listener, app).await;
+    });
+    let (state, addr) = rx.await.unwrap();
+    (rt, state, addr)
+}
+
+impl TestServer {
+    /// Starts a server on a fresh database; `None` when PostgreSQL is wanted but missing (skipped).
+    pub async fn start(db: Db) -> Option<Self> {
+        tokhai_server::install_tls_provider();
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg) = match db {
+            Db::Sqlite => (StoreUrl::Sqlite(dir.path().join("server.sqlite3")), None),
+            Db::Postgres => {
+                let pg = fresh_pg().await?;
+                (
+                    StoreUrl::Postgres(format!("postgres://postgres@127.0.0.1:5432/{}", pg.name)),
+                    Some(pg),
+                )
+            }
+        };
+        let clock = Arc::new(FixedClock::new(t0()));
+        let sms = DevSms::new();
+        let kek = Kek::generate().unwrap().to_base64().to_string();
+        let config = Self::config(&url, dir.path());
+        let (rt, state, addr) = launch(config, url.clone(), clock.clone(), &kek, sms.clone()).await;
+        Some(Self {
+            db,
+            clock,
+            sms,
+            state,
+            addr,
+            rt: Some(rt),
+            url,
+            kek,
+            dir,
+            _pg: pg,
+            http: reqwest::Client::new(),
+        })
+    }
+
+    fn config(url: &StoreUrl, dir: &std::path::Path) -> Config {
+        let mut config = Config::for_tests(url.clone(), dir.to_owned());
+        // Hundreds of simulated devices sign in from one address.
+        config.otp_limits = OtpLimits {
+            per_phone: 1_000,
+            per_client: 1_000_000,
+            global: 1_000_000,
+        };
+        config
+    }
+
+    /// Where the server listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://addr`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The server's state (its store, for checking what it holds).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Kills the server: every task of its runtime is dropped where it stands.
+    pub fn kill(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+
+    /// Starts it again on the same database and key (a new port: tell the proxy).
+    pub async fn restart(&mut self) -> SocketAddr {
+        self.kill();
+        let config = Self::config(&self.url, self.dir.path());
+        let (rt, state, addr) = launch(
+            config,
+            self.url.clone(),
+            self.clock.clone(),
+            &self.kek,
+            self.sms.clone(),
+        )
+        .await;
+        self.rt = Some(rt);
+        self.state = state;
+        self.addr = addr;
+        addr
+    }
+
+    /// A JSON request straight to the server (no proxy).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.url()));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        let value = resp.json().await.unwrap_or(Value::Null);
+        (status, value)
+    }
+
+    /// The one-time code last texted to `phone` (national form, `09…`).
+    pub fn last_code(&self, phone: &str) -> String {
+        let e164 = format!("+84{}", phone.get(1..).unwrap_or_default());
+        let msg = self.sms.last_to(&e164).unwrap();
+        msg.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Signs in by one-time code straight at the server; returns the token.
+    pub async fn sign_in(&self, phone: &str) -> String {
+        let (s, _) = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/auth/otp",
+                None,
+                Some(json!({ "phone": phone })),
+            )
+            .await;
+        assert_eq!(s, 202);
+        let code = self.last_code(phone);
+        let (s, body) = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/auth/session",
+                None,
+                Some(json!({ "phone": phone, "code": code })),
+            )
+            .await;
+        assert_eq!(s, 201, "{body}");
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Registers a checkpoint managed by `phone`; returns its id.
+    pub async fn register(&self, phone: &str, name: &str) -> u64 {
+        self.register_view(phone, name).await["id"].as_u64().unwrap()
+    }
+
+    /// Registers a checkpoint managed by `phone`; returns the server's view of it (`id`, signed `code`…).
+    pub async fn register_view(&self, phone: &str, name: &str) -> Value {
+        let (s, body) = self.call(reqwest::Method::POST, "/v1/captcha", None, None).await;
+        assert_eq!(s, 201);
+        let id = body["id"].as_str().unwrap().to_owned();
+        let answer = self.state.peek_captcha(&id).unwrap();
+        let (s, body) = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/checkpoints",
+                None,
+                Some(json!({
+                    "captcha_id": id, "captcha_answer": answer, "phone": phone,
+                    "name": name, "kind": "market", "scheme": "v2025", "province": 79, "ward": 26743,
+                    "latitude": 10.772, "longitude": 106.698, "street": "Lê Lợi", "description": "cổng Bắc",
+                    "default_stay_minutes": 60
+                })),
+            )
+            .await;
+        assert_eq!(s, 201, "{body}");
+        body
+    }
+
+    /// Every visit the server holds at `checkpoints`.
+    pub async fn visits(&self, checkpoints: &[u64]) -> Vec<VisitRow> {
+        let ids: Vec<i64> = checkpoints.iter().map(|c| i64::try_from(*c).unwrap()).collect();
+        self.state
+            .store()
+            .visits_overlapping(&ids, i64::MIN / 4, i64::MAX / 4, 10_000_000)
+            .await
+            .unwrap()
+    }
+}
