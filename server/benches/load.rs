@@ -4,7 +4,11 @@
 //! cargo bench -p tokhai-server --bench load                 # 1M stored check-ins for tracing
 //! cargo bench -p tokhai-server --bench load -- --big        # also 10M
 //! cargo bench -p tokhai-server --bench load -- --seconds 5  # shorter upload runs (default 10 s)
+//! cargo bench -p tokhai-server --bench load -- --only sqlite --no-trace --clients-50 4
 //! ```
+//!
+//! Options: `--only sqlite|postgresql`, `--no-uploads`, `--no-trace`, `--clients-1 N` (default 32) and
+//! `--clients-50 N` (default 8) concurrent keep-alive clients for the two batch sizes.
 //!
 //! For SQLite and, when it answers at 127.0.0.1:5432, PostgreSQL — server, database and load generator on
 //! the same machine — it measures:
@@ -86,10 +90,14 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 }
 
 async fn pg_admin() -> Option<tokio_postgres::Client> {
-    let url = "postgres://postgres@127.0.0.1:5432/postgres";
+    pg_admin_of("postgres").await
+}
+
+async fn pg_admin_of(db: &str) -> Option<tokio_postgres::Client> {
+    let url = format!("postgres://postgres@127.0.0.1:5432/{db}");
     let (c, conn) = tokio::time::timeout(
         Duration::from_secs(3),
-        tokio_postgres::connect(url, tokio_postgres::NoTls),
+        tokio_postgres::connect(&url, tokio_postgres::NoTls),
     )
     .await
     .ok()?
@@ -422,9 +430,13 @@ impl Bench {
             tx.batch(&sql).await.unwrap();
             tx.commit().await.unwrap();
             if self.db == Db::Postgres {
-                let mut tx = self.raw.begin().await.unwrap();
-                tx.batch("ANALYZE visits").await.unwrap();
-                tx.commit().await.unwrap();
+                // What autovacuum does for an insert-mostly table (PostgreSQL ≥ 13): statistics and the
+                // visibility map, without which index-only scans still visit the heap. VACUUM cannot run
+                // inside a transaction block.
+                let admin = pg_admin_of(self.pg_name.as_deref().unwrap_or("postgres"))
+                    .await
+                    .unwrap();
+                admin.batch_execute("VACUUM ANALYZE visits").await.unwrap();
             }
             eprint!(".");
         }
@@ -526,6 +538,7 @@ async fn drop_pg(name: &str) {
 }
 
 fn main() {
+    tokhai_server::install_tls_provider();
     let args: Vec<String> = std::env::args().collect();
     let big = args.iter().any(|a| a == "--big");
     let secs = args
@@ -539,6 +552,20 @@ fn main() {
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
         .cloned();
+    let flag = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    };
+    // Closed-loop clients: each waits for its answer before sending again, so latency is the queue they
+    // make (concurrency ÷ throughput). 32 single-visit clients and 8 clients of 50 keep the server busy
+    // without turning the test into a measure of queue length on a 2-core machine.
+    let clients_1 = flag("--clients-1", 32);
+    let clients_50 = flag("--clients-50", 8);
+    let uploads = !args.iter().any(|a| a == "--no-uploads");
+    let tracing = !args.iter().any(|a| a == "--no-trace");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -556,7 +583,8 @@ fn main() {
                 continue;
             };
             let b = Arc::new(b);
-            for (batch, clients) in [(1usize, 32usize), (50, 8)] {
+            let runs = if uploads { vec![(1usize, clients_1), (50, clients_50)] } else { vec![] };
+            for (batch, clients) in runs {
                 // Alternate raw and HTTP runs (raw, HTTP, raw, HTTP) and keep the better of each, so that
                 // neither gains from running on a smaller table or a fresher WAL.
                 let mut http = Run::default();
@@ -584,7 +612,11 @@ fn main() {
                     http.errors
                 ));
             }
-            let sizes: &[i64] = if big { &[1_000_000, 10_000_000] } else { &[1_000_000] };
+            let sizes: &[i64] = match (tracing, big) {
+                (false, _) => &[],
+                (true, true) => &[1_000_000, 10_000_000],
+                (true, false) => &[1_000_000],
+            };
             for (i, &n) in sizes.iter().enumerate() {
                 eprint!("{}: filling to {n} visits", db.name());
                 let t = Instant::now();

@@ -1,15 +1,25 @@
-//! Contact tracing as plain functions over visits: overlap with a buffer, F1 accumulation, CSV cells that
-//! spreadsheets cannot execute. The officer routes do the reading; this file does the arithmetic.
+//! Contact tracing as plain functions over values: overlap with a buffer, accumulation of contacts, CSV
+//! cells that spreadsheets cannot execute. The officer routes do the reading.
+//!
+//! The store sums the overlaps of each (person met, checkpoint) in the database
+//! (`SyncStore::overlap_contacts`), with the formulas of `overlap_ms` and `contact_start` below; the store
+//! conformance suite checks its sums against these functions.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::store::{Millis, VisitRow};
+use crate::store::{ContactPart, Millis};
 
 /// How much two stays overlap, in milliseconds, when the first is widened by `buffer` on both sides.
 pub fn overlap_ms(a_in: Millis, a_end: Millis, b_in: Millis, b_end: Millis, buffer: Millis) -> Millis {
-    let start = (a_in - buffer).max(b_in);
+    let start = contact_start(a_in, b_in, buffer);
     let end = (a_end + buffer).min(b_end);
     (end - start).max(0)
+}
+
+/// When the contact between two overlapping stays begins: the later of the first's arrival − `buffer`
+/// and the second's arrival.
+pub fn contact_start(a_in: Millis, b_in: Millis, buffer: Millis) -> Millis {
+    (a_in - buffer).max(b_in)
 }
 
 /// What is known of one contact.
@@ -23,36 +33,25 @@ pub(crate) struct ContactAcc {
     pub first_contact: Millis,
 }
 
-/// Adds one overlap to `acc`: `other` (someone else's visit at the same place) against `index`, widened
-/// by `buffer`; ignored when it does not overlap or its visitor is `exclude`d.
-pub(crate) fn accumulate_pair(
+/// Adds the store's per-checkpoint sums to the contacts in `acc`; people in `exclude` (the case, or the
+/// F1s when collecting F2s) and empty overlaps are left out.
+pub(crate) fn accumulate(
     acc: &mut HashMap<Vec<u8>, ContactAcc>,
-    index: &VisitRow,
-    other: &VisitRow,
-    buffer: Millis,
+    parts: &[ContactPart],
     exclude: &HashSet<Vec<u8>>,
 ) {
-    if exclude.contains(&other.subject) || other.id == index.id {
-        return;
+    for p in parts {
+        if p.overlap_ms <= 0 || exclude.contains(&p.subject) {
+            continue;
+        }
+        let c = acc.entry(p.subject.clone()).or_insert_with(|| ContactAcc {
+            first_contact: p.first_contact,
+            ..Default::default()
+        });
+        c.overlap_ms += p.overlap_ms;
+        c.checkpoints.insert(p.checkpoint_id);
+        c.first_contact = c.first_contact.min(p.first_contact);
     }
-    let ms = overlap_ms(
-        index.checked_in_at,
-        index.ends_at,
-        other.checked_in_at,
-        other.ends_at,
-        buffer,
-    );
-    if ms == 0 {
-        return;
-    }
-    let start = (index.checked_in_at - buffer).max(other.checked_in_at);
-    let c = acc.entry(other.subject.clone()).or_insert_with(|| ContactAcc {
-        first_contact: start,
-        ..Default::default()
-    });
-    c.overlap_ms += ms;
-    c.checkpoints.insert(other.checkpoint_id);
-    c.first_contact = c.first_contact.min(start);
 }
 
 /// A CSV cell: quoted when needed, and neutralised (prefixed with `'`) when a spreadsheet would read it
@@ -81,22 +80,6 @@ pub(crate) fn csv_line(cells: &[String]) -> String {
 mod tests {
     use super::*;
 
-    fn v(id: u8, subject: u8, cp: i64, cin: i64, end: i64) -> VisitRow {
-        VisitRow {
-            id: vec![id],
-            account_id: None,
-            subject: vec![subject],
-            checkpoint_id: cp,
-            checked_in_at: cin,
-            checked_out_at: Some(end),
-            ends_at: end,
-            end_kind: "checked_out".into(),
-            edited: false,
-            source: "self".into(),
-            received_at: 0,
-        }
-    }
-
     #[test]
     fn overlap_edges() {
         assert_eq!(overlap_ms(0, 10, 10, 20, 0), 0);
@@ -104,67 +87,41 @@ mod tests {
         assert_eq!(overlap_ms(0, 10, 12, 20, 5), 3);
         assert_eq!(overlap_ms(10, 20, 0, 30, 0), 10);
         assert_eq!(overlap_ms(0, 10, 30, 40, 5), 0);
+        assert_eq!(contact_start(100, 50, 20), 80);
+        assert_eq!(contact_start(100, 90, 20), 90);
     }
 
-    fn accumulate(
-        acc: &mut HashMap<Vec<u8>, ContactAcc>,
-        index: &VisitRow,
-        places: &HashSet<i64>,
-        others: &[VisitRow],
-        buffer: Millis,
-        exclude: &HashSet<Vec<u8>>,
-    ) {
-        for o in others.iter().filter(|o| places.contains(&o.checkpoint_id)) {
-            accumulate_pair(acc, index, o, buffer, exclude);
+    fn part(subject: u8, cp: i64, ms: Millis, first: Millis) -> ContactPart {
+        ContactPart {
+            subject: vec![subject],
+            checkpoint_id: cp,
+            overlap_ms: ms,
+            first_contact: first,
         }
     }
 
     #[test]
-    fn accumulate_counts_overlaps_at_the_same_places_only() {
-        let index = v(1, 9, 100, 1_000, 5_000);
-        let others = vec![
-            v(2, 1, 100, 2_000, 3_000), // inside: 1000
-            v(3, 1, 100, 4_000, 8_000), // partly: 1000
-            v(4, 2, 200, 1_000, 5_000), // other place
-            v(5, 3, 100, 9_000, 9_500), // after
-            v(6, 9, 100, 1_000, 5_000), // the case itself
+    fn accumulate_sums_per_person_and_leaves_out_the_excluded() {
+        let parts = vec![
+            part(1, 100, 1_000, 2_000),
+            part(1, 200, 500, 1_500),
+            part(2, 100, 700, 4_000),
+            part(9, 100, 4_000, 1_000), // the case itself
+            part(3, 100, 0, 1_000),     // no overlap
         ];
-        let mut acc = HashMap::new();
         let exclude: HashSet<Vec<u8>> = [vec![9]].into_iter().collect();
-        accumulate(
-            &mut acc,
-            &index,
-            &[100].into_iter().collect(),
-            &others,
-            0,
-            &exclude,
-        );
-        assert_eq!(acc.len(), 1);
-        let c = &acc[&vec![1]];
-        assert_eq!(c.overlap_ms, 2_000);
-        assert_eq!(c.first_contact, 2_000);
-        // With the building rolled up, the visit at 200 counts too.
         let mut acc = HashMap::new();
-        accumulate(
-            &mut acc,
-            &index,
-            &[100, 200].into_iter().collect(),
-            &others,
-            0,
-            &exclude,
-        );
+        accumulate(&mut acc, &parts, &exclude);
         assert_eq!(acc.len(), 2);
-        // A buffer reaches visits just after.
-        let mut acc = HashMap::new();
-        accumulate(
-            &mut acc,
-            &index,
-            &[100].into_iter().collect(),
-            &others,
-            5_000,
-            &exclude,
-        );
-        assert!(acc.contains_key(&vec![3]));
+        let one = &acc[&vec![1]];
+        assert_eq!(one.overlap_ms, 1_500);
+        assert_eq!(one.first_contact, 1_500);
+        assert_eq!(one.checkpoints, [100, 200].into_iter().collect());
+        assert_eq!(acc[&vec![2]].overlap_ms, 700);
+        // A second round adds to what is known.
+        accumulate(&mut acc, &[part(2, 300, 300, 3_000)], &exclude);
+        let two = &acc[&vec![2]];
+        assert_eq!((two.overlap_ms, two.first_contact), (1_000, 3_000));
     }
 
     #[test]

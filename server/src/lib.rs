@@ -21,7 +21,7 @@ mod state;
 pub mod store;
 
 pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mode, Options, OtpLimits};
-pub use contact::{csv_cell, overlap_ms};
+pub use contact::{contact_start, csv_cell, overlap_ms};
 pub use error::{ApiError, ErrorBody};
 pub use extract::client_addr;
 pub use feed::{DirectoryEntry, ExposureEntry, RevocationEntry, SafetyLevelEntry};

@@ -14,13 +14,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::contact::{ContactAcc, accumulate_pair, csv_line};
+use crate::contact::{ContactAcc, accumulate, csv_line};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Officer};
 use crate::feed::ts;
 use crate::phone;
 use crate::state::AppState;
-use crate::store::{AggregateRow, AuditRow, CaseRow, ExposureRow, Millis, Scope};
+use crate::store::{AggregateRow, AuditRow, CaseRow, DeclarationRow, ExposureRow, Millis, Scope};
 
 const DAY_MS: i64 = 86_400_000;
 /// Days before symptom onset (or the test) that a case counts as infectious.
@@ -232,10 +232,10 @@ pub(super) struct TraceResult {
     pub contacts: Vec<ContactView>,
 }
 
-/// Overlap pairs cap per tracing step.
-const MAX_PAIRS: i64 = 200_000;
+/// Cap on (person met, checkpoint) rows per tracing step.
+const MAX_CONTACT_ROWS: i64 = 200_000;
 
-/// Contacts of the visits of `subjects`, each followed from its own start time, in one query.
+/// Contacts of the visits of `subjects`, each person followed from their own start time, in one query.
 async fn contacts_of(
     state: &AppState,
     subjects: &HashMap<Vec<u8>, Millis>,
@@ -245,43 +245,50 @@ async fn contacts_of(
     exclude: &HashSet<Vec<u8>>,
 ) -> ApiResult<HashMap<Vec<u8>, ContactAcc>> {
     let mut acc = HashMap::new();
-    let Some(&from) = subjects.values().min() else {
+    if subjects.is_empty() {
         return Ok(acc);
-    };
-    let list: Vec<Vec<u8>> = subjects.keys().cloned().collect();
-    let pairs = state
-        .store()
-        .overlapping_pairs(&list, from, to, buffer, building, MAX_PAIRS)
-        .await?;
-    for (index, other) in &pairs {
-        if subjects
-            .get(&index.subject)
-            .is_some_and(|&start| index.checked_in_at >= start)
-        {
-            accumulate_pair(&mut acc, index, other, buffer, exclude);
-        }
     }
+    let list: Vec<(Vec<u8>, Millis)> = subjects.iter().map(|(s, &start)| (s.clone(), start)).collect();
+    let parts = state
+        .store()
+        .overlap_contacts(&list, to, buffer, building, MAX_CONTACT_ROWS)
+        .await?;
+    accumulate(&mut acc, &parts, exclude);
     Ok(acc)
 }
 
-async fn identify(state: &AppState, subject: &[u8]) -> ApiResult<(Option<String>, Option<String>)> {
+/// Name (from the newest declaration) and phone number of each of `subjects` that has an account, in two
+/// queries whatever their number.
+async fn identify_all(
+    state: &AppState,
+    subjects: &[Vec<u8>],
+) -> ApiResult<HashMap<Vec<u8>, (Option<String>, Option<String>)>> {
     let store = state.store();
     let sealer = &state.inner().sealer;
-    let Some(acc) = store.account_by_subject(subject).await? else {
-        return Ok((None, None));
-    };
-    let phone = sealer.open("accounts", &acc.phone_hash, &acc.phone_sealed)?;
-    let phone = String::from_utf8_lossy(&phone).into_owned();
-    let name = match store.latest_declaration(acc.id).await? {
-        Some(d) => {
-            let plain = sealer.open("declarations", &d.id, &d.sealed)?;
-            serde_json::from_slice::<tokhai_core::DeclarationRecord>(&plain)
-                .ok()
-                .map(|r| r.declaration.full_name)
-        }
-        None => None,
-    };
-    Ok((name, Some(phone)))
+    let accounts = store.accounts_by_subjects(subjects).await?;
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    let newest: HashMap<i64, DeclarationRow> = store
+        .latest_declarations(&ids)
+        .await?
+        .into_iter()
+        .map(|d| (d.account_id, d))
+        .collect();
+    let mut out = HashMap::with_capacity(accounts.len());
+    for acc in accounts {
+        let phone = sealer.open("accounts", &acc.phone_hash, &acc.phone_sealed)?;
+        let phone = String::from_utf8_lossy(&phone).into_owned();
+        let name = match newest.get(&acc.id) {
+            Some(d) => {
+                let plain = sealer.open("declarations", &d.id, &d.sealed)?;
+                serde_json::from_slice::<tokhai_core::DeclarationRecord>(&plain)
+                    .ok()
+                    .map(|r| r.declaration.full_name)
+            }
+            None => None,
+        };
+        out.insert(acc.subject, (name, Some(phone)));
+    }
+    Ok(out)
 }
 
 /// Traces the contacts of a case: F1 = overlapping visits at the same checkpoint (± buffer, optionally the
@@ -331,11 +338,13 @@ pub(super) async fn trace(
         .collect();
     let f2 = contacts_of(&state, &f1_starts, to, buffer, q.building, &exclude).await?;
     let mut contacts = Vec::with_capacity(f1.len() + f2.len());
+    let everyone: Vec<Vec<u8>> = f1.keys().chain(f2.keys()).cloned().collect();
+    let mut known = identify_all(&state, &everyone).await?;
     for (level, set) in [("F1", &f1), ("F2", &f2)] {
         let mut list: Vec<_> = set.iter().collect();
         list.sort_by(|a, b| b.1.overlap_ms.cmp(&a.1.overlap_ms).then(a.0.cmp(b.0)));
         for (subject, c) in list {
-            let (name, phone) = identify(&state, subject).await?;
+            let (name, phone) = known.remove(subject).unwrap_or_default();
             contacts.push(ContactView {
                 level: level.to_owned(),
                 subject: URL_SAFE_NO_PAD.encode(subject),

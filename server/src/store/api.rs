@@ -34,6 +34,8 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
     async fn account(&self, id: i64) -> R<Option<AccountRow>>;
     /// An account by subject pseudonym.
     async fn account_by_subject(&self, subject: &[u8]) -> R<Option<AccountRow>>;
+    /// The accounts of these subject pseudonyms (those that have one), in one query per 500.
+    async fn accounts_by_subjects(&self, subjects: &[Vec<u8>]) -> R<Vec<AccountRow>>;
     /// Grants or removes the administrator role.
     async fn set_admin(&self, id: i64, admin: bool) -> R<()>;
     /// Replaces a health officer's scopes (empty: not an officer).
@@ -122,18 +124,18 @@ pub trait SyncStore: Send + Sync {
         to: Millis,
         limit: i64,
     ) -> R<Vec<VisitRow>>;
-    /// Every pair (a visit of one of `subjects` starting in `[from, to)`, a visit by someone else at the
-    /// same place overlapping it ± `buffer`), in one query. The same place is the same checkpoint, or with
-    /// `building` any checkpoint of the same tree. At most `limit` pairs.
-    async fn overlapping_pairs(
+    /// Contacts of the visits of `subjects` (each person's visits starting in `[their start, to)`): every
+    /// visit by someone else at the same place that overlaps one of them ± `buffer`, summed per (other
+    /// person, checkpoint) in one query. The same place is the same checkpoint, or with `building` any
+    /// checkpoint of the same tree. At most `limit` rows.
+    async fn overlap_contacts(
         &self,
-        subjects: &[Vec<u8>],
-        from: Millis,
+        subjects: &[(Vec<u8>, Millis)],
         to: Millis,
         buffer: Millis,
         building: bool,
         limit: i64,
-    ) -> R<Vec<(VisitRow, VisitRow)>>;
+    ) -> R<Vec<ContactPart>>;
     /// A subject's visits starting in `[from, to)`.
     async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>>;
     /// Visits still open at these checkpoints.
@@ -147,6 +149,9 @@ pub trait SyncStore: Send + Sync {
     async fn upsert_declarations(&self, rows: Vec<DeclarationRow>) -> R<Vec<Upsert>>;
     /// An account's newest declaration.
     async fn latest_declaration(&self, account_id: i64) -> R<Option<DeclarationRow>>;
+    /// The newest declaration of each of these accounts (those that have one), in one query per 500;
+    /// the same choice as `latest_declaration`.
+    async fn latest_declarations(&self, account_ids: &[i64]) -> R<Vec<DeclarationRow>>;
     /// An account's declarations, newest first.
     async fn declarations_of(&self, account_id: i64) -> R<Vec<DeclarationRow>>;
     /// Records that the server signed a personal code with this pseudonym for this account (idempotent;

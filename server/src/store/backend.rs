@@ -19,8 +19,20 @@ impl Dialect {
     /// The numbered migrations of this dialect, oldest first.
     pub fn migrations(self) -> &'static [(i64, &'static str)] {
         match self {
-            Self::Sqlite => &[(1, include_str!("../../migrations/sqlite/0001_init.sql"))],
-            Self::Postgres => &[(1, include_str!("../../migrations/postgres/0001_init.sql"))],
+            Self::Sqlite => &[
+                (1, include_str!("../../migrations/sqlite/0001_init.sql")),
+                (
+                    2,
+                    include_str!("../../migrations/sqlite/0002_covering_visit_indexes.sql"),
+                ),
+            ],
+            Self::Postgres => &[
+                (1, include_str!("../../migrations/postgres/0001_init.sql")),
+                (
+                    2,
+                    include_str!("../../migrations/postgres/0002_covering_visit_indexes.sql"),
+                ),
+            ],
         }
     }
 }

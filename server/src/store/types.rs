@@ -215,6 +215,20 @@ pub struct VisitRow {
     pub received_at: Millis,
 }
 
+/// One person's contact with the followed visits at one checkpoint, summed over every overlapping pair
+/// of visits (`contact::overlap_ms` for each pair).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactPart {
+    /// Who was met (16-byte pseudonym).
+    pub subject: Vec<u8>,
+    /// Where (the other person's checkpoint).
+    pub checkpoint_id: i64,
+    /// Summed overlap.
+    pub overlap_ms: Millis,
+    /// Earliest moment of contact: the later of (followed check-in − buffer, other check-in), minimised.
+    pub first_contact: Millis,
+}
+
 /// What happened to one uploaded item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {

@@ -1,6 +1,6 @@
 //! Store conformance: the same checks on SQLite and PostgreSQL.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use tokhai_server::store::*;
@@ -33,6 +33,7 @@ async fn account(store: &dyn Store, n: u8) -> AccountRow {
 both!(
     accounts_sessions_and_codes,
     visits_are_idempotent_and_merged,
+    overlap_contacts_match_the_reference,
     feed_cursor_never_skips,
     purge_and_reopen
 );
@@ -251,4 +252,140 @@ async fn purge_and_reopen(env: Env) {
     };
     let again = open_store(&url, 2).await.unwrap();
     assert_eq!(again.account(a.id).await.unwrap().unwrap().id, a.id);
+}
+
+const H: i64 = 3_600_000;
+
+async fn checkpoint(store: &dyn Store, manager: i64, parent: Option<i64>) -> CheckpointRow {
+    store
+        .insert_checkpoint(NewCheckpoint {
+            parent_id: parent,
+            manager_id: manager,
+            info: CheckpointInfo {
+                name: "Chợ".into(),
+                kind: "market".into(),
+                scheme: "v2025".into(),
+                province: 79,
+                district: None,
+                ward: 26743,
+                latitude: None,
+                longitude: None,
+                street: "Lê Lợi".into(),
+                description: String::new(),
+                default_stay_minutes: None,
+            },
+            phone_hash: vec![0; 32],
+            phone_sealed: vec![0; 40],
+            now: 0,
+        })
+        .await
+        .unwrap()
+}
+
+/// What `overlap_contacts` must answer, pair by pair with `overlap_ms` and `contact_start`.
+fn reference(
+    stored: &[VisitRow],
+    followed: &[(Vec<u8>, Millis)],
+    to: Millis,
+    buffer: Millis,
+    same_place: impl Fn(i64, i64) -> bool,
+) -> BTreeMap<(Vec<u8>, i64), (Millis, Millis)> {
+    let mut out = BTreeMap::new();
+    for (subject, start) in followed {
+        let own = stored
+            .iter()
+            .filter(|s| &s.subject == subject && s.checked_in_at >= *start && s.checked_in_at < to);
+        for s in own {
+            for o in stored
+                .iter()
+                .filter(|o| o.subject != s.subject && same_place(s.checkpoint_id, o.checkpoint_id))
+            {
+                let ms =
+                    tokhai_server::overlap_ms(s.checked_in_at, s.ends_at, o.checked_in_at, o.ends_at, buffer);
+                if ms > 0 {
+                    let first = tokhai_server::contact_start(s.checked_in_at, o.checked_in_at, buffer);
+                    let e = out
+                        .entry((o.subject.clone(), o.checkpoint_id))
+                        .or_insert((0, Millis::MAX));
+                    e.0 += ms;
+                    e.1 = e.1.min(first);
+                }
+            }
+        }
+    }
+    out
+}
+
+async fn overlap_contacts_match_the_reference(env: Env) {
+    let store = env.state.store().as_ref();
+    let manager = account(store, 1).await;
+    let root = checkpoint(store, manager.id, None).await;
+    let room = checkpoint(store, manager.id, Some(root.id)).await;
+    let elsewhere = checkpoint(store, manager.id, None).await;
+    let (x, y, z) = (root.id, room.id, elsewhere.id);
+    let t = 100 * H;
+    let mut n = 0u8;
+    let mut v = |subject: u8, cp: i64, cin: i64, out: i64| {
+        n += 1;
+        visit(n, subject, cp, cin, Some(out), "checked_out")
+    };
+    let rows = vec![
+        v(1, x, t + 10 * H, t + 11 * H),                   // the case at X
+        v(1, x, t + 2 * H, t + 3 * H),                     // the case, before the followed start
+        v(1, z, t + 20 * H, t + 21 * H),                   // the case elsewhere, later
+        v(2, x, t + 10 * H + H / 2, t + 11 * H),           // F1: 30 min
+        v(2, z, t + 20 * H + H / 4, t + 22 * H),           // F1 again, elsewhere: 45 min
+        v(3, x, t, t + 20 * H),                            // a long stay (20 h) that began 10 h earlier
+        v(4, y, t + 10 * H, t + 11 * H),                   // another room of the building
+        v(5, x, t + 11 * H + H / 6, t + 12 * H),           // 10 min after: only with a buffer
+        v(6, x, t + 2 * H, t + 3 * H),                     // met the case before the followed start
+        v(7, x, t + 10 * H - 23 * H, t + 10 * H + 72 * H), // three days: stored as 24 h
+        v(8, z, t + 9 * H, t + 10 * H),                    // elsewhere
+        v(9, x, t + 11 * H, t + 12 * H),                   // touches the end: no overlap without buffer
+    ];
+    let stored: Vec<VisitRow> = rows
+        .iter()
+        .cloned()
+        .map(|mut r| {
+            r.ends_at = r.ends_at.min(r.checked_in_at + MAX_VISIT_MS);
+            r
+        })
+        .collect();
+    let out = store.upsert_visits(rows).await.unwrap();
+    assert!(out.iter().all(|u| *u == Upsert::Inserted));
+    assert_eq!(
+        store.visits_of_subject(&[7; 16], 0, i64::MAX).await.unwrap()[0].ends_at,
+        t + 10 * H - 23 * H + MAX_VISIT_MS,
+        "a stay is clamped to MAX_VISIT_MS when stored"
+    );
+    let roots: BTreeMap<i64, i64> = [(x, x), (y, x), (z, z)].into_iter().collect();
+    let followed = vec![(vec![1u8; 16], t + 5 * H), (vec![2u8; 16], t + 10 * H)];
+    for (building, buffer) in [(false, 0), (false, 15 * 60_000), (true, 0), (true, 15 * 60_000)] {
+        let same = |a: i64, b: i64| if building { roots[&a] == roots[&b] } else { a == b };
+        let want = reference(&stored, &followed, t + 50 * H, buffer, same);
+        let got: BTreeMap<(Vec<u8>, i64), (Millis, Millis)> = store
+            .overlap_contacts(&followed, t + 50 * H, buffer, building, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| ((p.subject, p.checkpoint_id), (p.overlap_ms, p.first_contact)))
+            .collect();
+        assert_eq!(got, want, "building {building}, buffer {buffer}");
+        // The long stays are found: 20 h from 10 h before, and the three-day one clamped to 24 h.
+        assert_eq!(got.get(&(vec![3; 16], x)).map(|p| p.0 >= H), Some(true));
+        assert_eq!(got.get(&(vec![7; 16], x)).map(|p| p.0 >= H), Some(true));
+        assert!(!got.contains_key(&(vec![6; 16], x)), "before the followed start");
+        assert_eq!(got.contains_key(&(vec![4; 16], y)), building);
+        assert_eq!(got.contains_key(&(vec![5; 16], x)), buffer > 0);
+        assert_eq!(got.contains_key(&(vec![9; 16], x)), buffer > 0);
+    }
+    // A visit checked out by the checkpoint days later ends, for overlaps, 24 h after arrival.
+    let open = visit(200, 10, z, t, None, "open");
+    store.upsert_visits(vec![open]).await.unwrap();
+    store.check_out_all(&[z], t + 80 * H).await.unwrap();
+    let v = &store.visits_of_subject(&[10; 16], 0, i64::MAX).await.unwrap()[0];
+    assert_eq!(
+        (v.checked_out_at, v.ends_at),
+        (Some(t + 80 * H), t + MAX_VISIT_MS)
+    );
 }

@@ -1,9 +1,9 @@
 use async_trait::async_trait;
 
-use super::{SqlStore, first};
+use super::{SqlStore, first, placeholders};
 use crate::store::api::AccountStore;
 use crate::store::types::*;
-use crate::store::{Row, StoreError, params};
+use crate::store::{Row, StoreError, Value, params};
 
 type R<T> = Result<T, StoreError>;
 
@@ -100,6 +100,21 @@ impl AccountStore for SqlStore {
             .as_ref()
             .map(account)
             .transpose()
+    }
+
+    async fn accounts_by_subjects(&self, subjects: &[Vec<u8>]) -> R<Vec<AccountRow>> {
+        let mut out = Vec::with_capacity(subjects.len());
+        for chunk in subjects.chunks(500) {
+            let sql = format!(
+                "SELECT {ACCOUNT_COLS} FROM accounts WHERE subject IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let p = chunk.iter().map(|s| Value::Bytes(s.clone())).collect();
+            for r in self.query(&sql, p).await? {
+                out.push(account(&r)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn set_admin(&self, id: i64, admin: bool) -> R<()> {

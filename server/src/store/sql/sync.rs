@@ -9,7 +9,7 @@ use super::registry::id_list;
 use super::{SqlStore, placeholders};
 use crate::store::api::SyncStore;
 use crate::store::types::*;
-use crate::store::{Backend, MAX_VISIT_MS, Row, StoreError, Tx, Value, params};
+use crate::store::{Backend, Dialect, MAX_VISIT_MS, Row, StoreError, Tx, Value, params};
 
 type R<T> = Result<T, StoreError>;
 
@@ -28,6 +28,24 @@ fn visit(r: &Row) -> R<VisitRow> {
         edited: r.bool(8)?,
         source: r.text(9)?,
         received_at: r.i64(10)?,
+    })
+}
+
+const DECLARATION_COLS: &str = "id, account_id, person_id, declared_at, received_at, province, ward, has_symptoms, id_hash, phone_hash, sealed";
+
+fn declaration(r: &Row) -> R<DeclarationRow> {
+    Ok(DeclarationRow {
+        id: r.bytes(0)?,
+        account_id: r.i64(1)?,
+        person_id: r.bytes(2)?,
+        declared_at: r.i64(3)?,
+        received_at: r.i64(4)?,
+        province: r.i64(5)?,
+        ward: r.i64(6)?,
+        has_symptoms: r.bool(7)?,
+        id_hash: r.bytes(8)?,
+        phone_hash: r.bytes(9)?,
+        sealed: r.bytes(10)?,
     })
 }
 
@@ -100,9 +118,13 @@ fn visit_values(v: &VisitRow) -> Vec<Value> {
 
 #[async_trait]
 impl SyncStore for SqlStore {
-    async fn upsert_visits(&self, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
+    async fn upsert_visits(&self, mut rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
         if rows.is_empty() {
             return Ok(vec![]);
+        }
+        // The bound that overlap queries rely on holds for every stored row, whoever built it.
+        for v in &mut rows {
+            v.ends_at = v.ends_at.min(v.checked_in_at.saturating_add(MAX_VISIT_MS));
         }
         let (reply, answer) = oneshot::channel();
         self.visits
@@ -132,47 +154,63 @@ impl SyncStore for SqlStore {
         self.query(&sql, p).await?.iter().map(visit).collect()
     }
 
-    async fn overlapping_pairs(
+    async fn overlap_contacts(
         &self,
-        subjects: &[Vec<u8>],
-        from: Millis,
+        subjects: &[(Vec<u8>, Millis)],
         to: Millis,
         buffer: Millis,
         building: bool,
         limit: i64,
-    ) -> R<Vec<(VisitRow, VisitRow)>> {
+    ) -> R<Vec<ContactPart>> {
         if subjects.is_empty() {
             return Ok(vec![]);
         }
-        let cols = |alias: &str| {
-            VISIT_COLS
-                .split(", ")
-                .map(|c| format!("{alias}.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+        // The followed people with their own starts, as a table: only their visits from that start on are
+        // read (through `visits_by_subject`). Each is joined with the visits at its place that overlap it
+        // ± buffer; visits last at most `MAX_VISIT_MS`, so these lie in the bounded range
+        // `checked_in_at ∈ [start - buffer - MAX_VISIT_MS, end + buffer)` of `visits_by_checkpoint`. Both
+        // indexes cover the columns read (migration 2), so the table itself is not touched, and the pairs
+        // are summed in the database: one row per (person met, checkpoint) comes back, not one per pair.
+        // The overlap of a pair is `contact::overlap_ms`; the join condition makes it positive.
+        let (bytes, int, least, greatest) = match self.dialect() {
+            Dialect::Sqlite => ("", "", "MIN", "MAX"),
+            Dialect::Postgres => ("::bytea", "::bigint", "LEAST", "GREATEST"),
         };
+        let rows: Vec<String> = (0..subjects.len())
+            .map(|i| format!("(${}{bytes}, ${}{int})", 5 + 2 * i, 6 + 2 * i))
+            .collect();
         let place = if building {
             "JOIN checkpoints cs ON cs.id = s.checkpoint_id JOIN checkpoints co ON co.root_id = cs.root_id \
              JOIN visits o ON o.checkpoint_id = co.id"
         } else {
             "JOIN visits o ON o.checkpoint_id = s.checkpoint_id"
         };
-        let list = placeholders(6, subjects.len());
         let sql = format!(
-            "SELECT {}, {} FROM visits s {place} \
-             AND o.checked_in_at >= s.checked_in_at - $3 - $4 AND o.checked_in_at < s.ends_at + $3 \
-             AND o.ends_at > s.checked_in_at - $3 AND o.subject <> s.subject \
-             WHERE s.subject IN ({list}) AND s.checked_in_at >= $1 AND s.checked_in_at < $2 LIMIT $5",
-            cols("s"),
-            cols("o")
+            "WITH f (subject, start) AS (VALUES {}) \
+             SELECT o.subject, o.checkpoint_id, \
+                    CAST(SUM({least}(s.ends_at + $2, o.ends_at) - {greatest}(s.checked_in_at - $2, o.checked_in_at)) AS BIGINT), \
+                    MIN({greatest}(s.checked_in_at - $2, o.checked_in_at)) \
+             FROM f JOIN visits s ON s.subject = f.subject AND s.checked_in_at >= f.start AND s.checked_in_at < $1 \
+             {place} AND o.checked_in_at >= s.checked_in_at - $2 - $3 AND o.checked_in_at < s.ends_at + $2 \
+             AND o.ends_at > s.checked_in_at - $2 AND o.subject <> s.subject \
+             GROUP BY o.subject, o.checkpoint_id LIMIT $4",
+            rows.join(", ")
         );
-        let mut p = params![from, to, buffer, MAX_VISIT_MS, limit];
-        p.extend(subjects.iter().map(|s| Value::Bytes(s.clone())));
-        let rows = self.query(&sql, p).await?;
-        rows.iter()
+        let mut p = params![to, buffer, MAX_VISIT_MS, limit];
+        for (subject, start) in subjects {
+            p.push(Value::Bytes(subject.clone()));
+            p.push(Value::I64(*start));
+        }
+        self.query(&sql, p)
+            .await?
+            .iter()
             .map(|r| {
-                let (a, b) = r.0.split_at(11.min(r.0.len()));
-                Ok((visit(&Row(a.to_vec()))?, visit(&Row(b.to_vec()))?))
+                Ok(ContactPart {
+                    subject: r.bytes(0)?,
+                    checkpoint_id: r.i64(1)?,
+                    overlap_ms: r.i64(2)?,
+                    first_contact: r.i64(3)?,
+                })
             })
             .collect()
     }
@@ -206,12 +244,15 @@ impl SyncStore for SqlStore {
         if checkpoints.is_empty() {
             return Ok(0);
         }
-        let (list, mut params) = id_list(2, checkpoints);
+        // A visit left open for days still ends, for overlap queries, at most `MAX_VISIT_MS` after arrival.
+        let (list, mut params) = id_list(3, checkpoints);
         let sql = format!(
-            "UPDATE visits SET checked_out_at = $1, ends_at = $1, end_kind = 'by_checkpoint' \
+            "UPDATE visits SET checked_out_at = $1, \
+             ends_at = CASE WHEN $1 > checked_in_at + $2 THEN checked_in_at + $2 ELSE $1 END, \
+             end_kind = 'by_checkpoint' \
              WHERE checkpoint_id IN ({list}) AND checked_out_at IS NULL AND checked_in_at <= $1"
         );
-        let mut p = params![at];
+        let mut p = params![at, MAX_VISIT_MS];
         p.append(&mut params);
         self.execute(&sql, p).await
     }
@@ -273,31 +314,35 @@ impl SyncStore for SqlStore {
         Ok(self.declarations_of(account_id).await?.into_iter().next())
     }
 
+    async fn latest_declarations(&self, account_ids: &[i64]) -> R<Vec<DeclarationRow>> {
+        // Every declaration made at its account's latest time; ties go to the smallest id, as in
+        // `declarations_of`'s order.
+        let mut newest: std::collections::HashMap<i64, DeclarationRow> = std::collections::HashMap::new();
+        for chunk in account_ids.chunks(500) {
+            let (list, p) = id_list(1, chunk);
+            let sql = format!(
+                "SELECT {DECLARATION_COLS} FROM declarations d WHERE d.account_id IN ({list}) \
+                 AND d.declared_at = (SELECT MAX(m.declared_at) FROM declarations m WHERE m.account_id = d.account_id)"
+            );
+            for r in self.query(&sql, p).await? {
+                let d = declaration(&r)?;
+                match newest.get(&d.account_id) {
+                    Some(kept) if kept.id <= d.id => {}
+                    _ => {
+                        newest.insert(d.account_id, d);
+                    }
+                }
+            }
+        }
+        Ok(newest.into_values().collect())
+    }
+
     async fn declarations_of(&self, account_id: i64) -> R<Vec<DeclarationRow>> {
-        let rows = self
-            .query(
-                "SELECT id, account_id, person_id, declared_at, received_at, province, ward, has_symptoms, id_hash, \
-                 phone_hash, sealed FROM declarations WHERE account_id = $1 ORDER BY declared_at DESC, id",
-                params![account_id],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(DeclarationRow {
-                    id: r.bytes(0)?,
-                    account_id: r.i64(1)?,
-                    person_id: r.bytes(2)?,
-                    declared_at: r.i64(3)?,
-                    received_at: r.i64(4)?,
-                    province: r.i64(5)?,
-                    ward: r.i64(6)?,
-                    has_symptoms: r.bool(7)?,
-                    id_hash: r.bytes(8)?,
-                    phone_hash: r.bytes(9)?,
-                    sealed: r.bytes(10)?,
-                })
-            })
-            .collect()
+        let sql = format!(
+            "SELECT {DECLARATION_COLS} FROM declarations WHERE account_id = $1 ORDER BY declared_at DESC, id"
+        );
+        let rows = self.query(&sql, params![account_id]).await?;
+        rows.iter().map(declaration).collect()
     }
 
     async fn insert_pseudonym(
