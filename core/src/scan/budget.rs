@@ -37,12 +37,14 @@ impl Budget {
     }
 
     /// Sets aside `units` of work and `wall` of the time for a last step (see [`Budget::release`]).
+    #[cfg(feature = "scan-rxing")]
     pub(crate) fn reserve(&self, units: u64, wall: Duration) {
         self.reserved_work.set(units);
         self.reserved_wall.set(wall);
     }
 
     /// Hands what [`Budget::reserve`] set aside back, for the last step to use.
+    #[cfg(feature = "scan-rxing")]
     pub(crate) fn release(&self) {
         self.reserve(0, Duration::ZERO);
     }
@@ -65,7 +67,7 @@ impl Budget {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "scan-rxing"))]
 mod tests {
     use super::*;
 
