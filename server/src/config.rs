@@ -139,6 +139,9 @@ pub struct Options {
     /// Codes in total per 15 minutes (default 1000).
     #[arg(long, env = "TOKHAI_OTP_GLOBAL")]
     pub otp_global: Option<i64>,
+    /// Captcha images per client address per 15 minutes (default 20).
+    #[arg(long, env = "TOKHAI_CAPTCHAS_PER_CLIENT")]
+    pub captchas_per_client: Option<u32>,
     /// Log format.
     #[arg(long, env = "TOKHAI_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
@@ -198,9 +201,15 @@ pub struct Config {
     pub db_max_connections: usize,
     /// One-time-code limits.
     pub otp_limits: OtpLimits,
+    /// Captcha images per client address per 15 minutes.
+    pub captchas_per_client: u32,
     /// Log format.
     pub log_format: LogFormat,
 }
+
+/// Captcha images one client address may ask for per 15 minutes: enough for a person who cannot read a
+/// few, too few to make rendering and storing them a cheap attack.
+const DEFAULT_CAPTCHAS_PER_CLIENT: u32 = 20;
 
 /// Limits on sending one-time codes, per 15-minute window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,6 +256,7 @@ impl Options {
             otp_per_phone: self.otp_per_phone.or(other.otp_per_phone),
             otp_per_client: self.otp_per_client.or(other.otp_per_client),
             otp_global: self.otp_global.or(other.otp_global),
+            captchas_per_client: self.captchas_per_client.or(other.captchas_per_client),
             log_format: self.log_format.or(other.log_format),
         }
     }
@@ -306,6 +316,7 @@ impl Options {
                 per_client: opts.otp_per_client.unwrap_or(defaults.per_client),
                 global: opts.otp_global.unwrap_or(defaults.global),
             },
+            captchas_per_client: opts.captchas_per_client.unwrap_or(DEFAULT_CAPTCHAS_PER_CLIENT),
             log_format: opts.log_format.unwrap_or_default(),
         })
     }
@@ -328,6 +339,7 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             db_max_connections: 16,
             otp_limits: OtpLimits::default(),
+            captchas_per_client: DEFAULT_CAPTCHAS_PER_CLIENT,
             log_format: LogFormat::Text,
         }
     }

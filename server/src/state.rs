@@ -15,9 +15,7 @@ use crate::seal::{Kek, Sealer};
 use crate::sms::SmsSender;
 use crate::store::{Millis, Store};
 
-/// Captcha images one client address may ask for per window (15 minutes): enough for a person who
-/// cannot read a few, too few to make rendering and storing them a cheap attack.
-const CAPTCHAS_PER_CLIENT: u32 = 20;
+/// The window of `Config::captchas_per_client`, and how many addresses it tracks at once.
 const CAPTCHA_WINDOW_MS: Millis = 15 * 60 * 1000;
 const CAPTCHA_CLIENTS_TRACKED: usize = 100_000;
 
@@ -55,6 +53,11 @@ impl AppState {
         let sealer = Sealer::open_or_create(store.as_ref(), kek).await?;
         let now = clock.now().timestamp_millis();
         let keys = IssuerKeys::load_or_create(store.as_ref(), &sealer, now).await?;
+        let captcha_limiter = WindowLimiter::new(
+            CAPTCHA_WINDOW_MS,
+            config.captchas_per_client,
+            CAPTCHA_CLIENTS_TRACKED,
+        );
         Ok(Self {
             inner: Arc::new(Inner {
                 store,
@@ -64,11 +67,7 @@ impl AppState {
                 sms,
                 config,
                 metrics: Metrics::new(),
-                captcha_limiter: WindowLimiter::new(
-                    CAPTCHA_WINDOW_MS,
-                    CAPTCHAS_PER_CLIENT,
-                    CAPTCHA_CLIENTS_TRACKED,
-                ),
+                captcha_limiter,
                 captcha_peek: None,
             }),
         })

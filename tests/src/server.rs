@@ -202,6 +202,8 @@ impl TestServer {
             per_client: 1_000_000,
             global: 1_000_000,
         };
+        // …and register many checkpoints from it.
+        config.captchas_per_client = 1_000_000;
         config
     }
 

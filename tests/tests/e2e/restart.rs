@@ -32,8 +32,10 @@ async fn killed_mid_batch(db: Db) {
             device.engine.check_in(checkpoint(cps[i % 2])).unwrap();
             server.clock.advance(Span::minutes(6));
         }
-        // Kill after the k-th upload request started reaching the server, a few milliseconds in.
-        // (A run sends at least three batches here, so the k-th request always comes.)
+        // Once the k-th upload request has reached the server, the network goes (the client never
+        // hears the answer, so the run is always cut) and the server is killed a few milliseconds later,
+        // while it works on that batch or just after it committed it. (A run sends at least three
+        // batches here, so the k-th request always comes.)
         let k = 1 + (rng.unit() * 2.0) as usize;
         let pause = Duration::from_micros((rng.unit() * 8_000.0) as u64);
         let sync = device.sync(&t, &opts);
@@ -41,8 +43,8 @@ async fn killed_mid_batch(db: Db) {
             for _ in 0..k {
                 proxy.forwarded().await;
             }
-            tokio::time::sleep(pause).await;
             proxy.set_down(true);
+            tokio::time::sleep(pause).await;
             server.kill();
         };
         let (result, ()) = tokio::join!(sync, killer);
