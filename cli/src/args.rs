@@ -108,6 +108,11 @@ pub(crate) enum Command {
         /// Các tệp ảnh / image files.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Thời gian tối đa cho mỗi ảnh, mili giây (mặc định 150) / the most time to spend on one image, in
+        /// milliseconds (default 150); the amount of work tried is the same on any machine, this only stops
+        /// a slow or busy machine from trying all of it.
+        #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=600_000))]
+        time_limit_ms: Option<u64>,
     },
     /// Quét mã QR cá nhân của khách bằng webcam (cho nhân viên điểm kiểm soát) / scan visitors' personal
     /// codes with a webcam (for checkpoint staff).

@@ -42,7 +42,7 @@ pub(crate) fn run(ctx: &Ctx, command: &Command) -> Result<(), CliError> {
             command: VisitCommand::Edit(args),
         } => visits::edit(ctx, args),
         Command::Health { command } => health::run(ctx, command),
-        Command::Scan { files } => scan::scan(ctx, files),
+        Command::Scan { files, time_limit_ms } => scan::scan(ctx, files, *time_limit_ms),
         Command::Kiosk(args) => scan::kiosk(ctx, args),
         Command::Qr { command } => qr::run(ctx, command),
         Command::Trust { command } => qr::trust(ctx, command),

@@ -21,8 +21,15 @@ fn scan_error(e: &impl Localized) -> CliError {
 }
 
 /// `tokhai scan FILE...`: with `--json`, exactly one JSON line per file, whatever happens to it.
-pub(crate) fn scan(ctx: &Ctx, files: &[std::path::PathBuf]) -> Result<(), CliError> {
-    let opts = ScanOptions::default();
+pub(crate) fn scan(
+    ctx: &Ctx,
+    files: &[std::path::PathBuf],
+    time_limit_ms: Option<u64>,
+) -> Result<(), CliError> {
+    let mut opts = ScanOptions::default();
+    if let Some(ms) = time_limit_ms {
+        opts.budget = std::time::Duration::from_millis(ms);
+    }
     let mut failed = 0usize;
     for file in files {
         let result = scan_image_file(file, &opts);
