@@ -15,8 +15,9 @@ use crate::state::AppState;
 use crate::store::{DeclarationRow, EpisodeRow, MAX_VISIT_MS, Millis, ReportRow, VisitRow};
 
 const DAY_MS: i64 = 86_400_000;
-/// How long an open visit is assumed to last when its checkpoint names no usual stay.
-const DEFAULT_STAY_MS: i64 = 2 * 3_600_000;
+/// How long an open visit is assumed to last when its checkpoint names no usual stay: the device's own
+/// automatic check-out time, so that the server and the device agree on when an open visit ends.
+const DEFAULT_STAY_MS: i64 = tokhai_core::DEFAULT_STAY_MINUTES * 60_000;
 
 fn any_symptom(s: &Symptoms) -> bool {
     s.fever
