@@ -19,6 +19,8 @@ mod server;
 mod sms;
 mod state;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mode, Options, OtpLimits};
 pub use contact::{contact_start, csv_cell, overlap_ms};

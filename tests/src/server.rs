@@ -5,12 +5,12 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use tokhai_core::FixedClock;
 use tokhai_server::store::{StoreUrl, VisitRow, open_store};
+use tokhai_server::testing::PgTestDb;
 use tokhai_server::{AppState, Config, DevSms, Kek, OtpLimits, router};
 
 /// Which database.
@@ -20,71 +20,6 @@ pub enum Db {
     Sqlite,
     /// PostgreSQL at 127.0.0.1:5432.
     Postgres,
-}
-
-const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-/// A throw-away PostgreSQL database, dropped on drop.
-#[derive(Debug)]
-struct PgDb {
-    name: String,
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                if let Ok((client, conn)) = tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls).await {
-                    tokio::spawn(conn);
-                    let _ = client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A fresh PostgreSQL database, or `None` (reported as skipped) when PostgreSQL does not answer outside
-/// CI; under `TOKHAI_CI=1` a missing PostgreSQL fails the test (as in `server/tests`).
-async fn fresh_pg() -> Option<PgDb> {
-    let connect = tokio::time::timeout(
-        std::time::Duration::from_secs(3),
-        tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls),
-    )
-    .await;
-    let (client, conn) = match connect {
-        Ok(Ok(c)) => c,
-        _ => {
-            assert!(
-                std::env::var("TOKHAI_CI").as_deref() != Ok("1"),
-                "TOKHAI_CI=1 but PostgreSQL is not reachable at 127.0.0.1:5432"
-            );
-            eprintln!("SKIPPED: PostgreSQL not reachable at 127.0.0.1:5432");
-            return None;
-        }
-    };
-    tokio::spawn(conn);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = format!(
-        "tokhai_e2e_{}_{}_{}",
-        std::process::id(),
-        n,
-        uuid::Uuid::new_v4().simple()
-    );
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    Some(PgDb { name })
 }
 
 /// The fixed instant every test starts at (the server's clock; devices follow it unless a test skews
@@ -107,7 +42,7 @@ pub struct TestServer {
     url: StoreUrl,
     kek: String,
     dir: tempfile::TempDir,
-    _pg: Option<PgDb>,
+    _pg: Option<PgTestDb>,
     http: reqwest::Client,
 }
 
@@ -167,11 +102,8 @@ impl TestServer {
         let (url, pg) = match db {
             Db::Sqlite => (StoreUrl::Sqlite(dir.path().join("server.sqlite3")), None),
             Db::Postgres => {
-                let pg = fresh_pg().await?;
-                (
-                    StoreUrl::Postgres(format!("postgres://postgres@127.0.0.1:5432/{}", pg.name)),
-                    Some(pg),
-                )
+                let pg = PgTestDb::create("tokhai_e2e").await?;
+                (StoreUrl::Postgres(pg.url()), Some(pg))
             }
         };
         let clock = Arc::new(FixedClock::new(t0()));

@@ -73,7 +73,7 @@ async fn dump_contains_no_marker(env: Env) {
                     "postgres",
                     "--data-only",
                     "--inserts",
-                    &pg.name,
+                    pg.name(),
                 ])
                 .output()
                 .expect("pg_dump runs");

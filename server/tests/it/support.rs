@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::Router;
 use axum::body::Body;
@@ -14,6 +13,7 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tokhai_core::FixedClock;
 use tokhai_server::store::{StoreUrl, open_store};
+use tokhai_server::testing::PgTestDb;
 use tokhai_server::{AppState, Config, DevSms, Kek, router};
 use tower::ServiceExt;
 
@@ -47,75 +47,6 @@ macro_rules! both {
 }
 pub(crate) use both;
 
-pub(crate) const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
-/// A throw-away PostgreSQL database, dropped on drop.
-pub(crate) struct PgDb {
-    pub(crate) name: String,
-}
-
-impl PgDb {
-    pub(crate) fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:5432/{}", self.name)
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        // A runtime of its own: drop may run inside or outside the test's runtime.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                if let Ok((client, conn)) = tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls).await {
-                    tokio::spawn(conn);
-                    let _ = client
-                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// Creates a fresh PostgreSQL database, or `None` (skipped) when PostgreSQL does not answer outside CI.
-pub(crate) async fn fresh_pg() -> Option<PgDb> {
-    let connect = tokio::time::timeout(
-        std::time::Duration::from_secs(3),
-        tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls),
-    )
-    .await;
-    let (client, conn) = match connect {
-        Ok(Ok(c)) => c,
-        _ => {
-            if std::env::var("TOKHAI_CI").as_deref() == Ok("1") {
-                panic!("TOKHAI_CI=1 but PostgreSQL is not reachable at 127.0.0.1:5432");
-            }
-            eprintln!("SKIPPED: PostgreSQL not reachable at 127.0.0.1:5432");
-            return None;
-        }
-    };
-    tokio::spawn(conn);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = format!(
-        "tokhai_t_{}_{}_{}",
-        std::process::id(),
-        n,
-        uuid::Uuid::new_v4().simple()
-    );
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    Some(PgDb { name })
-}
-
 /// The fixed start time of every test.
 pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 20, 8, 0, 0).unwrap()
@@ -129,7 +60,7 @@ pub(crate) struct Env {
     pub(crate) sms: DevSms,
     pub(crate) clock: Arc<FixedClock>,
     pub(crate) dir: tempfile::TempDir,
-    pub(crate) pg: Option<PgDb>,
+    pub(crate) pg: Option<PgTestDb>,
 }
 
 impl Env {
@@ -142,7 +73,7 @@ impl Env {
         let (url, pg) = match db {
             Db::Sqlite => (StoreUrl::Sqlite(dir.path().join("t.sqlite3")), None),
             Db::Postgres => {
-                let pg = fresh_pg().await?;
+                let pg = PgTestDb::create("tokhai_t").await?;
                 (StoreUrl::Postgres(pg.url()), Some(pg))
             }
         };
