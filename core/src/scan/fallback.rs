@@ -14,8 +14,9 @@ use super::gray::Gray;
 use super::pipeline::{Ecc, Rung, ScannedCode};
 use super::text::{Charset, decode_text};
 
-/// Reads every code rxing finds (its multiple-code reader, QR only, trying harder) in the grayscale image
-/// as the ladder received it; empty when it finds none (or panics).
+/// Reads every code rxing finds (its multiple-code reader, QR only) in the grayscale image as the ladder
+/// received it; empty when it finds none (or panics). Not "trying harder": on the benchmark sets that mode
+/// read no more codes and raised the median decode time by a third (docs/benchmarks.md).
 pub(crate) fn read(img: &Gray) -> Vec<ScannedCode> {
     let (Ok(w), Ok(h)) = (u32::try_from(img.width()), u32::try_from(img.height())) else {
         return Vec::new();
@@ -23,7 +24,6 @@ pub(crate) fn read(img: &Gray) -> Vec<ScannedCode> {
     let luma = img.pixels().to_vec();
     let mut hints = DecodeHints {
         PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-        TryHarder: Some(true),
         ..DecodeHints::default()
     };
     let Some(Ok(results)) =
