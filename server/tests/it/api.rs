@@ -13,6 +13,7 @@ both!(
     registry_and_manager_views,
     sync_uploads_and_pull,
     officer_tracing_and_publishing,
+    open_visits_last_the_devices_auto_checkout,
     ops_endpoints,
     quarantine_retention_and_key_rotation,
 );
@@ -391,6 +392,93 @@ async fn sync_uploads_and_pull(env: Env) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// Signs `phone` in and makes it a health officer for province 79; its session token and account id.
+async fn officer_of_province_79(env: &Env, phone: &str) -> (String, i64) {
+    let token = env.sign_in(phone).await;
+    let officer = env
+        .state
+        .store()
+        .account_by_subject(&base64_subject(
+            &env.get("/v1/me", Some(&token)).await.1["subject"],
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    env.state
+        .store()
+        .set_scopes(
+            officer.id,
+            &[Scope {
+                province: 79,
+                ward: 0,
+            }],
+        )
+        .await
+        .unwrap();
+    (token, officer.id)
+}
+
+/// Registers the person of `phone` as a confirmed case tested today; the case id.
+async fn open_case(env: &Env, officer_token: &str, phone: &str, purpose: &str) -> i64 {
+    let (s, case) = env
+        .post(
+            "/v1/cases",
+            Some(officer_token),
+            json!({ "phone": phone, "province": 79, "ward": 26743,
+            "test_date": t0().date_naive(), "symptom_onset": null, "purpose": purpose }),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{case}");
+    case["id"].as_i64().unwrap()
+}
+
+/// For tracing, a visit still open at a checkpoint that names no usual stay lasts the device's automatic
+/// check-out time (4 h), so the server and the device agree on when it ended: a case who came 3 h after
+/// the check-in still met the visitor.
+async fn open_visits_last_the_devices_auto_checkout(env: Env) {
+    let cp = env.register("0912300001", "Bệnh viện").await;
+    let cp_id = cp["id"].as_i64().unwrap();
+    let manager = env.sign_in("0912300001").await;
+    let (_, ward) = env
+        .post(
+            &format!("/v1/checkpoints/{cp_id}/children"),
+            Some(&manager),
+            child_body("Khoa Nội"),
+        )
+        .await;
+    let ward_id = ward["id"].as_i64().unwrap();
+    let case_phone = "0912300010";
+    let case_token = env.sign_in(case_phone).await;
+    let visitor = env.sign_in("0912300011").await;
+    let h = |n: i64| t0() - Duration::hours(n);
+    for (token, cin, cout) in [
+        (&visitor, h(10), None),
+        (&case_token, h(7), Some(h(7) + Duration::minutes(30))),
+    ] {
+        let (_, r) = env
+            .post(
+                "/v1/sync/upload",
+                Some(token),
+                json!({ "visits": [visit(Uuid::new_v4(), ward_id, cin, cout)] }),
+            )
+            .await;
+        assert_eq!(r["items"][0]["status"], "accepted", "{r}");
+    }
+    let (officer_token, _) = officer_of_province_79(&env, "0912300099").await;
+    let case_id = open_case(&env, &officer_token, case_phone, "ca F0").await;
+    let (s, t) = env
+        .get(
+            &format!("/v1/cases/{case_id}/trace?purpose=truy%20vet&buffer_minutes=0&depth=1"),
+            Some(&officer_token),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let contacts = t["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 1, "{t}");
+    assert_eq!(contacts[0]["phone"], "+84912300011");
+    assert_eq!(contacts[0]["overlap_minutes"], 30);
+}
+
 async fn officer_tracing_and_publishing(env: Env) {
     let cp = env.register("0912200001", "Trường học").await;
     let cp_id = cp["id"].as_i64().unwrap();
@@ -452,37 +540,8 @@ async fn officer_tracing_and_publishing(env: Env) {
     assert_eq!(r["items"][0]["status"], "accepted", "{r}");
 
     // The officer.
-    let officer_token = env.sign_in("0912200099").await;
-    let officer = env
-        .state
-        .store()
-        .account_by_subject(&base64_subject(
-            &env.get("/v1/me", Some(&officer_token)).await.1["subject"],
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    env.state
-        .store()
-        .set_scopes(
-            officer.id,
-            &[Scope {
-                province: 79,
-                ward: 0,
-            }],
-        )
-        .await
-        .unwrap();
-    let (s, case) = env
-        .post(
-            "/v1/cases",
-            Some(&officer_token),
-            json!({ "phone": people[0], "province": 79, "ward": 26743,
-            "test_date": t0().date_naive(), "symptom_onset": null, "purpose": "ca F0 số 1" }),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{case}");
-    let case_id = case["id"].as_i64().unwrap();
+    let (officer_token, officer_id) = officer_of_province_79(&env, "0912200099").await;
+    let case_id = open_case(&env, &officer_token, people[0], "ca F0 số 1").await;
 
     let (s, t) = env
         .get(
@@ -571,7 +630,7 @@ async fn officer_tracing_and_publishing(env: Env) {
     // The audit log holds every read, and only administrators read it.
     let (s, _) = env.get("/v1/admin/audit", Some(&officer_token)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    env.state.store().set_admin(officer.id, true).await.unwrap();
+    env.state.store().set_admin(officer_id, true).await.unwrap();
     let (_, log) = env.get("/v1/admin/audit", Some(&officer_token)).await;
     let actions: Vec<&str> = log
         .as_array()
