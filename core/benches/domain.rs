@@ -98,6 +98,24 @@ fn main() {
             "search 2021 within HCM \"phường 1\"",
         ),
         (UnitScheme::V2021, "zzzz", all, "search 2021 all units, no hit"),
+        (
+            UnitScheme::V2021,
+            "q1",
+            all,
+            "search 2021 all units \"q1\" (glued kind)",
+        ),
+        (
+            UnitScheme::V2021,
+            "hanoi",
+            all,
+            "search 2021 all units \"hanoi\" (no spaces)",
+        ),
+        (
+            UnitScheme::V2025,
+            "x. bat trang",
+            all,
+            "search 2025 all units \"x. bat trang\"",
+        ),
     ] {
         let list = units(scheme);
         row(

@@ -70,7 +70,7 @@ pub mod sync_client {
 }
 pub use units::{
     AddressError, DEFAULT_SEARCH_LIMIT, MatchRank, SearchHit, SearchOptions, Unit, UnitKey, UnitKind,
-    UnitLevel, Units, units,
+    UnitLevel, Units, official_ward_code_2025, units, ward_code_changes_2025,
 };
 pub use visit::{
     CheckInPlan, DEFAULT_REPEAT_SCAN_MINUTES, DEFAULT_STAY_MINUTES, VisitChange, VisitEdit, VisitError,

@@ -1,20 +1,27 @@
-//! Vietnamese phone numbers: the forms people type ("0912 345 678", "+84912345678", "84 912 345 678",
-//! "(+84) 912-345-678", "0084 912 345 678") normalised to E.164 ("+84912345678").
+//! Vietnamese phone numbers: the forms people type and paste ("0912 345 678", "+84912345678",
+//! "84 912 345 678", "(+84) 912-345-678", "0084 912 345 678", "84 0912 345 678", "(84) 0912…",
+//! full-width digits, Unicode dashes, invisible characters from a copied web page) normalised to E.164
+//! ("+84912345678").
 //!
-//! A number is a national significant number (NSN, the digits after +84) of one of two shapes:
-//! - mobile: 9 digits starting 3, 5, 7, 8 or 9 (written 03x…, 05x…, 07x…, 08x…, 09x… at home);
-//! - landline: 10 digits starting 2 (02xx… at home: a two- or three-digit area code and the subscriber).
+//! - `text.rs`: folding of pasted text (full-width forms, dashes, spaces, invisible format characters);
+//! - `plan.rs`: the numbering plan (mobile blocks, area codes, the 2018 conversion) with its sources;
+//! - here: the country code and trunk 0, the length, the error of each refusal.
 //!
-//! Only the prefix block is checked, not which carrier holds which sub-prefix: allocations change, and a
-//! real number refused is worse than a rare unallocated one accepted (the OTP check proves the number).
-//! The old 11-digit mobile numbers (01xx…), converted to 10 digits in 2018, get their own error.
+//! A number is a national significant number (NSN, the digits after +84): a mobile is 9 digits in a
+//! block a network holds, a fixed line 10 digits under a province's area code. The old 11-digit mobile
+//! numbers (01xx…), converted to 10 digits in 2018, get their own error with the new prefix.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Localized, Msg};
+mod error;
+mod plan;
+mod text;
+
+pub use error::PhoneError;
+use plan::{Block, LANDLINE_NSN_DIGITS, MOBILE_NSN_DIGITS};
 
 /// A Vietnamese phone number in E.164 form ("+84912345678"). Only [`Phone::parse`] makes one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -31,111 +38,53 @@ pub enum PhoneKind {
     Landline,
 }
 
-/// Why a text is not a Vietnamese phone number. Never carries the text itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum PhoneError {
-    /// Nothing was typed.
-    #[error("empty phone number")]
-    Empty,
-    /// Letters among the digits.
-    #[error("letters in a phone number")]
-    Letters,
-    /// Symbols other than spaces, `+`, `(`, `)`, `.`, `-`, or a `+` that is not at the start.
-    #[error("unexpected symbols in a phone number")]
-    Characters,
-    /// A country code other than +84.
-    #[error("not a Vietnamese number")]
-    NotVietnamese,
-    /// The old 11-digit mobile form (01xx…), replaced in 2018.
-    #[error("old 11-digit mobile number")]
-    OldMobileNumber,
-    /// The first digits are no mobile or landline prefix.
-    #[error("unknown phone prefix")]
-    Prefix,
-    /// Too few or too many digits for the prefix.
-    #[error("wrong number of digits")]
-    Length {
-        /// Digits expected after the leading 0 (9 for a mobile, 10 for a landline).
-        expected: usize,
-    },
-}
-
-impl Localized for PhoneError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Empty => "phone_empty",
-            Self::Letters => "phone_letters",
-            Self::Characters => "phone_characters",
-            Self::NotVietnamese => "phone_not_vietnamese",
-            Self::OldMobileNumber => "phone_old_mobile_number",
-            Self::Prefix => "phone_prefix",
-            Self::Length { .. } => "phone_length",
-        }
-    }
-
-    fn msg(&self) -> Msg {
-        match self {
-            Self::Empty => Msg::new("Vui lòng nhập số điện thoại.", "Please enter a phone number."),
-            Self::Letters => Msg::new(
-                "Số điện thoại chỉ gồm chữ số, không có chữ cái.",
-                "A phone number has digits only, no letters.",
-            ),
-            Self::Characters => Msg::new(
-                "Số điện thoại chỉ gồm chữ số, dấu cách, dấu + ở đầu, ( ) . -",
-                "A phone number has only digits, spaces, a leading +, and ( ) . -",
-            ),
-            Self::NotVietnamese => Msg::new(
-                "Chỉ nhận số điện thoại Việt Nam (mã +84).",
-                "Only Vietnamese phone numbers (+84) are accepted.",
-            ),
-            Self::OldMobileNumber => Msg::new(
-                "Số di động 11 số (01xx) đã đổi sang 10 số từ năm 2018; vui lòng nhập số mới.",
-                "11-digit mobile numbers (01xx) changed to 10 digits in 2018; please enter the new number.",
-            ),
-            Self::Prefix => Msg::new(
-                "Đầu số không hợp lệ: số di động bắt đầu bằng 03, 05, 07, 08, 09; số cố định bằng 02.",
-                "Unknown prefix: mobile numbers start with 03, 05, 07, 08, 09; landlines with 02.",
-            ),
-            Self::Length { expected } => Msg::owned(
-                format!(
-                    "Số điện thoại phải có {} chữ số (kể cả số 0 ở đầu).",
-                    expected + 1
-                ),
-                format!(
-                    "The phone number must have {} digits (counting the leading 0).",
-                    expected + 1
-                ),
-            ),
-        }
-    }
-}
-
 /// Longest input looked at; anything longer is certainly not a phone number.
 const MAX_INPUT_CHARS: usize = 64;
 
 impl Phone {
-    /// Parses a Vietnamese number in any common written form.
+    /// Parses a Vietnamese number in any common written or pasted form.
     pub fn parse(text: &str) -> Result<Self, PhoneError> {
-        let text = text.trim();
-        if text.is_empty() {
-            return Err(PhoneError::Empty);
-        }
         if text.chars().nth(MAX_INPUT_CHARS).is_some() {
-            return Err(PhoneError::Length { expected: 9 });
+            return Err(PhoneError::Length {
+                expected: MOBILE_NSN_DIGITS,
+            });
         }
         let (plus, digits) = digits_of(text)?;
         let nsn = national_number(plus, &digits)?;
-        let expected = match nsn.as_bytes().first() {
-            None => return Err(PhoneError::Length { expected: 9 }),
-            Some(b'1') if nsn.len() == 10 => return Err(PhoneError::OldMobileNumber),
-            Some(b'3' | b'5' | b'7' | b'8' | b'9') => 9,
-            Some(b'2') => 10,
-            Some(_) => return Err(PhoneError::Prefix),
+        let expected = match plan::block(nsn) {
+            Block::Mobile => MOBILE_NSN_DIGITS,
+            Block::Landline => LANDLINE_NSN_DIGITS,
+            Block::TooShort => {
+                let landline = nsn.starts_with('2');
+                return Err(PhoneError::Length {
+                    expected: if landline {
+                        LANDLINE_NSN_DIGITS
+                    } else {
+                        MOBILE_NSN_DIGITS
+                    },
+                });
+            }
+            Block::Converted(old, new) => {
+                return Err(PhoneError::OldMobileNumber { old, new });
+            }
+            Block::Service => return Err(PhoneError::ServiceNumber),
+            Block::Unassigned => return Err(PhoneError::Unassigned),
+            Block::Unknown => return Err(PhoneError::Prefix),
         };
         if nsn.len() != expected {
             return Err(PhoneError::Length { expected });
         }
         Ok(Self(format!("+84{nsn}")))
+    }
+
+    /// Parses a number that must receive an SMS (a one-time code): a landline is refused with
+    /// [`PhoneError::NotMobile`].
+    pub fn parse_mobile(text: &str) -> Result<Self, PhoneError> {
+        let phone = Self::parse(text)?;
+        match phone.kind() {
+            PhoneKind::Mobile => Ok(phone),
+            PhoneKind::Landline => Err(PhoneError::NotMobile),
+        }
     }
 
     /// The number in E.164 form: "+84912345678".
@@ -174,16 +123,15 @@ impl Phone {
     }
 }
 
-/// The digits of `text`, and whether it began with `+`. Separators are dropped.
+/// The digits of `text` (folded: see `text.rs`), and whether it began with `+`. Separators are dropped.
 fn digits_of(text: &str) -> Result<(bool, String), PhoneError> {
     let mut digits = String::with_capacity(text.len());
     let mut plus = false;
-    for c in text.chars() {
+    for c in text.chars().filter_map(text::fold) {
         match c {
             '0'..='9' => digits.push(c),
             '+' if digits.is_empty() && !plus => plus = true,
-            '(' | ')' | '.' | '-' => {}
-            c if c.is_whitespace() => {}
+            '(' | ')' | '.' | '-' | '/' | ' ' => {}
             c if c.is_alphabetic() => return Err(PhoneError::Letters),
             _ => return Err(PhoneError::Characters),
         }
@@ -194,27 +142,24 @@ fn digits_of(text: &str) -> Result<(bool, String), PhoneError> {
     Ok((plus, digits))
 }
 
-/// Strips the country code (+84, 0084, or a bare 84 in front of a full-length number) or the trunk 0.
-fn national_number(plus: bool, digits: &str) -> Result<String, PhoneError> {
+/// Strips the country code (+84, 0084, or a bare 84 in front of a full-length number) and the trunk 0,
+/// which people often keep after the country code ("+84 0912…", "84 0912…", "(84) 0912…").
+fn national_number(plus: bool, digits: &str) -> Result<&str, PhoneError> {
     let international = if plus {
         Some(digits.strip_prefix("84").ok_or(PhoneError::NotVietnamese)?)
     } else if let Some(rest) = digits.strip_prefix("00") {
         Some(rest.strip_prefix("84").ok_or(PhoneError::NotVietnamese)?)
+    } else if digits.len() > MOBILE_NSN_DIGITS + 1 && !digits.starts_with('0') {
+        // "84 912 345 678", "84 0912 345 678": a country code without "+" in front of a number at
+        // least as long as a full mobile NSN. (No NSN of 11 or more digits starts with 84.)
+        digits.strip_prefix("84")
     } else {
         None
     };
-    let nsn = match international {
-        // People often keep the trunk 0 after the country code: "+84 0912 345 678".
+    Ok(match international {
         Some(rest) => rest.strip_prefix('0').unwrap_or(rest),
-        None => match digits.strip_prefix('0') {
-            Some(rest) => rest,
-            // "84 912 345 678": a country code without "+" in front of a full-length number.
-            None if digits.len() >= 11 => digits.strip_prefix("84").unwrap_or(digits),
-            // "912 345 678": the national number without its trunk 0.
-            None => digits,
-        },
-    };
-    Ok(nsn.to_owned())
+        None => digits.strip_prefix('0').unwrap_or(digits),
+    })
 }
 
 impl FromStr for Phone {

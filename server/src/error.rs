@@ -29,6 +29,9 @@ pub enum Error {
     /// Rendering an image failed.
     #[error("rendering failed")]
     Render,
+    /// A stored record cannot be read back for a data migration.
+    #[error("data migration: {0}")]
+    Migration(&'static str),
 }
 
 /// What a client is told.
@@ -42,6 +45,8 @@ pub enum ApiError {
     InvalidField(&'static str),
     /// Not a phone number we can send to.
     InvalidPhone,
+    /// A landline where a one-time code must be sent by SMS.
+    PhoneNotMobile,
     /// Wrong one-time code (tries remain).
     OtpWrong,
     /// The one-time code is expired, used, or out of tries: ask for a new one.
@@ -81,6 +86,7 @@ impl Localized for ApiError {
             Self::InvalidParameter => "invalid_parameter",
             Self::InvalidField(_) => "invalid_field",
             Self::InvalidPhone => "invalid_phone",
+            Self::PhoneNotMobile => "phone_not_mobile",
             Self::OtpWrong => "otp_wrong",
             Self::OtpDead => "otp_dead",
             Self::CaptchaFailed => "captcha_failed",
@@ -108,6 +114,8 @@ impl Localized for ApiError {
                 format!("The field “{f}” is not valid."),
             ),
             Self::InvalidPhone => Msg::new("Số điện thoại không hợp lệ.", "The phone number is not valid."),
+            // Core's words for the same refusal.
+            Self::PhoneNotMobile => tokhai_core::PhoneError::NotMobile.msg(),
             Self::OtpWrong => Msg::new("Mã xác thực không đúng.", "The verification code is wrong."),
             Self::OtpDead => Msg::new(
                 "Mã xác thực đã hết hạn hoặc đã dùng. Hãy yêu cầu mã mới.",
@@ -155,9 +163,11 @@ impl ApiError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::InvalidBody | Self::InvalidParameter | Self::InvalidField(_) | Self::InvalidPhone => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            Self::InvalidBody
+            | Self::InvalidParameter
+            | Self::InvalidField(_)
+            | Self::InvalidPhone
+            | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
             Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::CaptchaFailed => StatusCode::BAD_REQUEST,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -51,6 +51,8 @@ impl AppState {
         sms: Arc<dyn SmsSender>,
     ) -> Result<Self, Error> {
         let sealer = Sealer::open_or_create(store.as_ref(), kek).await?;
+        // Migration 3's sealed half (needs the key): before anything is served.
+        crate::units::finish_ward_codes(store.as_ref(), &sealer).await?;
         let now = clock.now().timestamp_millis();
         let keys = IssuerKeys::load_or_create(store.as_ref(), &sealer, now).await?;
         let captcha_limiter = WindowLimiter::new(
@@ -118,6 +120,12 @@ impl AppState {
     /// The issuing keys.
     pub fn keys(&self) -> &IssuerKeys {
         &self.inner.keys
+    }
+
+    /// The sealer, for tests that check what is stored sealed (feature `testing`).
+    #[cfg(feature = "testing")]
+    pub fn sealer(&self) -> &Sealer {
+        &self.inner.sealer
     }
 
     pub(crate) fn inner(&self) -> &Inner {

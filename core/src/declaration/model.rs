@@ -14,8 +14,25 @@ use crate::qr::Pseudonym;
 pub enum UnitScheme {
     /// Two levels (province, ward/commune), in force since 1 July 2025.
     V2025,
-    /// Three levels (province, district, ward/commune), as in the 2021 directive.
+    /// Three levels (province, district, ward/commune), as in the 2021 directive: the statistics
+    /// office's list of 3 February 2021.
     V2021,
+}
+
+impl UnitScheme {
+    /// The list as a person should read it when choosing one, with its date.
+    pub fn label(self) -> Msg {
+        match self {
+            Self::V2025 => Msg::new(
+                "Địa chỉ hiện nay: tỉnh/thành phố – phường/xã (từ 1/7/2025; danh mục ngày 10/10/2026)",
+                "Current address: province – ward/commune (since 1 July 2025; list of 10 October 2026)",
+            ),
+            Self::V2021 => Msg::new(
+                "Địa chỉ cũ: tỉnh – quận/huyện – phường/xã (danh mục của Tổng cục Thống kê ngày 3/2/2021)",
+                "Old address: province – district – ward (the Statistics Office's list of 3 February 2021)",
+            ),
+        }
+    }
 }
 
 /// A postal address in Vietnam.

@@ -9,7 +9,7 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use super::error::StoreError;
 use super::rows::Tx;
-use super::{keys, schema};
+use super::{keys, remap, schema};
 use crate::crypto::{KeyProvider, KeyRecord, StoreKeys};
 
 /// The database file's name inside the store's folder.
@@ -38,6 +38,9 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         schema::migrate(&tx)?;
         let (record, keys) = keys::unlock_or_create(&tx, provider)?;
+        // Data migrations that need the key run in the same transaction as the schema's.
+        let tx = Tx::new(tx, &keys);
+        remap::run(&tx)?;
         tx.commit()?;
         Ok(Self {
             conn,

@@ -12,6 +12,7 @@
 //!   mark sent.
 //! - `sync_rows.rs` (feature `sync`): sealed sync slots (cursor, session, status, signed codes), refused
 //!   outbox entries, the public feed, sealed exposure alerts, visit clock flags.
+//! - `remap.rs`: the one-time rewrite of sealed bodies to the official 2025 ward codes (migration 0004).
 //! - `error.rs`: `StoreError`, the detailed internal error.
 //! - `tests.rs`: the store's invariant tests (sealed at rest, tamper, wrong key, outbox atomicity).
 
@@ -19,6 +20,7 @@ mod db;
 mod error;
 mod keys;
 mod outbox;
+mod remap;
 mod rows;
 mod schema;
 #[cfg(feature = "sync")]

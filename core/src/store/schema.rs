@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_health_log.sql"),
     include_str!("migrations/0003_sync.sql"),
+    include_str!("migrations/0004_official_ward_codes.sql"),
 ];
 
 const FRESH: &str = include_str!("schema.sql");

@@ -359,7 +359,7 @@ fn settings_and_integrity() {
     let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1);
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 3, "0003_sync is the newest migration");
+    assert_eq!(version, 4, "0004_official_ward_codes is the newest migration");
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
@@ -420,4 +420,119 @@ fn wipe_removes_files_and_key_material() {
     let mut fresh = Store::open(dir.path(), &provider).unwrap();
     assert!(fresh.read(|tx| tx.visits()).unwrap().is_empty());
     let _: &dyn KeyProvider = &provider;
+}
+
+/// A store left by a build before the official 2025 codes (schema version 3, ward codes of the old
+/// numbering inside sealed bodies) comes out, after one open, with every 2025 ward code official and
+/// the ward names right; 2021 addresses are untouched; a second open changes nothing more.
+#[test]
+fn an_old_store_gets_the_official_ward_codes_once() {
+    use crate::declaration::UnitScheme;
+    use crate::units::units;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), &key()).unwrap();
+    let me = person();
+    let record = |scheme: UnitScheme, district: Option<u32>, ward: u32| {
+        let mut declaration = ts::declaration();
+        declaration.address.scheme = scheme;
+        declaration.address.province = 1;
+        declaration.address.district = district;
+        declaration.address.ward = ward;
+        DeclarationRecord {
+            id: DeclarationId::random(),
+            person: me.id,
+            declared_at: ts::mark_time(),
+            supersedes: None,
+            pseudonym: crate::qr::Pseudonym::random(),
+            declaration,
+        }
+    };
+    // In the old numbering 226 was Kim Liên (officially 229) and 196 Văn Miếu – Quốc Tử Giám
+    // (officially 226): a chain, which a pair-by-pair or repeated rewrite would get wrong.
+    let new_2025 = record(UnitScheme::V2025, None, 226);
+    let old_2021 = record(UnitScheme::V2021, Some(6), 226);
+    let mut at_temple = ts::visit(1, ts::mark_time());
+    at_temple.checkpoint.ward = 196;
+    let mut at_lake = ts::visit(2, ts::mark_time() + Duration::hours(1));
+    at_lake.checkpoint.ward = 70;
+    store
+        .write(|tx| {
+            tx.insert_person(&me)?;
+            for r in [&new_2025, &old_2021] {
+                tx.insert_declaration(r)?;
+                tx.enqueue(
+                    OutboxEvent::DeclarationSaved(Box::new(r.clone())),
+                    ts::mark_time(),
+                )?;
+            }
+            for v in [&at_temple, &at_lake] {
+                tx.put_visit(v)?;
+                tx.enqueue(OutboxEvent::VisitCheckedIn(v.clone()), ts::mark_time())?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    // Make it what the previous build left: schema version 3, no marker.
+    store.conn().pragma_update(None, "user_version", 3).unwrap();
+    drop(store);
+
+    let list = units(UnitScheme::V2025);
+    let ward_name = |code: u32| list.ward(code).map(|w| w.name().to_owned()).unwrap_or_default();
+    for round in 0..2 {
+        let mut store = Store::open(dir.path(), &key()).unwrap();
+        let (declarations, visits, outbox) = store
+            .read(|tx| Ok::<_, StoreError>((tx.all_declarations()?, tx.visits()?, tx.outbox()?)))
+            .unwrap();
+        let by_scheme = |s| {
+            declarations
+                .iter()
+                .find(|d| d.declaration.address.scheme == s)
+                .unwrap()
+        };
+        let mine = by_scheme(UnitScheme::V2025);
+        assert_eq!(mine.declaration.address.ward, 229, "round {round}");
+        assert_eq!(ward_name(mine.declaration.address.ward), "Phường Kim Liên");
+        assert_eq!(
+            by_scheme(UnitScheme::V2021).declaration.address.ward,
+            226,
+            "2021 codes stay"
+        );
+        let visit_ward = |id| visits.iter().find(|v| v.id == id).unwrap().checkpoint.ward;
+        assert_eq!(visit_ward(at_temple.id), 226, "round {round}");
+        assert_eq!(ward_name(226), "Phường Văn Miếu - Quốc Tử Giám");
+        assert_eq!(visit_ward(at_lake.id), 70);
+        // The pending uploads carry the same official codes.
+        let mut wards: Vec<u32> = outbox
+            .iter()
+            .map(|(e, _)| match &e.event {
+                OutboxEvent::DeclarationSaved(d) => d.declaration.address.ward,
+                OutboxEvent::VisitCheckedIn(v) => v.checkpoint.ward,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        wards.sort_unstable();
+        assert_eq!(wards, [70, 226, 226, 229]);
+        let marker: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM meta WHERE name LIKE 'pending.%'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(marker, 0);
+    }
+}
+
+#[test]
+fn a_new_store_is_never_remapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), &key()).unwrap();
+    let mut visit = ts::visit(1, ts::mark_time());
+    // An official code that was another ward's old code: it must stay.
+    visit.checkpoint.ward = 226;
+    store.write(|tx| tx.put_visit(&visit)).unwrap();
+    drop(store);
+    let mut store = Store::open(dir.path(), &key()).unwrap();
+    let visits = store.read(|tx| tx.visits()).unwrap();
+    assert_eq!(visits[0].checkpoint.ward, 226);
 }

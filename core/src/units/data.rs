@@ -5,7 +5,8 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use super::fold::fold;
+use super::fold::search_key;
+use super::query::compact_key;
 use crate::declaration::UnitScheme;
 use crate::i18n::Msg;
 
@@ -137,12 +138,21 @@ pub struct Unit {
     name: Box<str>,
     #[serde(skip)]
     short_start: usize,
-    /// Folded short name ("hoan kiem"), for search.
+    /// Search key of the short name ("hoan kiem": `fold::search_key`).
     #[serde(skip)]
     pub(super) folded_short: Box<str>,
     /// Folded display name ("phuong hoan kiem"), for search.
     #[serde(skip)]
     pub(super) folded_name: Box<str>,
+    /// The folded short name without spaces ("hoankiem"), for names typed without them.
+    #[serde(skip)]
+    pub(super) compact_short: Box<str>,
+    /// The folded display name without spaces ("phuonghoankiem").
+    #[serde(skip)]
+    pub(super) compact_name: Box<str>,
+    /// The short name in lower case, diacritics kept ("hạ long"): a query spelled exactly ranks first.
+    #[serde(skip)]
+    pub(super) lower_short: Box<str>,
     /// Index of the parent in the table.
     #[serde(skip)]
     parent_index: Option<usize>,
@@ -268,8 +278,11 @@ impl Units {
             kind,
             parent,
             short_start: kind.prefix().len() + 1,
-            folded_short: fold(short).into(),
-            folded_name: fold(&name).into(),
+            folded_short: search_key(short).into(),
+            folded_name: search_key(&name).into(),
+            compact_short: compact_key(short).into(),
+            compact_name: compact_key(&name).into(),
+            lower_short: short.to_lowercase().into(),
             name: name.into(),
             parent_index,
         })

@@ -33,6 +33,43 @@ pub(crate) fn fold(text: &str) -> String {
     words.join(" ")
 }
 
+/// The search key of a name or query: [`fold`], then spellings that name the same place made equal —
+/// `k` before a, o, u or ending a syllable after its vowel as `c` ("Bắc Kạn"/"Bắc Cạn", "Đắk Lắk"/"Đắc Lắc",
+/// "Kon Tum"), and a final `y` after a consonant as `i` ("Quy Nhơn"/"Qui Nhơn", "Phú Quý"/"Phú Quí").
+/// Applied to both sides, it never hides an exact match.
+pub(crate) fn search_key(text: &str) -> String {
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    for (i, word) in folded.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let chars: Vec<char> = word.chars().collect();
+        for (j, &c) in chars.iter().enumerate() {
+            let at = |k: usize| chars.get(k).copied();
+            let next = at(j + 1);
+            let prev = j.checked_sub(1).and_then(at);
+            let before_prev = j.checked_sub(2).and_then(at);
+            let c = match c {
+                'k' if matches!(next, Some('a' | 'o' | 'u'))
+                    || (next.is_none() && prev.is_some_and(|p| "aeiouy".contains(p))) =>
+                {
+                    'c'
+                }
+                'y' if next.is_none()
+                    && (prev.is_some_and(|p| !"aeiouy".contains(p))
+                        || (prev == Some('u') && before_prev == Some('q'))) =>
+                {
+                    'i'
+                }
+                c => c,
+            };
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn fold_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
@@ -59,7 +96,24 @@ fn fold_chars(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, search_key};
+
+    #[test]
+    fn search_keys_make_old_spellings_equal() {
+        for (a, b) in [
+            ("Bắc Kạn", "Bắc Cạn"),
+            ("Đắk Lắk", "Đắc Lắc"),
+            ("Quy Nhơn", "Qui Nhơn"),
+            ("Phú Quý", "Phú Quí"),
+            ("Mỹ Tho", "Mĩ Tho"),
+        ] {
+            assert_eq!(search_key(a), search_key(b), "{a} {b}");
+        }
+        // Different names stay different.
+        assert_ne!(search_key("Thủy"), search_key("Thùi Thũi"));
+        assert_eq!(search_key("Khánh Hòa"), "khanh hoa");
+        assert_eq!(search_key("Huy"), "huy");
+    }
 
     #[test]
     fn folds_vietnamese() {

@@ -1,46 +1,55 @@
 //! Search of units by name, ignoring diacritics and case, ranked exact > prefix > word-prefix > contains.
 //!
-//! The query is folded (see `fold.rs`) and compared with each unit's pre-folded short name ("hoan kiem"),
-//! full name ("phuong hoan kiem") and, for a few provinces, common abbreviations ("tp hcm", "hn"). A kind
-//! word at the start of the query ("Tỉnh", "Thành phố", "TP", "Quận", "Q.", "Phường", "P.", "Xã", …) is
-//! optional: the query is also tried without it, and a match that agrees with the kind word ranks first
-//! ("quận 1" puts Quận 1 before Phường 1).
+//! The query is prepared (`query.rs`: search keys, glued numbers, kind words) and compared with each
+//! unit's short name ("hoan kiem"), full name ("phuong hoan kiem"), the same without spaces ("hoankiem",
+//! for "hanoi", "danang"; whole or prefix matches only) and, for provinces, common short, English and
+//! former names ("hn", "hcmc", "brvt", "thua thien hue"). A kind word at the start of the query ("Tỉnh",
+//! "Thành phố", "TP", "Quận", "Q.", "Phường", "P.", "Xã", "X.", "ĐK", …) is optional: the query is also
+//! tried without it, and a match that agrees with the kind word ranks first ("quận 1" puts Quận 1
+//! before Phường 1).
+
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use super::data::{Unit, UnitKey, UnitLevel, Units};
-use super::fold::fold;
+use super::data::{Unit, UnitKey, UnitKind, UnitLevel, Units};
+use super::fold::search_key;
+use super::query::Query;
+use crate::declaration::UnitScheme;
 
-/// Kind words a person may type before a name, folded. Longest first, so "thanh pho" wins over "t".
-const KIND_WORDS: &[&str] = &[
-    "thanh pho",
-    "thi tran",
-    "dac khu",
-    "phuong",
-    "thi xa",
-    "huyen",
-    "tinh",
-    "quan",
-    "tp",
-    "tx",
-    "tt",
-    "xa",
-    "p",
-    "q",
-    "h",
+/// Short, English and former names of provinces: (list, province code, name). Written plainly; they
+/// are compared as search keys.
+const PROVINCE_ALIASES: &[(Option<UnitScheme>, u32, &str)] = &[
+    (None, 1, "hn"),
+    (None, 1, "tp hn"),
+    (None, 79, "hcm"),
+    (None, 79, "tphcm"),
+    (None, 79, "tp hcm"),
+    (None, 79, "hcmc"),
+    (None, 79, "sai gon"),
+    (None, 79, "sg"),
+    (None, 31, "hp"),
+    (None, 46, "tth"),
+    (None, 46, "tt hue"),
+    (Some(UnitScheme::V2025), 46, "thua thien hue"),
+    (Some(UnitScheme::V2021), 77, "brvt"),
+    (Some(UnitScheme::V2021), 77, "br vt"),
+    // Merged into Hồ Chí Minh City on 1 July 2025.
+    (Some(UnitScheme::V2025), 79, "brvt"),
+    (Some(UnitScheme::V2025), 79, "ba ria vung tau"),
 ];
 
-/// Abbreviations and other names of provinces, folded: (province code, alias). The codes of these
-/// provinces are the same in both lists.
-const PROVINCE_ALIASES: &[(u32, &str)] = &[
-    (1, "hn"),
-    (79, "hcm"),
-    (79, "tphcm"),
-    (79, "tp hcm"),
-    (79, "sai gon"),
-    (79, "saigon"),
-    (79, "sg"),
-];
+/// The aliases as search keys, with their compact forms, per list.
+static ALIASES: LazyLock<Vec<(Option<UnitScheme>, u32, String, String)>> = LazyLock::new(|| {
+    PROVINCE_ALIASES
+        .iter()
+        .map(|&(scheme, code, alias)| {
+            let key = search_key(alias);
+            let compact = key.replace(' ', "");
+            (scheme, code, key, compact)
+        })
+        .collect()
+});
 
 /// How many hits a search returns when the options do not say.
 pub const DEFAULT_SEARCH_LIMIT: usize = 20;
@@ -79,8 +88,20 @@ pub struct SearchHit<'a> {
     pub rank: MatchRank,
 }
 
-/// Sort key of a hit: rank, then whether the kind word had to be dropped, then level, shorter name, code.
-type SortKey = (MatchRank, bool, UnitLevel, usize, u32);
+/// Sort key of a hit: rank, then whether the kind word had to be dropped, level, whether the query does
+/// not spell the name with its diacritics ("Hạ Long" is not "Hà Long"), the more urban kind first (a
+/// phường before a xã of the same name, as more people live there), shorter name, code.
+type SortKey = (MatchRank, bool, UnitLevel, bool, u8, usize, u32);
+
+/// Urban kinds first, within a level.
+fn urban_order(kind: UnitKind) -> u8 {
+    match kind {
+        UnitKind::Municipality | UnitKind::UrbanDistrict | UnitKind::Ward => 0,
+        UnitKind::Province | UnitKind::ProvincialCity | UnitKind::SpecialZone => 1,
+        UnitKind::DistrictTown | UnitKind::Township => 2,
+        UnitKind::RuralDistrict | UnitKind::Commune => 3,
+    }
+}
 
 fn rank(key: &str, query: &str) -> Option<MatchRank> {
     let mut best = None;
@@ -100,39 +121,34 @@ fn rank(key: &str, query: &str) -> Option<MatchRank> {
     best
 }
 
-/// The query without a leading kind word, and the kind word itself (folded).
-fn split_kind_word(query: &str) -> Option<(&'static str, &str)> {
-    KIND_WORDS.iter().find_map(|&word| {
-        let rest = query.strip_prefix(word)?.strip_prefix(' ')?;
-        (!rest.is_empty()).then_some((word, rest))
-    })
-}
-
 impl Units {
     /// Units whose name matches `query`, best first. Diacritics, case and punctuation are ignored
     /// ("ha tinh" finds "Hà Tĩnh", "tp.hcm" finds "Thành phố Hồ Chí Minh"). An empty query finds nothing.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Vec<SearchHit<'_>> {
-        let query = fold(query);
-        if query.is_empty() {
+        // Only a query with diacritics can spell a name more exactly than another with the same key.
+        let raw_lower = Some(query.to_lowercase()).filter(|q| !q.is_ascii());
+        let Some(query) = Query::new(query) else {
             return Vec::new();
-        }
-        let stripped = split_kind_word(&query);
+        };
         let within = options.within.and_then(|k| self.get(k.level, k.code));
         if options.within.is_some() && within.is_none() {
             return Vec::new();
         }
-        // Every key of a unit but an alias is a part of its folded full name, and the query without its
-        // kind word is a part of the query: a name that lacks it cannot match at all.
-        let needle = stripped.map_or(query.as_str(), |(_, rest)| rest);
+        // Every key of a unit but an alias is a part of its folded full name (or of its compact form), and
+        // the query without its kind word is a part of the query: a name that lacks it cannot match.
+        let (needle, needle_compact) = query.needle();
         let mut hits: Vec<(SortKey, &Unit)> = Vec::new();
         for unit in &self.all {
             if options.level.is_some_and(|level| level != unit.level()) {
                 continue;
             }
-            if unit.level() != UnitLevel::Province && !unit.folded_name.contains(needle) {
+            if unit.level() != UnitLevel::Province
+                && !unit.folded_name.contains(needle)
+                && !unit.compact_name.contains(needle_compact)
+            {
                 continue;
             }
-            let Some(best) = Self::best_match(unit, &query, stripped) else {
+            let Some(best) = self.best_match(unit, &query) else {
                 continue;
             };
             if within.is_some_and(|w| !self.is_within(unit, w)) {
@@ -142,6 +158,8 @@ impl Units {
                 best.0,
                 best.1,
                 unit.level(),
+                !raw_lower.as_ref().is_some_and(|q| q.contains(&*unit.lower_short)),
+                urban_order(unit.kind()),
                 unit.name().chars().count(),
                 unit.code(),
             );
@@ -165,33 +183,55 @@ impl Units {
     }
 
     /// The best match of one unit: its rank and whether the query's kind word had to be dropped.
-    fn best_match(unit: &Unit, query: &str, stripped: Option<(&str, &str)>) -> Option<(MatchRank, bool)> {
-        let aliases = PROVINCE_ALIASES
-            .iter()
-            .filter(|(code, _)| unit.level() == UnitLevel::Province && *code == unit.code())
-            .map(|(_, alias)| *alias);
-        let keys = || {
-            [&*unit.folded_short, &*unit.folded_name]
-                .into_iter()
-                .chain(aliases.clone())
-        };
-        let whole = keys()
-            .filter_map(|key| rank(key, query))
-            .min()
+    fn best_match(&self, unit: &Unit, query: &Query) -> Option<(MatchRank, bool)> {
+        let whole = self
+            .rank_unit(unit, &query.text, &query.compact)
             .map(|r| (r, false));
-        let without_kind = stripped.and_then(|(word, rest)| {
-            let r = keys().filter_map(|key| rank(key, rest)).min()?;
+        let without_kind = query.kind.as_ref().and_then(|(word, rest, compact)| {
+            let r = self.rank_unit(unit, rest, compact)?;
             // The kind word agrees with the unit's own kind ("quan 1" and Quận 1): as good as a whole match.
             let agrees = unit
                 .folded_name
                 .strip_suffix(&*unit.folded_short)
                 .is_some_and(|prefix| {
                     let prefix = prefix.trim_end();
-                    prefix == word || fold_initials(prefix) == word
+                    prefix == *word || fold_initials(prefix) == *word
                 });
             Some((r, !agrees))
         });
         match (whole, without_kind) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// How well `text` (and its compact form) matches one of the unit's names.
+    fn rank_unit(&self, unit: &Unit, text: &str, compact: &str) -> Option<MatchRank> {
+        let aliases = ALIASES.iter().filter(|(scheme, code, ..)| {
+            unit.level() == UnitLevel::Province
+                && *code == unit.code()
+                && scheme.is_none_or(|s| s == self.scheme())
+        });
+        let spaced = [&*unit.folded_short, &*unit.folded_name]
+            .into_iter()
+            .chain(aliases.clone().map(|a| a.2.as_str()))
+            .filter_map(|key| rank(key, text))
+            .min();
+        if spaced.is_some_and(|r| r <= MatchRank::Prefix) {
+            return spaced;
+        }
+        // Without spaces only whole names and prefixes count: inside a run of letters any short query
+        // would match.
+        let compacted = [&*unit.compact_short, &*unit.compact_name]
+            .into_iter()
+            .chain(aliases.map(|a| a.3.as_str()))
+            .filter_map(|key| match key.strip_prefix(compact) {
+                Some("") => Some(MatchRank::Exact),
+                Some(_) => Some(MatchRank::Prefix),
+                None => None,
+            })
+            .min();
+        match (spaced, compacted) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }

@@ -453,3 +453,81 @@ proptest! {
         prop_assert!(hits.iter().any(|h| std::ptr::eq(h.unit, unit) && h.rank == MatchRank::Exact));
     }
 }
+
+/// The unit with this full name ("Quận 3, Thành phố Hồ Chí Minh"), for the case list below.
+fn by_full_name<'a>(list: &'a Units, full: &str) -> Option<&'a Unit> {
+    list.all.iter().find(|u| list.full_name(u) == full)
+}
+
+/// The search over how people write place names (`search_cases.tsv`): the expected unit comes first in at
+/// least 95 % of the cases. Every failure is printed.
+#[test]
+fn search_finds_what_people_type() {
+    let text = include_str!("search_cases.tsv");
+    let (mut total, mut failures) = (0usize, Vec::new());
+    for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [year, within, query, expected] = cols[..] else {
+            panic!("bad case line {line:?}");
+        };
+        let list = if year == "2025" { u25() } else { u21() };
+        assert!(by_full_name(list, expected).is_some(), "no unit {expected:?}");
+        let within = (within != "-").then(|| {
+            let unit = by_full_name(list, within).unwrap_or_else(|| panic!("no unit {within:?}"));
+            UnitKey {
+                level: unit.level(),
+                code: unit.code(),
+            }
+        });
+        let options = SearchOptions {
+            within,
+            limit: 5,
+            ..Default::default()
+        };
+        let got = first(list, query, options).map(|(name, _)| name);
+        total += 1;
+        if got.as_deref() != Some(expected) {
+            failures.push(format!("{year} {query:?}: want {expected:?}, got {got:?}"));
+        }
+    }
+    let found = total - failures.len();
+    println!(
+        "search cases: {found}/{total} first ({:.1} %)",
+        100.0 * found as f64 / total as f64
+    );
+    for f in &failures {
+        println!("  miss: {f}");
+    }
+    assert!(total >= 150, "{total} cases");
+    assert!(found * 100 >= total * 95, "{found}/{total}: {failures:#?}");
+}
+
+/// The cascading picker: with the level and the parent chosen (province in 2025, district in 2021), the
+/// name typed without diacritics finds that unit first. Same-named wards in one parent are told apart
+/// only by their diacritics, so a few misses are expected; the share must not fall.
+#[test]
+fn the_cascading_picker_finds_wards_by_their_plain_name() {
+    let (mut total, mut found) = (0usize, 0usize);
+    for list in [u25(), u21()] {
+        for ward in list.all(UnitLevel::Ward) {
+            let parent = list.parent(ward).unwrap();
+            let options = SearchOptions {
+                level: Some(UnitLevel::Ward),
+                within: Some(UnitKey {
+                    level: parent.level(),
+                    code: parent.code(),
+                }),
+                limit: 1,
+            };
+            let plain = crate::units::fold(ward.short_name());
+            let hits = list.search(&plain, &options);
+            total += 1;
+            found += usize::from(hits.first().is_some_and(|h| std::ptr::eq(h.unit, ward)));
+        }
+    }
+    println!(
+        "picker: {found}/{total} first ({:.2} %)",
+        100.0 * found as f64 / total as f64
+    );
+    assert!(found * 1000 >= total * 996, "{found}/{total}");
+}

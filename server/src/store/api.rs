@@ -173,6 +173,20 @@ pub trait SyncStore: Send + Sync {
     async fn episode_owner(&self, id: &[u8]) -> R<Option<i64>>;
     /// Stores daily reports idempotently by id.
     async fn upsert_reports(&self, rows: Vec<ReportRow>) -> R<Vec<Upsert>>;
+
+    /// Whether migration 3 left declarations and episodes for the start-up step (`src/units.rs`).
+    async fn ward_codes_pending(&self) -> R<bool>;
+    /// Declarations whose ward column holds one of `wards` (the candidates of that step).
+    async fn declarations_in_wards(&self, wards: &[i64]) -> R<Vec<DeclarationRow>>;
+    /// Episodes whose ward column holds one of `wards`: (id, account, province, ward).
+    async fn episodes_in_wards(&self, wards: &[i64]) -> R<Vec<(Vec<u8>, i64, i64, i64)>>;
+    /// Writes that step's result in one transaction: declarations (id, ward, sealed body), episodes
+    /// (id, ward); and deletes migration 3's marker.
+    async fn finish_ward_codes(
+        &self,
+        declarations: Vec<(Vec<u8>, i64, Vec<u8>)>,
+        episodes: Vec<(Vec<u8>, i64)>,
+    ) -> R<()>;
 }
 
 /// Cases, exposure windows, safety levels, audit, aggregates and retention.

@@ -25,12 +25,20 @@ impl Dialect {
                     2,
                     include_str!("../../migrations/sqlite/0002_covering_visit_indexes.sql"),
                 ),
+                (
+                    3,
+                    include_str!("../../migrations/sqlite/0003_official_ward_codes.sql"),
+                ),
             ],
             Self::Postgres => &[
                 (1, include_str!("../../migrations/postgres/0001_init.sql")),
                 (
                     2,
                     include_str!("../../migrations/postgres/0002_covering_visit_indexes.sql"),
+                ),
+                (
+                    3,
+                    include_str!("../../migrations/postgres/0003_official_ward_codes.sql"),
                 ),
             ],
         }

@@ -18,3 +18,4 @@ mod api;
 mod dumps;
 mod security;
 mod store;
+mod units;

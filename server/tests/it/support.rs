@@ -99,6 +99,21 @@ impl Env {
         })
     }
 
+    /// An environment around a state built elsewhere (its own database and key) with the SMS sender
+    /// that state was given; `clock` here is not that state's.
+    pub(crate) fn from_state(db: Db, state: AppState, sms: DevSms) -> Self {
+        let app = router(state.clone()).layer(MockConnectInfo(SocketAddr::from(([198, 51, 100, 7], 4000))));
+        Self {
+            db,
+            state,
+            app,
+            sms,
+            clock: Arc::new(FixedClock::new(t0())),
+            dir: tempfile::tempdir().unwrap(),
+            pg: None,
+        }
+    }
+
     /// The same service seen from another client address.
     pub(crate) fn app_from(&self, addr: [u8; 4]) -> Router {
         router(self.state.clone()).layer(MockConnectInfo(SocketAddr::from((addr, 4000))))

@@ -13,6 +13,9 @@ use crate::store::{Backend, Dialect, MAX_VISIT_MS, Row, StoreError, Tx, Value, p
 
 type R<T> = Result<T, StoreError>;
 
+/// The `meta` row that migration 3 leaves for `src/units.rs`.
+const PENDING_WARD_CODES: &str = "pending.ward_codes_2025";
+
 const VISIT_COLS: &str = "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at";
 
 fn visit(r: &Row) -> R<VisitRow> {
@@ -455,6 +458,52 @@ impl SyncStore for SqlStore {
         }
         tx.commit().await?;
         Ok(out)
+    }
+
+    async fn ward_codes_pending(&self) -> R<bool> {
+        Ok(self
+            .query_opt("SELECT key FROM meta WHERE key = $1", params![PENDING_WARD_CODES])
+            .await?
+            .is_some())
+    }
+
+    async fn declarations_in_wards(&self, wards: &[i64]) -> R<Vec<DeclarationRow>> {
+        let (list, p) = id_list(1, wards);
+        let sql = format!("SELECT {DECLARATION_COLS} FROM declarations WHERE ward IN ({list}) ORDER BY id");
+        self.query(&sql, p).await?.iter().map(declaration).collect()
+    }
+
+    async fn episodes_in_wards(&self, wards: &[i64]) -> R<Vec<(Vec<u8>, i64, i64, i64)>> {
+        let (list, p) = id_list(1, wards);
+        let sql =
+            format!("SELECT id, account_id, province, ward FROM episodes WHERE ward IN ({list}) ORDER BY id");
+        self.query(&sql, p)
+            .await?
+            .iter()
+            .map(|r| Ok((r.bytes(0)?, r.i64(1)?, r.i64(2)?, r.i64(3)?)))
+            .collect()
+    }
+
+    async fn finish_ward_codes(
+        &self,
+        declarations: Vec<(Vec<u8>, i64, Vec<u8>)>,
+        episodes: Vec<(Vec<u8>, i64)>,
+    ) -> R<()> {
+        let mut tx = self.begin().await?;
+        for (id, ward, sealed) in declarations {
+            tx.execute(
+                "UPDATE declarations SET ward = $2, sealed = $3 WHERE id = $1",
+                params![id, ward, sealed],
+            )
+            .await?;
+        }
+        for (id, ward) in episodes {
+            tx.execute("UPDATE episodes SET ward = $2 WHERE id = $1", params![id, ward])
+                .await?;
+        }
+        tx.execute("DELETE FROM meta WHERE key = $1", params![PENDING_WARD_CODES])
+            .await?;
+        tx.commit().await
     }
 
     async fn episode_owner(&self, id: &[u8]) -> R<Option<i64>> {
