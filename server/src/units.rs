@@ -15,7 +15,7 @@ use tokhai_core::{DeclarationRecord, UnitScheme, official_ward_code_2025, ward_c
 
 use crate::error::Error;
 use crate::seal::Sealer;
-use crate::store::{Store, SyncStore};
+use crate::store::Store;
 
 /// What the step rewrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
