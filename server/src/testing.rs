@@ -1,46 +1,77 @@
 //! Test support shared by the server's integration tests and the end-to-end crate (feature `testing`,
-//! never in a release build): a throw-away PostgreSQL database at `127.0.0.1:5432`.
+//! never in a release build): throw-away PostgreSQL databases on a throw-away PostgreSQL cluster.
 //!
-//! PostgreSQL tests report themselves skipped when PostgreSQL does not answer, except under CI
-//! (`TOKHAI_CI=1`), where a missing PostgreSQL fails them.
+//! Where the databases live, in this order:
+//! 1. `TOKHAI_TEST_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432`): an existing server that lets the
+//!    `postgres` role create databases without a password;
+//! 2. otherwise a cluster of this test process's own (`cluster.rs`): `initdb` in a temporary folder, its own
+//!    port on 127.0.0.1, trust authentication, removed when the process ends — nothing in the system's
+//!    PostgreSQL configuration is touched.
+//!
+//! Without PostgreSQL's server binaries the tests report themselves skipped, except under CI
+//! (`TOKHAI_CI=1`), where that is a failure.
 #![allow(
     clippy::print_stderr,
     clippy::expect_used,
     reason = "test support: a skip is said on stderr, and a failure to set up fails the test"
 )]
 
+mod cluster;
+
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-/// The maintenance database the throw-away databases are created from.
-const ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+pub use cluster::PgCluster;
+
+/// Where throw-away databases are created: `postgres://postgres@host:port` (no database name).
+fn server_base() -> Option<&'static str> {
+    static BASE: OnceLock<Option<String>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        if let Ok(url) = std::env::var("TOKHAI_TEST_PG_URL") {
+            return Some(url.trim_end_matches('/').to_owned());
+        }
+        match PgCluster::process_wide() {
+            Ok(cluster) => Some(cluster.base_url()),
+            Err(why) => {
+                assert!(
+                    std::env::var("TOKHAI_CI").as_deref() != Ok("1"),
+                    "TOKHAI_CI=1 but no PostgreSQL for the tests: {why}"
+                );
+                eprintln!("SKIPPED: no PostgreSQL for the tests ({why})");
+                None
+            }
+        }
+    })
+    .as_deref()
+}
 
 /// A uniquely named PostgreSQL database, dropped (with its connections) on drop.
 #[derive(Debug)]
 pub struct PgTestDb {
     name: String,
+    base: &'static str,
 }
 
 impl PgTestDb {
-    /// Creates one, named `<prefix>_<process>_<n>_<random>`; `None` (reported as skipped) when PostgreSQL
-    /// does not answer within 3 seconds outside CI.
+    /// Creates one, named `<prefix>_<process>_<n>_<random>`; `None` (reported as skipped) when there is no
+    /// PostgreSQL for the tests outside CI.
     ///
     /// # Panics
-    /// Under `TOKHAI_CI=1` when PostgreSQL does not answer, or when the database cannot be created.
+    /// Under `TOKHAI_CI=1` when there is no PostgreSQL, or when the database cannot be created.
     pub async fn create(prefix: &str) -> Option<Self> {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let base = server_base()?;
+        let admin = format!("{base}/postgres");
         let connect = tokio::time::timeout(
-            Duration::from_secs(3),
-            tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls),
+            Duration::from_secs(10),
+            tokio_postgres::connect(&admin, tokio_postgres::NoTls),
         )
         .await;
-        let Ok(Ok((client, conn))) = connect else {
-            assert!(
-                std::env::var("TOKHAI_CI").as_deref() != Ok("1"),
-                "TOKHAI_CI=1 but PostgreSQL is not reachable at 127.0.0.1:5432"
-            );
-            eprintln!("SKIPPED: PostgreSQL not reachable at 127.0.0.1:5432");
-            return None;
+        let (client, conn) = match connect {
+            Ok(Ok(pair)) => pair,
+            Ok(Err(e)) => panic!("PostgreSQL for the tests refused the connection: {e}"),
+            Err(_) => panic!("PostgreSQL for the tests did not answer within 10 s"),
         };
         tokio::spawn(conn);
         let name = format!(
@@ -53,7 +84,7 @@ impl PgTestDb {
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .await
             .expect("CREATE DATABASE");
-        Some(Self { name })
+        Some(Self { name, base })
     }
 
     /// Its name.
@@ -63,20 +94,21 @@ impl PgTestDb {
 
     /// Its connection URL.
     pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:5432/{}", self.name)
+        format!("{}/{}", self.base, self.name)
     }
 }
 
 impl Drop for PgTestDb {
     fn drop(&mut self) {
         let name = self.name.clone();
+        let admin = format!("{}/postgres", self.base);
         // A runtime of its own: drop may run inside or outside a test's runtime.
         let _ = std::thread::spawn(move || {
             let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             rt.block_on(async move {
-                if let Ok((client, conn)) = tokio_postgres::connect(ADMIN_URL, tokio_postgres::NoTls).await {
+                if let Ok((client, conn)) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await {
                     tokio::spawn(conn);
                     let _ = client
                         .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

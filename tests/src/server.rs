@@ -1,7 +1,8 @@
 //! The real tokhai-server, in process, on `127.0.0.1:0`, on a runtime of its own so that a test can kill
 //! it (every task dropped at its next await, like a process that dies) and start it again on the same
-//! database and key. SQLite in a temporary folder, or a throw-away PostgreSQL database at
-//! `127.0.0.1:5432` (skipped when PostgreSQL does not answer, unless `TOKHAI_CI=1`).
+//! database and key. SQLite in a temporary folder, or a throw-away PostgreSQL database on the test
+//! process's own throw-away cluster (`tokhai_server::testing`; skipped without PostgreSQL's server
+//! programs, unless `TOKHAI_CI=1`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use tokhai_server::{AppState, Config, DevSms, Kek, OtpLimits, router};
 pub enum Db {
     /// Embedded SQLite.
     Sqlite,
-    /// PostgreSQL at 127.0.0.1:5432.
+    /// PostgreSQL (a throw-away database).
     Postgres,
 }
 

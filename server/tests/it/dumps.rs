@@ -66,15 +66,8 @@ async fn dump_contains_no_marker(env: Env) {
         Db::Postgres => {
             let pg = env.pg.as_ref().unwrap();
             let out = std::process::Command::new("pg_dump")
-                .args([
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "--data-only",
-                    "--inserts",
-                    pg.name(),
-                ])
+                .args(["--data-only", "--inserts"])
+                .arg(pg.url())
                 .output()
                 .expect("pg_dump runs");
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -1,6 +1,7 @@
 //! tokhai-server integration tests, one binary: the store conformance suite and the API and security
-//! suites, each run against SQLite and PostgreSQL (`both!`). PostgreSQL tests use 127.0.0.1:5432 when it
-//! answers; with `TOKHAI_CI=1` they fail if it does not, elsewhere they report themselves skipped.
+//! suites, each run against SQLite and PostgreSQL (`both!`). PostgreSQL tests use a throw-away cluster of
+//! their own (`tokhai_server::testing`); without PostgreSQL's server programs they report themselves
+//! skipped, and with `TOKHAI_CI=1` they fail.
 
 // The whole binary is test code (suites are plain async fns called from the `both!` tests): a failed
 // unwrap is a failed test.
