@@ -1,13 +1,16 @@
 //! QR decoding benchmark: plain rqrr, tokhai's pipeline and rxing (a ZXing port) on the same images.
 //!
-//! Run: `cargo bench -p tokhai-core --bench scan --features scan`
+//! Run: `cargo bench -p tokhai-core --bench scan --features scan,scan-zxing`
 //!
-//! Sets: the zxing photos, 1280x720 and 640x480 frames cut from them, the no-code photos, and a synthetic
-//! hard set. Prints, per set and decoder, the share of codes read with the exact expected text and the
-//! median / p90 / max time per image (grayscale conversion excluded).
+//! Sets: the zxing photos, 1280x720 and 640x480 frames cut from them, the no-code photos, the older
+//! synthetic set (640x480 and 1280x720), the hard photo set (`photo.rs`: up to 12 MP, by condition),
+//! 1280x720 camera frames cut from the hard photos, and 1280x720 frames with no code. Prints, per set,
+//! condition and decoder, the share of codes read with the exact expected text and the median / p90 /
+//! max thread CPU time per image (grayscale conversion excluded).
 //! Environment: `TOKHAI_QR_PHOTOS` (data folder), `TOKHAI_BENCH_SETS` (comma list: zxing,frames720,
-//! frames480,nocode,synth), `TOKHAI_BENCH_DECODERS` (rqrr,pipeline,rxing), `TOKHAI_BENCH_VERBOSE=1`
-//! (list misses), `TOKHAI_BENCH_SYNTH_PER` (samples per synthetic category, default 20).
+//! frames480,nocode,synth,hard,hard720,empty720), `TOKHAI_BENCH_DECODERS` (rqrr,rqrr640,pipeline,
+//! fallback,rxing,zxing), `TOKHAI_BENCH_VERBOSE=1` (list misses), `TOKHAI_BENCH_SYNTH_PER` (samples per
+//! synthetic category, default 20), `TOKHAI_BENCH_HARD_PER` (photos per hard condition, default 12).
 #![allow(
     clippy::print_stdout,
     clippy::unwrap_used,
@@ -16,6 +19,7 @@
     clippy::panic
 )]
 
+mod photo;
 mod synth;
 
 use std::collections::BTreeMap;
@@ -140,43 +144,115 @@ fn frame_of(item: &Item, fw: usize, fh: usize, seed: usize) -> Item {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Decoder {
     Rqrr,
+    /// Plain rqrr on the image shrunk (box filter) so that its long side is at most 640 px.
+    Rqrr640,
+    /// The rqrr ladder alone (`ScanOptions::fallback` off).
     Pipeline,
+    /// The shipped configuration: the ladder, then the compiled-in fallback (feature `scan-zxing`).
+    Fallback,
     Rxing,
-    /// Our pipeline, then rxing when the pipeline returned nothing (the fallback the issue allows).
-    PipelineRxing,
+    Zxing,
 }
 
 impl Decoder {
     fn name(self) -> &'static str {
         match self {
             Decoder::Rqrr => "rqrr (plain)",
-            Decoder::Pipeline => "tokhai pipeline",
+            Decoder::Rqrr640 => "rqrr on a 640-px shrink",
+            Decoder::Pipeline => "tokhai rqrr ladder",
+            Decoder::Fallback => "ladder + zxing-cpp fallback",
             Decoder::Rxing => "rxing",
-            Decoder::PipelineRxing => "pipeline, then rxing if empty",
+            Decoder::Zxing => "zxing-cpp",
         }
     }
+}
+
+/// The image shrunk by box averaging so that its long side is at most `side` (unchanged if smaller).
+fn shrink(item: &Item, side: usize) -> (usize, usize, Vec<u8>) {
+    let long = item.w.max(item.h);
+    if long <= side {
+        return (item.w, item.h, item.px.clone());
+    }
+    let s = long as f64 / side as f64;
+    let (w, h) = (((item.w as f64) / s) as usize, ((item.h as f64) / s) as usize);
+    let taps = s.ceil() as usize;
+    let mut px = Vec::with_capacity(w * h);
+    for y in 0..h {
+        for x in 0..w {
+            let mut acc = 0u32;
+            for j in 0..taps {
+                for i in 0..taps {
+                    let sx = (((x as f64 + (i as f64 + 0.5) / taps as f64) * s) as usize).min(item.w - 1);
+                    let sy = (((y as f64 + (j as f64 + 0.5) / taps as f64) * s) as usize).min(item.h - 1);
+                    acc += u32::from(item.px[sy * item.w + sx]);
+                }
+            }
+            px.push((acc / (taps * taps) as u32) as u8);
+        }
+    }
+    (w, h, px)
+}
+
+thread_local! {
+    /// Set while a decoder under test runs: its panics are counted, not printed.
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `catch_unwind` with the panic message silenced.
+fn quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> std::thread::Result<T> {
+    QUIET.with(|q| q.set(true));
+    let r = std::panic::catch_unwind(f);
+    QUIET.with(|q| q.set(false));
+    r
+}
+
+fn plain_rqrr(w: usize, h: usize, px: &[u8]) -> (Vec<String>, bool) {
+    let r = quietly(|| {
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| px[y * w + x]);
+        let grids = img.detect_grids();
+        grids
+            .iter()
+            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+            .collect::<Vec<_>>()
+    });
+    match r {
+        Ok(v) => (v, false),
+        Err(_) => (vec![], true),
+    }
+}
+
+#[cfg(feature = "scan-zxing")]
+fn zxing_cpp(item: &Item) -> (Vec<String>, bool) {
+    let Ok(view) = zxingcpp::ImageView::from_slice(&item.px, item.w, item.h, zxingcpp::ImageFormat::Lum)
+    else {
+        return (vec![], false);
+    };
+    let reader = zxingcpp::read().formats(zxingcpp::BarcodeFormat::QRCode);
+    match reader.from(view) {
+        Ok(v) => (v.iter().map(|b| b.text()).collect(), false),
+        Err(_) => (vec![], false),
+    }
+}
+
+#[cfg(not(feature = "scan-zxing"))]
+fn zxing_cpp(_: &Item) -> (Vec<String>, bool) {
+    (vec![], false)
 }
 
 /// Decoded texts, and whether the decoder panicked.
 fn run(dec: Decoder, item: &Item, opts: &ScanOptions) -> (Vec<String>, bool) {
     match dec {
-        Decoder::Rqrr => {
-            let r = std::panic::catch_unwind(|| {
-                let mut img = rqrr::PreparedImage::prepare_from_greyscale(item.w, item.h, |x, y| {
-                    item.px[y * item.w + x]
-                });
-                let grids = img.detect_grids();
-                grids
-                    .iter()
-                    .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-                    .collect::<Vec<_>>()
-            });
-            match r {
-                Ok(v) => (v, false),
-                Err(_) => (vec![], true),
-            }
+        Decoder::Rqrr => plain_rqrr(item.w, item.h, &item.px),
+        Decoder::Rqrr640 => {
+            let (w, h, px) = shrink(item, 640);
+            plain_rqrr(w, h, &px)
         }
-        Decoder::Pipeline => {
+        Decoder::Zxing => zxing_cpp(item),
+        Decoder::Pipeline | Decoder::Fallback => {
+            let opts = ScanOptions {
+                fallback: dec == Decoder::Fallback,
+                ..opts.clone()
+            };
             let f = GrayFrame {
                 width: item.w,
                 height: item.h,
@@ -184,7 +260,7 @@ fn run(dec: Decoder, item: &Item, opts: &ScanOptions) -> (Vec<String>, bool) {
                 data: &item.px,
             };
             (
-                scan_gray_frame(f, opts)
+                scan_gray_frame(f, &opts)
                     .unwrap()
                     .into_iter()
                     .map(|c| c.text)
@@ -192,16 +268,8 @@ fn run(dec: Decoder, item: &Item, opts: &ScanOptions) -> (Vec<String>, bool) {
                 false,
             )
         }
-        Decoder::PipelineRxing => {
-            let (texts, _) = run(Decoder::Pipeline, item, opts);
-            if texts.is_empty() {
-                run(Decoder::Rxing, item, opts)
-            } else {
-                (texts, false)
-            }
-        }
         Decoder::Rxing => {
-            let r = std::panic::catch_unwind(|| {
+            let r = quietly(|| {
                 if item.expected.len() > 1 {
                     rxing::helpers::detect_multiple_in_luma(item.px.clone(), item.w as u32, item.h as u32)
                         .map(|v| v.into_iter().map(|r| r.getText().to_owned()).collect())
@@ -349,17 +417,24 @@ fn bench_set(label: &str, items: &[Item], decoders: &[Decoder], verbose: bool, m
 
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments. Plain rqrr and rxing panics are counted, not printed.
-    std::panic::set_hook(Box::new(|_| {}));
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !QUIET.with(std::cell::Cell::get) {
+            previous(info);
+        }
+    }));
     let sets = std::env::var("TOKHAI_BENCH_SETS")
-        .unwrap_or_else(|_| "zxing,frames720,frames480,nocode,synth".into());
+        .unwrap_or_else(|_| "zxing,frames720,frames480,nocode,synth,hard,hard720,empty720".into());
     let decoders: Vec<Decoder> = std::env::var("TOKHAI_BENCH_DECODERS")
-        .unwrap_or_else(|_| "rqrr,pipeline,rxing".into())
+        .unwrap_or_else(|_| "rqrr,rqrr640,pipeline,fallback,rxing,zxing".into())
         .split(',')
         .filter_map(|d| match d.trim() {
             "rqrr" => Some(Decoder::Rqrr),
+            "rqrr640" => Some(Decoder::Rqrr640),
             "pipeline" => Some(Decoder::Pipeline),
+            "fallback" => Some(Decoder::Fallback),
             "rxing" => Some(Decoder::Rxing),
-            "fallback" => Some(Decoder::PipelineRxing),
+            "zxing" => Some(Decoder::Zxing),
             _ => None,
         })
         .collect();
@@ -440,5 +515,89 @@ fn main() {
             verbose,
             ScanOptions::default(),
         );
+    }
+    let hard_per: usize = std::env::var("TOKHAI_BENCH_HARD_PER")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    if want("hard") || want("hard720") || want("empty720") {
+        let photos = photo::hard_photos(hard_per);
+        if want("hard") {
+            let items: Vec<Item> = photos
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Item {
+                    name: format!("{}#{i}", p.category),
+                    w: p.w,
+                    h: p.h,
+                    px: p.px.clone(),
+                    expected: p.expected.clone(),
+                    category: p.category,
+                })
+                .collect();
+            bench_set(
+                "hard photos (up to 12 MP; ScanOptions::default())",
+                &items,
+                &decoders,
+                verbose,
+                ScanOptions::default(),
+            );
+        }
+        if want("hard720") {
+            let mut rng = synth::Rng::new(720);
+            let items: Vec<Item> = photos
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let k = (rng.next() % p.expected.len() as u64) as usize;
+                    let (px, text) = photo::frame_around(p, k, 1280, 720, &mut rng);
+                    Item {
+                        name: format!("{}#{i}", p.category),
+                        w: 1280,
+                        h: 720,
+                        px,
+                        expected: vec![text],
+                        category: p.category,
+                    }
+                })
+                .collect();
+            bench_set(
+                "1280x720 frames cut from the hard photos (ScanOptions::live())",
+                &items,
+                &decoders,
+                verbose,
+                ScanOptions::live(),
+            );
+        }
+        if want("empty720") {
+            let mut frames: Vec<Item> = photo::empty_frames(&photos, 1280, 720, 60)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (px, category))| Item {
+                    name: format!("empty#{i}"),
+                    w: 1280,
+                    h: 720,
+                    px,
+                    expected: vec![],
+                    category,
+                })
+                .collect();
+            if let Some(d) = dir.as_deref() {
+                for (i, n) in nocode(d).iter().enumerate() {
+                    let scaled = frame_of(n, 1280, 720, i);
+                    frames.push(Item {
+                        category: "zxing no-code photos",
+                        ..scaled
+                    });
+                }
+            }
+            bench_set(
+                "1280x720 frames with no code (ScanOptions::live(); any read is wrong)",
+                &frames,
+                &decoders,
+                verbose,
+                ScanOptions::live(),
+            );
+        }
     }
 }

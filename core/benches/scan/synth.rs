@@ -39,7 +39,7 @@ impl Rng {
     }
 }
 
-fn text_of(rng: &mut Rng, len: usize) -> String {
+pub(crate) fn text_of(rng: &mut Rng, len: usize) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.";
     let mut s = String::from("https://tokhai.example/c/");
     while s.len() < len {
@@ -49,7 +49,7 @@ fn text_of(rng: &mut Rng, len: usize) -> String {
 }
 
 /// Modules of a code (row-major, true = dark) and its width.
-fn modules(text: &str, version: Option<i16>, ec: EcLevel) -> (Vec<bool>, usize) {
+pub(crate) fn modules(text: &str, version: Option<i16>, ec: EcLevel) -> (Vec<bool>, usize) {
     let code = match version {
         Some(v) => QrCode::with_version(text, Version::Normal(v), ec).unwrap(),
         None => QrCode::with_error_correction_level(text, ec).unwrap(),
@@ -63,10 +63,10 @@ fn modules(text: &str, version: Option<i16>, ec: EcLevel) -> (Vec<bool>, usize) 
 
 /// Projective map from the unit square to a quad (x, y pairs), Heckbert's form.
 #[derive(Clone, Copy)]
-struct Proj([f64; 9]);
+pub(crate) struct Proj([f64; 9]);
 
 impl Proj {
-    fn square_to_quad(q: [(f64, f64); 4]) -> Proj {
+    pub(crate) fn square_to_quad(q: [(f64, f64); 4]) -> Proj {
         let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = q;
         let (dx1, dx2, dy1, dy2) = (x1 - x2, x3 - x2, y1 - y2, y3 - y2);
         let (sx, sy) = (x0 - x1 + x2 - x3, y0 - y1 + y2 - y3);
@@ -85,7 +85,7 @@ impl Proj {
             1.0,
         ])
     }
-    fn inverse(&self) -> Proj {
+    pub(crate) fn inverse(&self) -> Proj {
         let [a, b, c, d, e, f, g, h, i] = self.0;
         let m = [
             e * i - f * h,
@@ -101,7 +101,7 @@ impl Proj {
         let s = m[8];
         Proj(m.map(|v| v / s))
     }
-    fn map(&self, x: f64, y: f64) -> (f64, f64) {
+    pub(crate) fn map(&self, x: f64, y: f64) -> (f64, f64) {
         let [a, b, c, d, e, f, g, h, i] = self.0;
         let w = g * x + h * y + i;
         ((a * x + b * y + c) / w, (d * x + e * y + f) / w)

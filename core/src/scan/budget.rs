@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub(crate) struct Budget {
     deadline: Instant,
-    max_work: u64,
+    max_work: Cell<u64>,
+    cap: u64,
     used: Cell<u64>,
     reserved_work: Cell<u64>,
     reserved_wall: Cell<Duration>,
@@ -24,7 +25,8 @@ impl Budget {
         let now = Instant::now();
         Self {
             deadline: now.checked_add(wall).unwrap_or(now),
-            max_work,
+            max_work: Cell::new(max_work),
+            cap: max_work.saturating_mul(GRANT_CAP),
             used: Cell::new(0),
             reserved_work: Cell::new(0),
             reserved_wall: Cell::new(Duration::ZERO),
@@ -36,22 +38,29 @@ impl Budget {
         self.used.set(self.used.get().saturating_add(units));
     }
 
+    /// Raises the allowance by `units` (for each code read), up to `GRANT_CAP` times the first.
+    pub(crate) fn grant(&self, units: u64) {
+        self.max_work
+            .set(self.max_work.get().saturating_add(units).min(self.cap));
+    }
+
     /// Sets aside `units` of work and `wall` of the time for a last step (see [`Budget::release`]).
-    #[cfg(feature = "scan-rxing")]
+    #[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
     pub(crate) fn reserve(&self, units: u64, wall: Duration) {
         self.reserved_work.set(units);
         self.reserved_wall.set(wall);
     }
 
     /// Hands what [`Budget::reserve`] set aside back, for the last step to use.
-    #[cfg(feature = "scan-rxing")]
+    #[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
     pub(crate) fn release(&self) {
         self.reserve(0, Duration::ZERO);
     }
 
     /// Whether the allowance is used up (work or time), the reserve not counted as available.
     pub(crate) fn exhausted(&self) -> bool {
-        self.used.get().saturating_add(self.reserved_work.get()) >= self.max_work || self.past_deadline()
+        self.used.get().saturating_add(self.reserved_work.get()) >= self.max_work.get()
+            || self.past_deadline()
     }
 
     /// Whether the wall-clock deadline (less any reserved time) has passed.
@@ -67,7 +76,10 @@ impl Budget {
     }
 }
 
-#[cfg(all(test, feature = "scan-rxing"))]
+/// Grants for codes read raise the allowance to at most this many times the first.
+const GRANT_CAP: u64 = 4;
+
+#[cfg(all(test, any(feature = "scan-rxing", feature = "scan-zxing")))]
 mod tests {
     use super::*;
 
@@ -86,5 +98,19 @@ mod tests {
         assert!(!b.past_deadline());
         b.reserve(0, Duration::from_secs(61));
         assert!(b.past_deadline());
+    }
+
+    #[test]
+    fn grants_raise_the_allowance_up_to_the_cap() {
+        let b = Budget::new(Duration::from_secs(60), 100);
+        b.spend(100);
+        assert!(b.exhausted());
+        b.grant(50);
+        assert!(!b.exhausted());
+        b.grant(1000);
+        b.spend(299);
+        assert!(!b.exhausted());
+        b.spend(1);
+        assert!(b.exhausted());
     }
 }

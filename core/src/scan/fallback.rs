@@ -1,80 +1,174 @@
-//! Feature `scan-rxing`: rxing (a port of ZXing) as a fallback *after* our rqrr pipeline, only when the
-//! pipeline found nothing. Its work (and a fifth of the wall-clock backstop) is set aside before the
-//! ladder starts (`Budget::reserve`), so that a ladder that climbed every rung without reading anything,
-//! and so used the whole allowance, still leaves it its turn. Measured in `docs/benchmarks.md`: it reads
-//! codes rqrr's locator never finds (small modules, dense high versions), in a few milliseconds.
+//! A second decoder *after* our rqrr ladder: zxing-cpp (feature `scan-zxing`, the C++ ZXing through its
+//! official Rust wrapper) or, without it, rxing (feature `scan-rxing`, a Rust port of ZXing). It runs when
+//! the ladder left something unread (nothing read, or, for photos, finder candidates no read code
+//! explains) and returns every code it finds; the pipeline keeps only those the ladder did not read. Its
+//! work (and a fifth of the wall-clock backstop) is set aside before the ladder starts
+//! (`Budget::reserve`), so that a ladder that used the whole allowance still leaves it its turn.
+//! Measured in `docs/benchmarks.md`; the choice in `docs/adr/0012-qr-pyramid-and-zxing-fallback.md`.
 
-use std::collections::HashSet;
-
-use rxing::{BarcodeFormat, DecodeHints, RXingResult, RXingResultMetadataType, RXingResultMetadataValue};
-
-use super::contain::contained;
 use super::geometry::Pt;
 use super::gray::Gray;
 use super::pipeline::{Ecc, Rung, ScannedCode};
 use super::text::{Charset, decode_text};
 
-/// Reads every code rxing finds (its multiple-code reader, QR only) in the grayscale image as the ladder
-/// received it; empty when it finds none (or panics). Not "trying harder": on the benchmark sets that mode
-/// read no more codes and raised the median decode time by a third (docs/benchmarks.md).
-pub(crate) fn read(img: &Gray) -> Vec<ScannedCode> {
-    let (Ok(w), Ok(h)) = (u32::try_from(img.width()), u32::try_from(img.height())) else {
-        return Vec::new();
-    };
-    let luma = img.pixels().to_vec();
-    let mut hints = DecodeHints {
-        PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
-        ..DecodeHints::default()
-    };
-    let Some(Ok(results)) =
-        contained(move || rxing::helpers::detect_multiple_in_luma_with_hints(luma, w, h, &mut hints))
-    else {
-        return Vec::new();
-    };
-    results.iter().map(|r| to_code(img, r)).collect()
+/// Work units the fallback is charged for an image of `pixels` pixels.
+pub(crate) fn cost(pixels: usize) -> u64 {
+    (pixels as u64).saturating_mul(2)
 }
 
-fn to_code(img: &Gray, found: &RXingResult) -> ScannedCode {
-    let ecc = match found
-        .getRXingResultMetadata()
-        .get(&RXingResultMetadataType::ERROR_CORRECTION_LEVEL)
+/// Every code the fallback reads in the image (empty when it reads none, or fails).
+pub(crate) fn read(img: &Gray, fast: bool) -> Vec<ScannedCode> {
+    #[cfg(feature = "scan-zxing")]
     {
-        Some(RXingResultMetadataValue::ErrorCorrectionLevel(l)) => match l.as_str() {
-            "L" => Ecc::L,
-            "M" => Ecc::M,
-            "Q" => Ecc::Q,
-            _ => Ecc::H,
-        },
-        _ => Ecc::M,
-    };
-    // rxing reports the content's bytes, the text and the outer corners (top-left, top-right,
-    // bottom-left, bottom-right); the version comes from the finder patterns seen along the diagonals.
-    let raw = found.getRawBytes();
-    let text = found.getText().to_owned();
+        zxing::read(img, fast)
+    }
+    #[cfg(not(feature = "scan-zxing"))]
+    {
+        let _ = fast;
+        rxing_reader::read(img)
+    }
+}
+
+/// A code as the fallback reports it: content, outer corners (top-left, top-right, bottom-right,
+/// bottom-left), error-correction level if known.
+fn to_code(
+    img: &Gray,
+    found_by: Rung,
+    text: String,
+    raw: Vec<u8>,
+    corners: [Pt; 4],
+    ecc: Option<Ecc>,
+    version: Option<usize>,
+) -> ScannedCode {
     let bytes = if raw.is_empty() {
         text.as_bytes().to_vec()
     } else {
-        raw.to_vec()
+        raw
     };
-    let charset = if bytes == text.as_bytes() {
-        Charset::Utf8
+    let (text, charset) = if bytes == text.as_bytes() {
+        (text, Charset::Utf8)
+    } else if text.is_empty() {
+        decode_text(&bytes, None)
     } else {
-        decode_text(&bytes, None).1
+        (text, decode_text(&bytes, None).1)
     };
-    let corners = match found.getPoints() {
-        [tl, tr, bl, br, ..] => [tl, tr, br, bl].map(|p| Pt::new(f64::from(p.x), f64::from(p.y))),
-        _ => [Pt::default(); 4],
-    };
-    let version = estimate_version(img, &corners);
+    let version = version.or_else(|| estimate_version(img, &corners));
     ScannedCode {
         text,
         bytes,
         corners: corners.map(|p| [p.x as f32, p.y as f32]),
         version: version.and_then(|v| u8::try_from(v).ok()).unwrap_or(0),
-        ecc,
+        ecc: ecc.unwrap_or(Ecc::M),
         charset,
-        found_by: Rung::Rxing,
+        found_by,
         resampled: false,
+    }
+}
+
+fn ecc_named(name: &str) -> Option<Ecc> {
+    match name {
+        "L" => Some(Ecc::L),
+        "M" => Some(Ecc::M),
+        "Q" => Some(Ecc::Q),
+        "H" => Some(Ecc::H),
+        _ => None,
+    }
+}
+
+#[cfg(feature = "scan-zxing")]
+mod zxing {
+    use zxingcpp::{BarcodeFormat, ImageFormat, ImageView};
+
+    use super::super::contain::contained;
+    use super::super::geometry::Pt;
+    use super::super::gray::Gray;
+    use super::super::pipeline::{Rung, ScannedCode};
+    use super::{ecc_named, to_code};
+
+    /// zxing-cpp's reader, QR only, "trying harder"; for photos also on the inverted image (camera
+    /// frames, `fast`, leave light-on-dark codes to the ladder's inverted rung).
+    pub(super) fn read(img: &Gray, fast: bool) -> Vec<ScannedCode> {
+        let Ok(view) = ImageView::from_slice(img.pixels(), img.width(), img.height(), ImageFormat::Lum)
+        else {
+            return Vec::new();
+        };
+        let reader = zxingcpp::read()
+            .formats(BarcodeFormat::QRCode)
+            .try_harder(true)
+            .try_invert(!fast)
+            .try_rotate(false);
+        let Some(Ok(found)) = contained(|| reader.from(view)) else {
+            return Vec::new();
+        };
+        found
+            .iter()
+            .filter(|b| b.is_valid())
+            .map(|b| {
+                let p = b.position();
+                let corners = [p.top_left, p.top_right, p.bottom_right, p.bottom_left]
+                    .map(|q| Pt::new(f64::from(q.x) + 0.5, f64::from(q.y) + 0.5));
+                let ecc = ecc_named(&b.extra_with_key("ECLevel"));
+                let version = b.extra_with_key("Version").parse::<usize>().ok();
+                to_code(img, Rung::Zxing, b.text(), b.bytes(), corners, ecc, version)
+            })
+            .collect()
+    }
+}
+
+#[cfg(all(feature = "scan-rxing", not(feature = "scan-zxing")))]
+mod rxing_reader {
+    use std::collections::HashSet;
+
+    use rxing::{BarcodeFormat, DecodeHints, RXingResultMetadataType, RXingResultMetadataValue};
+
+    use super::super::contain::contained;
+    use super::super::geometry::Pt;
+    use super::super::gray::Gray;
+    use super::super::pipeline::{Rung, ScannedCode};
+    use super::{ecc_named, to_code};
+
+    /// rxing's multiple-code reader, QR only (not "trying harder": it read no more on the benchmark
+    /// sets and cost a third more time).
+    pub(super) fn read(img: &Gray) -> Vec<ScannedCode> {
+        let (Ok(w), Ok(h)) = (u32::try_from(img.width()), u32::try_from(img.height())) else {
+            return Vec::new();
+        };
+        let luma = img.pixels().to_vec();
+        let mut hints = DecodeHints {
+            PossibleFormats: Some(HashSet::from([BarcodeFormat::QR_CODE])),
+            ..DecodeHints::default()
+        };
+        let Some(Ok(results)) =
+            contained(move || rxing::helpers::detect_multiple_in_luma_with_hints(luma, w, h, &mut hints))
+        else {
+            return Vec::new();
+        };
+        results
+            .iter()
+            .map(|r| {
+                let ecc = match r
+                    .getRXingResultMetadata()
+                    .get(&RXingResultMetadataType::ERROR_CORRECTION_LEVEL)
+                {
+                    Some(RXingResultMetadataValue::ErrorCorrectionLevel(l)) => ecc_named(l.as_str()),
+                    _ => None,
+                };
+                // rxing reports the outer corners as top-left, top-right, bottom-left, bottom-right.
+                let corners = match r.getPoints() {
+                    [tl, tr, bl, br, ..] => [tl, tr, br, bl].map(|p| Pt::new(f64::from(p.x), f64::from(p.y))),
+                    _ => [Pt::default(); 4],
+                };
+                to_code(
+                    img,
+                    Rung::Rxing,
+                    r.getText().to_owned(),
+                    r.getRawBytes().to_vec(),
+                    corners,
+                    ecc,
+                    None,
+                )
+            })
+            .collect()
     }
 }
 

@@ -29,7 +29,6 @@ impl Gray {
         self.h
     }
 
-    #[cfg(any(test, feature = "scan-rxing"))]
     pub(crate) fn pixels(&self) -> &[u8] {
         &self.px
     }

@@ -31,14 +31,20 @@ fn binarize(img: &Gray) -> Vec<bool> {
     let mut sum = vec![0u32; bw * bh];
     let mut lo = vec![255u8; bw * bh];
     let mut hi = vec![0u8; bw * bh];
-    for y in 0..h {
-        for x in 0..w {
-            let p = img.at(x, y);
-            let i = (y / B) * bw + x / B;
+    for (y, row) in img.pixels().chunks_exact(w).enumerate() {
+        let base = (y / B) * bw;
+        for (bx, chunk) in row.chunks(B).enumerate() {
+            let (mut s0, mut l0, mut m0) = (0u32, 255u8, 0u8);
+            for &p in chunk {
+                s0 += u32::from(p);
+                l0 = l0.min(p);
+                m0 = m0.max(p);
+            }
+            let i = base + bx;
             if let (Some(s), Some(l), Some(m)) = (sum.get_mut(i), lo.get_mut(i), hi.get_mut(i)) {
-                *s += u32::from(p);
-                *l = (*l).min(p);
-                *m = (*m).max(p);
+                *s += s0;
+                *l = (*l).min(l0);
+                *m = (*m).max(m0);
             }
         }
     }
@@ -69,10 +75,11 @@ fn binarize(img: &Gray) -> Vec<bool> {
         }
     }
     let mut out = Vec::with_capacity(w * h);
-    for y in 0..h {
-        for x in 0..w {
-            let t = thr.get((y / B) * bw + x / B).copied().unwrap_or(0);
-            out.push(u32::from(img.at(x, y)) < t);
+    for (y, row) in img.pixels().chunks_exact(w).enumerate() {
+        let base = (y / B) * bw;
+        for (bx, chunk) in row.chunks(B).enumerate() {
+            let t = thr.get(base + bx).copied().unwrap_or(0);
+            out.extend(chunk.iter().map(|&p| u32::from(p) < t));
         }
     }
     out
@@ -180,27 +187,52 @@ fn find_finders(bits: &[bool], w: usize, h: usize) -> Vec<Finder> {
     found
 }
 
-/// At most this many finder candidates are combined (the best seen).
-const MAX_FINDERS: usize = 12;
+/// At most this many finder candidates are combined (the best seen): a sheet of 60 codes has 180.
+const MAX_FINDERS: usize = 240;
 /// At most this many codes are returned.
-const MAX_CODES: usize = 8;
+const MAX_CODES: usize = 90;
+/// Each finder is paired with at most this many nearest finders of a similar module size.
+const NEIGHBOURS: usize = 10;
+/// Up to this many finders every pair is tried.
+const ALL_PAIRS_UP_TO: usize = 16;
+
+/// What the locator saw: candidate codes (best first) and every finder candidate's centre.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Sighting {
+    pub(crate) codes: Vec<Located>,
+    pub(crate) finders: Vec<Pt>,
+}
 
 /// Locates codes in an image, from finder patterns of at least `min_module` pixels per module.
 /// Coordinates are the image's pixels (centres at +0.5).
-pub(crate) fn locate(img: &Gray, min_module: f64) -> Vec<Located> {
+pub(crate) fn locate(img: &Gray, min_module: f64) -> Sighting {
     let (w, h) = (img.width(), img.height());
     let bits = binarize(img);
     let mut finders = find_finders(&bits, w, h);
+    let seen: Vec<Pt> = finders.iter().map(|f| f.c).collect();
     finders.retain(|f| f.module >= min_module);
     let mut out: Vec<(f64, Located)> = Vec::new();
-    let n = finders.len();
-    for i in 0..n {
-        for j in 0..n {
-            for k in (j + 1)..n {
-                if i == j || i == k {
-                    continue;
+    for (i, a) in finders.iter().enumerate() {
+        // The nearest finders of a similar module size: a code's other two finders are among them.
+        let mut near: Vec<(f64, usize)> = finders
+            .iter()
+            .enumerate()
+            .filter(|&(j, b)| {
+                j != i && b.module < a.module * 1.6 && a.module < b.module * 1.6 && {
+                    let d = a.c.dist(b.c) / a.module;
+                    (10.0..=190.0).contains(&d)
                 }
-                let (Some(a), Some(b), Some(c)) = (finders.get(i), finders.get(j), finders.get(k)) else {
+            })
+            .map(|(j, b)| (a.c.dist(b.c), j))
+            .collect();
+        near.sort_by(|x, y| x.0.total_cmp(&y.0));
+        // Few finders: every pair (a single code among false finders); many: the nearest.
+        if finders.len() > ALL_PAIRS_UP_TO {
+            near.truncate(NEIGHBOURS);
+        }
+        for (x, &(_, j)) in near.iter().enumerate() {
+            for &(_, k) in near.iter().skip(x + 1) {
+                let (Some(b), Some(c)) = (finders.get(j), finders.get(k)) else {
                     continue;
                 };
                 if let Some(l) = triple(a, b, c) {
@@ -210,7 +242,10 @@ pub(crate) fn locate(img: &Gray, min_module: f64) -> Vec<Located> {
         }
     }
     out.sort_by(|x, y| x.0.total_cmp(&y.0));
-    out.into_iter().take(MAX_CODES).map(|(_, l)| l).collect()
+    Sighting {
+        codes: out.into_iter().take(MAX_CODES).map(|(_, l)| l).collect(),
+        finders: seen,
+    }
 }
 
 /// A triple with `a` at the right angle: the code's geometry and a badness score (lower is better).

@@ -8,6 +8,7 @@
 //! - `file.rs`: JPEG/PNG files, EXIF orientation, corners in raw file coordinates.
 //! - `pipeline.rs`: the ladder of rungs, deduplication, the public result types.
 //! - `grid.rs`: our grid fitter and module sampler, feeding rqrr's decoder.
+//! - `refit.rs`: one located grid re-fitted (neighbouring sizes, best fit first) and re-sampled.
 //! - `locate.rs`: our own finder-pattern locator (fast threshold, 1:1:3:1:1 runs, triples).
 //! - `patterns.rs`: the function patterns every QR code has (finders, timing, alignment).
 //! - `geometry.rs`: homographies. `gray.rs`: the grayscale image and thresholding.
@@ -16,13 +17,16 @@
 //! - `read.rs`: decoding one decided grid (rqrr, then our reader).
 //! - `text.rs`: UTF-8, Shift_JIS, Latin-1 and ECI.
 //! - `budget.rs`: the deterministic work allowance and wall-clock backstop, and the share of both set
-//!   aside for the rxing fallback.
+//!   aside for the fallback.
 //! - `contain.rs`: turning rqrr's panics into misses, silently.
 //! - `report.rs`: the JSON line of `tokhai scan --json`.
 //! - `stream.rs`: the live-stream helper (worker thread, latest-frame slot).
 //! - `camera.rs` (feature `camera`): a desktop camera frame source through nokhwa.
-//! - `fallback.rs` (feature `scan-rxing`): rxing after our pipeline, when it found nothing; its work is
-//!   set aside before the ladder starts, so a ladder that used up the allowance still leaves it its turn.
+//! - `pyramid.rs`: the levels a large photo is scanned at (the ladder on a working level of at most
+//!   1280x960, finer levels climbed by our locator only while finder candidates remain unexplained).
+//! - `fallback.rs` (feature `scan-zxing`, or `scan-rxing`): zxing-cpp (or rxing) after the ladder, when
+//!   it left something unread; its work is set aside before the ladder starts, so a ladder that used up
+//!   the allowance still leaves it its turn.
 //! - `error.rs`: the boundary error.
 
 mod budget;
@@ -31,7 +35,7 @@ mod camera;
 mod contain;
 mod data;
 mod error;
-#[cfg(feature = "scan-rxing")]
+#[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
 mod fallback;
 mod file;
 mod geometry;
@@ -41,7 +45,9 @@ mod input;
 mod locate;
 mod patterns;
 mod pipeline;
+mod pyramid;
 mod read;
+mod refit;
 mod report;
 mod rs;
 mod stream;

@@ -10,9 +10,9 @@ use super::budget::Budget;
 use super::contain::contained;
 use super::geometry::{Homography, Pt};
 use super::gray::Gray;
-use super::grid::{self, Classify, ModuleGrid};
-use super::patterns::version_of_size;
-use super::read::{Decoded, decode_grid};
+use super::pyramid::{Pyramid, rescale};
+use super::read::decode_grid;
+use super::refit::{corners_of, make_code, resample};
 use super::text::Charset;
 
 /// One pre-processing step of the ladder: how the image is prepared before rqrr looks for finder patterns.
@@ -42,8 +42,11 @@ pub enum Rung {
     Locate,
     /// Our own finder-pattern locator at half resolution (fast, for camera frames).
     LocateHalf,
-    /// Not a rung of the ladder: rxing's reader, after the ladder found nothing (feature `scan-rxing`).
+    /// Not a rung of the ladder: rxing's reader, after the ladder (feature `scan-rxing` without
+    /// `scan-zxing`).
     Rxing,
+    /// Not a rung of the ladder: zxing-cpp's reader, after the ladder (feature `scan-zxing`).
+    Zxing,
 }
 
 impl Rung {
@@ -78,7 +81,8 @@ pub struct ScanOptions {
     pub refine: bool,
     /// When the ladder stops.
     pub mode: ScanMode,
-    /// With feature `scan-rxing`: when the ladder found nothing, let rxing try (ignored without it).
+    /// With feature `scan-zxing` (or `scan-rxing`): after the ladder, when it left something unread, let
+    /// zxing-cpp (or rxing) read the image too (ignored without either).
     pub fallback: bool,
 }
 
@@ -100,7 +104,7 @@ pub enum ScanMode {
 impl Default for ScanOptions {
     fn default() -> Self {
         Self {
-            budget: Duration::from_millis(150),
+            budget: Duration::from_millis(700),
             effort: DEFAULT_EFFORT,
             rungs: Rung::DEFAULT.to_vec(),
             refine: true,
@@ -111,17 +115,24 @@ impl Default for ScanOptions {
 }
 
 impl ScanOptions {
-    /// The preset for live camera frames: `ScanMode::Fast`.
+    /// The preset for live camera frames: `ScanMode::Fast`, a 50 ms backstop and half a photo's
+    /// allowance (the next frame comes in a few dozen milliseconds).
     pub fn live() -> Self {
         Self {
             mode: ScanMode::Fast,
+            budget: Duration::from_millis(50),
+            effort: LIVE_EFFORT,
             ..Self::default()
         }
     }
 }
 
-/// The default work allowance (about 100 ms of work on the reference machine).
+/// The default work allowance of a photo (about 100 ms of work on the reference machine; codes read
+/// raise it, up to four times).
 pub const DEFAULT_EFFORT: u64 = 10_000_000;
+
+/// The work allowance of a live camera frame.
+const LIVE_EFFORT: u64 = 5_000_000;
 
 /// Error-correction level of a code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -181,23 +192,29 @@ pub(crate) fn scan_gray(img: &Gray, opts: &ScanOptions) -> Vec<ScannedCode> {
 /// `scan_gray`, plus a development log of what was located and how it went.
 pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode>, String) {
     let mut diag = String::new();
+    let pyramid = Pyramid::new(img);
+    let work = pyramid.work();
+    let level = pyramid.level(work);
     let budget = Budget::new(opts.budget, opts.effort);
     // The fallback's share is set aside before the ladder starts: a ladder that climbs every rung without
     // reading anything uses the whole allowance, and the fallback would never run exactly where it is needed.
-    #[cfg(feature = "scan-rxing")]
+    #[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
     if opts.fallback {
         budget.reserve(
-            rung_cost(Rung::Rxing, img.width() * img.height()),
+            super::fallback::cost(img.width() * img.height()),
             opts.budget / FALLBACK_WALL_SHARE,
         );
     }
     let mut found: Vec<ScannedCode> = Vec::new();
     let mut inverted: Option<Gray> = None;
     let mut tried: Vec<[Pt; 4]> = Vec::new();
+    let mut loose: Vec<Pt> = Vec::new();
+    #[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
+    let mut fell_back = false;
     // Large frames first at half resolution: a code that fills a fair part of the frame is read there in a
     // quarter of the time.
     let mut rungs = opts.rungs.clone();
-    if img.width().min(img.height()) >= HALF_FIRST_MIN_SIDE {
+    if level.width().min(level.height()) >= HALF_FIRST_MIN_SIDE {
         let (half, full): (Vec<Rung>, Vec<Rung>) = rungs
             .iter()
             .partition(|r| matches!(r, Rung::Half | Rung::LocateHalf));
@@ -207,19 +224,44 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
         if budget.exhausted() {
             break;
         }
-        if rung == Rung::Rxing {
+        if matches!(rung, Rung::Rxing | Rung::Zxing) {
             continue; // Not a rung of the ladder; see `ScanOptions::fallback`.
         }
         let (located, read) = run_rung(
-            img,
+            level,
             &mut inverted,
             rung,
             opts,
             &budget,
             &mut found,
             &mut tried,
+            &mut loose,
             &mut diag,
         );
+        explain(&mut loose, &found);
+        // A camera frame in which our locator saw no finder candidate gets no further rung (only the
+        // fallback's one turn, which costs about as much as this rung): the next frame comes in a few
+        // milliseconds, and this is the steady cost of a scanner pointed at nothing.
+        if opts.mode == ScanMode::Fast && rung == Rung::LocateHalf && read == 0 && loose.len() < 2 {
+            diag.push_str("[no finder candidates: no further rung] ");
+            break;
+        }
+        // On a camera frame the fallback's turn comes after the first, cheap rung (our locator with rqrr's
+        // decoder), before the costly ones: it reads most of what they would in a fraction of their time
+        // (docs/benchmarks.md), and the next frame comes soon.
+        #[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
+        if opts.fallback
+            && opts.mode == ScanMode::Fast
+            && rung == Rung::LocateHalf
+            && found.is_empty()
+            && !fell_back
+        {
+            fell_back = true;
+            fallback(img, opts, &budget, &mut found, &mut diag);
+            if !found.is_empty() {
+                break;
+            }
+        }
         let settled = read > 0 && read >= located;
         let stop = match opts.mode {
             ScanMode::Fast => settled,
@@ -230,23 +272,65 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
             break;
         }
     }
-    #[cfg(feature = "scan-rxing")]
-    if opts.fallback {
-        budget.release();
-        // Its work and time were set aside, and it is short (a few milliseconds): it always runs when the
-        // ladder found nothing, even after a ladder step that overran the deadline, so that whether it
-        // runs never depends on the machine's load.
-        if found.is_empty() {
-            budget.spend(rung_cost(Rung::Rxing, img.width() * img.height()));
-            let codes = super::fallback::read(img);
-            diag.push_str(&format!("[rxing read {}] ", codes.len()));
-            for code in codes {
-                push_unique(&mut found, code);
-            }
-        }
+    // Climbing: finer levels of a large photo, by our locator, while finder candidates remain that no
+    // read code explains (or nothing was read at all).
+    let mut at = work;
+    while at > 0
+        && opts.mode != ScanMode::Fast
+        && !budget.exhausted()
+        && (!loose.is_empty() || found.is_empty())
+    {
+        rescale(&mut found, &mut tried, &mut loose, 2.0);
+        at -= 1;
+        let finer = pyramid.level(at);
+        budget.spend(rung_cost(Rung::Locate, finer.width() * finer.height()));
+        loose.clear();
+        run_locator(
+            finer,
+            Rung::Locate,
+            opts,
+            &budget,
+            &mut found,
+            &mut tried,
+            &mut loose,
+            &mut diag,
+        );
+        explain(&mut loose, &found);
+    }
+    rescale(&mut found, &mut tried, &mut loose, f64::from(1u32 << at.min(16)));
+    // Its work and time were set aside: it runs whenever the ladder left something unread (nothing read,
+    // or, on photos, finder candidates no read code explains), even after a ladder step that overran the
+    // deadline, so that whether it runs never depends on the machine's load.
+    #[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
+    if opts.fallback && !fell_back && (found.is_empty() || (opts.mode != ScanMode::Fast && !loose.is_empty()))
+    {
+        fallback(img, opts, &budget, &mut found, &mut diag);
     }
     diag.push_str(&format!("work {}", budget.used()));
     (found, diag)
+}
+
+/// The second decoder's turn on the whole image: the codes it reads that the ladder did not are added.
+#[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
+fn fallback(
+    img: &Gray,
+    opts: &ScanOptions,
+    budget: &Budget,
+    found: &mut Vec<ScannedCode>,
+    diag: &mut String,
+) {
+    budget.release();
+    budget.spend(super::fallback::cost(img.width() * img.height()));
+    let codes = super::fallback::read(img, opts.mode == ScanMode::Fast);
+    diag.push_str(&format!("[fallback read {}] ", codes.len()));
+    for code in codes {
+        push_unique(found, code);
+    }
+}
+
+/// Drops the finder candidates that a read code explains (inside it or just around it).
+fn explain(loose: &mut Vec<Pt>, found: &[ScannedCode]) {
+    loose.retain(|p| !found.iter().any(|f| f.centre().dist(*p) < 1.3 * f.radius()));
 }
 
 /// Work units of one rung on an image of `pixels` pixels (preparation plus rqrr's detection).
@@ -256,15 +340,15 @@ fn rung_cost(rung: Rung, pixels: usize) -> u64 {
         Rung::Native | Rung::Inverted | Rung::Padded | Rung::Otsu => 3,
         Rung::Blur | Rung::Adaptive | Rung::AdaptiveFine => 5,
         Rung::Stretch => 6,
-        Rung::Rxing => 2,
+        Rung::Rxing | Rung::Zxing => 0,
         Rung::Locate => 1,
         Rung::LocateHalf => 1,
     };
     (pixels as u64).saturating_mul(per_pixel)
 }
 
-/// With feature `scan-rxing`, 1/this of the wall-clock backstop is kept for the fallback.
-#[cfg(feature = "scan-rxing")]
+/// With a fallback compiled in, 1/this of the wall-clock backstop is kept for it.
+#[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
 const FALLBACK_WALL_SHARE: u32 = 5;
 
 /// Short side from which the half-resolution rung runs first.
@@ -302,7 +386,7 @@ fn prepare<'a>(img: &'a Gray, inverted: &'a mut Option<Gray>, rung: Rung) -> Pre
             let pad = (short / 8).max(8);
             Prepared::Padded(img.padded(pad), pad)
         }
-        Rung::Rxing | Rung::Locate | Rung::LocateHalf => Prepared::Same(img),
+        Rung::Rxing | Rung::Zxing | Rung::Locate | Rung::LocateHalf => Prepared::Same(img),
         Rung::Stretch => {
             let s = img.stretched();
             Prepared::Bits(s.width(), s.height(), s.adaptive((short / 32).max(3), 1), 1.0)
@@ -320,11 +404,12 @@ fn run_rung(
     budget: &Budget,
     found: &mut Vec<ScannedCode>,
     tried: &mut Vec<[Pt; 4]>,
+    loose: &mut Vec<Pt>,
     diag: &mut String,
 ) -> (usize, usize) {
     budget.spend(rung_cost(rung, img.width() * img.height()));
     if matches!(rung, Rung::Locate | Rung::LocateHalf) {
-        return run_locator(img, rung, opts, budget, found, tried, diag);
+        return run_locator(img, rung, opts, budget, found, tried, loose, diag);
     }
     let mut offset = 0.0;
     let (mut rimg, scale) = match prepare(img, inverted, rung) {
@@ -399,14 +484,17 @@ fn run_rung(
         };
         if let Some(code) = code {
             read += 1;
+            budget.grant(PER_CODE_GRANT);
             push_unique(found, code);
         }
     }
     (located, read)
 }
 
-/// Our own locator as a rung: every located candidate goes to our fit and rqrr's decoder. Returns
-/// (located, read), counting a rung that read something as settled (false triples are expected).
+/// Our own locator as a rung: every located candidate goes to our fit and rqrr's decoder; every finder
+/// candidate it saw is added to `loose`. Returns (located, read), counting a rung that read something as
+/// settled (false triples are expected).
+#[allow(clippy::too_many_arguments)] // Private; the state of one scan.
 fn run_locator(
     img: &Gray,
     rung: Rung,
@@ -414,20 +502,33 @@ fn run_locator(
     budget: &Budget,
     found: &mut Vec<ScannedCode>,
     tried: &mut Vec<[Pt; 4]>,
+    loose: &mut Vec<Pt>,
     diag: &mut String,
 ) -> (usize, usize) {
-    let (located, scale) = if rung == Rung::LocateHalf && img.width().min(img.height()) >= 2 * MIN_LOCATE_SIDE
-    {
-        // At half resolution only finders of 1.5 px modules or more, and codes up to version 10:
-        // smaller or denser ones are left to the full-resolution rungs (fitting a dense code located at
-        // half resolution costs more than it reads).
-        (super::locate::locate(&img.downscale(2), 1.5), 2.0)
-    } else {
-        (super::locate::locate(img, 1.0), 1.0)
-    };
+    let (sighting, scale) =
+        if rung == Rung::LocateHalf && img.width().min(img.height()) >= 2 * MIN_LOCATE_SIDE {
+            // At half resolution only finders of 1.5 px modules or more, and codes up to version 10:
+            // smaller or denser ones are left to the full-resolution rungs (fitting a dense code located at
+            // half resolution costs more than it reads).
+            (super::locate::locate(&img.downscale(2), 1.5), 2.0)
+        } else {
+            (super::locate::locate(img, 1.0), 1.0)
+        };
+    loose.extend(sighting.finders.iter().map(|p| Pt::new(p.x * scale, p.y * scale)));
+    let located = sighting.codes;
     let mut read = 0;
+    // A camera frame fits only the best few candidates: false triples are common in clutter, and the
+    // next frame comes soon.
+    let fits = if opts.mode == ScanMode::Fast {
+        LIVE_FITS
+    } else {
+        // Photos: as many as the finders seen could make codes (a sheet of 60 codes: 180 finders), at
+        // least the eight best.
+        (sighting.finders.len() / 2).max(8)
+    };
+    let mut fitted = 0;
     for l in &located {
-        if !opts.refine || budget.exhausted() {
+        if !opts.refine || budget.exhausted() || fitted >= fits {
             break;
         }
         if scale > 1.0 && l.size > HALF_LOCATE_MAX_SIZE {
@@ -451,6 +552,7 @@ fn run_locator(
             continue;
         }
         tried.push(corners);
+        fitted += 1;
         diag.push_str(&format!(
             "[located size {} corners {:?}] ",
             l.size,
@@ -458,6 +560,7 @@ fn run_locator(
         ));
         if let Some(code) = resample(img, &h, l.size, rung, opts.mode != ScanMode::Fast, budget, diag) {
             read += 1;
+            budget.grant(PER_CODE_GRANT);
             push_unique(found, code);
             if opts.mode == ScanMode::Fast {
                 break;
@@ -466,6 +569,13 @@ fn run_locator(
     }
     (if read > 0 { read } else { located.len() }, read)
 }
+
+/// Candidates of our locator fitted per rung on a camera frame.
+const LIVE_FITS: usize = 4;
+
+/// Each code read raises the work allowance by this much (about 5 ms), so that a photo of 60 codes gets
+/// 60 small decodes rather than one image's share (bounded by `Budget`'s cap).
+const PER_CODE_GRANT: u64 = 500_000;
 
 /// Work units rqrr's detector spends per known module of a grid it locates.
 const RQRR_GRID_COST: u64 = 1500;
@@ -481,137 +591,6 @@ fn centre(c: &[Pt; 4]) -> Pt {
         c.iter().map(|p| p.x).sum::<f64>() / 4.0,
         c.iter().map(|p| p.y).sum::<f64>() / 4.0,
     )
-}
-
-fn corners_of(h: &Homography, size: usize) -> [Pt; 4] {
-    let s = size as f64;
-    [h.map(0.0, 0.0), h.map(s, 0.0), h.map(s, s), h.map(0.0, s)]
-}
-
-/// Our own re-fit and re-sampling of a located grid. rqrr's size estimate (from counting timing-pattern
-/// transitions) is often off on photographs, so neighbouring sizes are fitted too and tried best-first.
-fn resample(
-    src: &Gray,
-    h0: &Homography,
-    size: usize,
-    rung: Rung,
-    precise: bool,
-    budget: &Budget,
-    diag: &mut String,
-) -> Option<ScannedCode> {
-    let outer = corners_of(h0, size);
-    // rqrr's own size first, decoded at once when it fits well; the neighbours only if that fails.
-    let mut fits = Vec::with_capacity(5);
-    // Our locator's size estimate (from module size and finder distance) is closer than rqrr's count.
-    let ours = matches!(rung, Rung::Locate | Rung::LocateHalf);
-    let tries = if ours { 3 } else { 5 };
-    // It is also closer in position: a shorter first step of the corner search.
-    let start_step = if ours { 0.75 } else { 1.5 };
-    for (k, s) in [
-        size,
-        size + 4,
-        size.wrapping_sub(4),
-        size + 8,
-        size.wrapping_sub(8),
-    ]
-    .into_iter()
-    .take(tries)
-    .enumerate()
-    {
-        if version_of_size(s).is_none() || budget.exhausted() {
-            continue;
-        }
-        let Some(h) = Homography::square_to_quad(s as f64, outer) else {
-            continue;
-        };
-        let Some((geom, fitness)) = grid::fit(src, s, h, start_step, precise, budget) else {
-            continue;
-        };
-        diag.push_str(&format!("(fit s={s} f={fitness:.2}) "));
-        if fitness < MIN_FITNESS {
-            continue;
-        }
-        if k == 0 && fitness >= GOOD_FITNESS {
-            if let Some(code) = read_fitted(src, &geom, rung, true, budget) {
-                return Some(code);
-            }
-            continue;
-        }
-        fits.push((fitness, geom));
-    }
-    fits.sort_by(|a, b| b.0.total_cmp(&a.0));
-    fits.iter()
-        .take(3)
-        .find_map(|(f, geom)| read_fitted(src, geom, rung, *f >= GOOD_FITNESS, budget))
-}
-
-/// Samples a fitted grid and decodes it under each module classification; then, for a near miss, the
-/// same a quarter module aside in each direction (when `jitter`, for well-fitted grids).
-fn read_fitted(
-    src: &Gray,
-    geom: &grid::Geometry,
-    rung: Rung,
-    jitter: bool,
-    budget: &Budget,
-) -> Option<ScannedCode> {
-    const JITTER: [(f64, f64); 9] = [
-        (0.0, 0.0),
-        (0.25, 0.0),
-        (-0.25, 0.0),
-        (0.0, 0.25),
-        (0.0, -0.25),
-        (0.25, 0.25),
-        (-0.25, -0.25),
-        (0.25, -0.25),
-        (-0.25, 0.25),
-    ];
-    let s = geom.size;
-    let tries = if jitter { JITTER.len() } else { 1 };
-    JITTER.iter().take(tries).find_map(|&(dx, dy)| {
-        if dx != 0.0 && budget.exhausted() {
-            return None;
-        }
-        // Sampling (five taps a module) and three decodes.
-        budget.spend((s * s * 8) as u64);
-        let g = if dx == 0.0 && dy == 0.0 {
-            geom.clone()
-        } else {
-            geom.shifted(dx, dy)
-        };
-        let values = grid::sample_modules(src, &g);
-        [
-            Classify::KnownMidpoint,
-            Classify::LocalMean(4),
-            Classify::LocalMean(8),
-        ]
-        .into_iter()
-        .find_map(|how| {
-            let mg = ModuleGrid {
-                size: s,
-                dark: grid::classify(&values, s, how),
-            };
-            decode_grid(&mg).map(|d| make_code(d, geom.corners(), rung, true))
-        })
-    })
-}
-
-/// A fit this good at rqrr's own size is decoded before other sizes are fitted.
-const GOOD_FITNESS: f64 = 0.7;
-
-/// Below this correlation with the known modules a fitted grid is not worth sampling.
-const MIN_FITNESS: f64 = 0.3;
-
-fn make_code(d: Decoded, corners: [Pt; 4], rung: Rung, resampled: bool) -> ScannedCode {
-    ScannedCode {
-        text: d.text,
-        bytes: d.bytes,
-        corners: corners.map(|p| [p.x as f32, p.y as f32]),
-        version: d.version,
-        ecc: d.ecc,
-        charset: d.charset,
-        found_by: rung,
-        resampled,
-    }
 }
 
 fn push_unique(found: &mut Vec<ScannedCode>, code: ScannedCode) {

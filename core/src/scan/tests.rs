@@ -238,6 +238,90 @@ fn bad_input_is_a_precise_error() {
     }
 }
 
+/// Pastes `code` rendered at `m` pixels a module into a `w` x `h` light image at `(x0, y0)`.
+fn paste(px: &mut [u8], w: usize, code: &Gray, x0: usize, y0: usize) {
+    for y in 0..code.height() {
+        for x in 0..code.width() {
+            px[(y + y0) * w + x + x0] = code.at(x, y);
+        }
+    }
+}
+
+/// A 12 MP close-up (a version 2 code filling the frame, 100 px a module) is read by the rqrr ladder
+/// alone: the ladder works on the pyramid's 1000x750 level. Before the pyramid the first rung used the
+/// whole allowance on the full image and nothing was read.
+#[test]
+fn reads_a_close_up_that_fills_a_12_mp_frame() {
+    let code = QrCode::with_version("close-up", Version::Normal(2), EcLevel::M).unwrap();
+    let g = render(&code, 90);
+    let (w, h) = (4000, 3000);
+    let mut px = vec![230u8; w * h];
+    paste(&mut px, w, &g, (w - g.width()) / 2, 0);
+    let opts = ScanOptions {
+        fallback: false,
+        ..test_opts()
+    };
+    let f = GrayFrame {
+        width: w,
+        height: h,
+        stride: w,
+        data: &px,
+    };
+    let codes = scan_gray_frame(f, &opts).unwrap();
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    assert_eq!(codes[0].text, "close-up");
+    // Corners in the input's pixels: the code's top-left module is 4 modules into the rendered image.
+    let x0 = ((w - g.width()) / 2 + 4 * 90) as f32;
+    assert!(
+        (codes[0].corners[0][0] - x0).abs() < 20.0,
+        "{:?}",
+        codes[0].corners
+    );
+    assert!(
+        (codes[0].corners[0][1] - 360.0).abs() < 20.0,
+        "{:?}",
+        codes[0].corners
+    );
+}
+
+/// A sheet of 24 codes in one 1600x1200 image: every code is read by the rqrr ladder alone (the
+/// allowance grows with each code read; the locator pairs finders with their neighbours).
+#[test]
+fn reads_every_code_of_a_sheet_of_24() {
+    let (w, h) = (1600, 1200);
+    let mut px = vec![230u8; w * h];
+    let mut want = Vec::new();
+    for r in 0..4 {
+        for k in 0..6 {
+            let text = format!("sheet {r}-{k}");
+            let g = render(
+                &QrCode::with_version(text.as_str(), Version::Normal(1), EcLevel::M).unwrap(),
+                7,
+            );
+            paste(&mut px, w, &g, 20 + k * 260, 30 + r * 290);
+            want.push(text);
+        }
+    }
+    let opts = ScanOptions {
+        fallback: false,
+        ..test_opts()
+    };
+    let f = GrayFrame {
+        width: w,
+        height: h,
+        stride: w,
+        data: &px,
+    };
+    let mut got: Vec<String> = scan_gray_frame(f, &opts)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.text)
+        .collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn nothing_in_a_blank_or_noisy_frame() {
     let blank = Gray::new(320, 240, vec![128; 320 * 240]).unwrap();
@@ -626,18 +710,24 @@ fn stage_timing() {
     });
 }
 
-/// The rxing fallback alone on a generated code: text, version, level and outer corners.
-#[cfg(feature = "scan-rxing")]
+/// What the compiled-in fallback reports as `found_by`.
+#[cfg(feature = "scan-zxing")]
+const FALLBACK_RUNG: Rung = Rung::Zxing;
+#[cfg(all(feature = "scan-rxing", not(feature = "scan-zxing")))]
+const FALLBACK_RUNG: Rung = Rung::Rxing;
+
+/// The fallback alone (zxing-cpp, or rxing) on a generated code: text, version, level and outer corners.
+#[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
 #[test]
-fn rxing_fallback_reads_a_code_with_corners() {
+fn fallback_reads_a_code_with_corners() {
     let code = QrCode::with_version("fallback", Version::Normal(3), EcLevel::Q).unwrap();
     let g = render(&code, 5);
-    let codes = super::fallback::read(&g);
+    let codes = super::fallback::read(&g, false);
     assert_eq!(codes.len(), 1);
     let c = &codes[0];
     assert_eq!(
         (c.text.as_str(), c.version, c.ecc, c.found_by),
-        ("fallback", 3, Ecc::Q, Rung::Rxing)
+        ("fallback", 3, Ecc::Q, FALLBACK_RUNG)
     );
     let (lo, hi) = (20.0f32, ((29 + 4) * 5) as f32);
     assert!(
@@ -653,10 +743,10 @@ fn rxing_fallback_reads_a_code_with_corners() {
 }
 
 /// The fallback's share is kept from the ladder: a ladder that spends the whole allowance without reading
-/// anything (here one rung that cannot read a dark-on-light code) still leaves rxing its turn.
-#[cfg(feature = "scan-rxing")]
+/// anything (here one rung that cannot read a dark-on-light code) still leaves the fallback its turn.
+#[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
 #[test]
-fn rxing_fallback_runs_after_a_ladder_that_used_the_allowance() {
+fn fallback_runs_after_a_ladder_that_used_the_allowance() {
     let code = QrCode::with_version("after the ladder", Version::Normal(5), EcLevel::M).unwrap();
     let g = render(&code, 4);
     let pixels = (g.width() * g.height()) as u64;
@@ -677,7 +767,7 @@ fn rxing_fallback_runs_after_a_ladder_that_used_the_allowance() {
     assert_eq!(codes.len(), 1, "{codes:?}");
     assert_eq!(
         (codes[0].text.as_str(), codes[0].found_by),
-        ("after the ladder", Rung::Rxing)
+        ("after the ladder", FALLBACK_RUNG)
     );
     let ladder_only = scan_gray_frame(
         f,
