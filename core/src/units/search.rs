@@ -39,8 +39,11 @@ const PROVINCE_ALIASES: &[(Option<UnitScheme>, u32, &str)] = &[
     (Some(UnitScheme::V2025), 79, "ba ria vung tau"),
 ];
 
+/// An alias as a search key: (list, province code, key, compact key).
+type Alias = (Option<UnitScheme>, u32, String, String);
+
 /// The aliases as search keys, with their compact forms, per list.
-static ALIASES: LazyLock<Vec<(Option<UnitScheme>, u32, String, String)>> = LazyLock::new(|| {
+static ALIASES: LazyLock<Vec<Alias>> = LazyLock::new(|| {
     PROVINCE_ALIASES
         .iter()
         .map(|&(scheme, code, alias)| {
