@@ -13,6 +13,7 @@
 #![allow(
     clippy::print_stderr,
     clippy::expect_used,
+    clippy::panic,
     reason = "test support: a skip is said on stderr, and a failure to set up fails the test"
 )]
 
