@@ -43,6 +43,8 @@ pub enum ApiError {
     InvalidParameter,
     /// A field value is not acceptable (the field's name is given).
     InvalidField(&'static str),
+    /// A sub-checkpoint in another province (or unit list) than the checkpoint it belongs to.
+    ProvinceOfParent,
     /// Not a phone number we can send to.
     InvalidPhone,
     /// A landline where a one-time code must be sent by SMS.
@@ -85,6 +87,7 @@ impl Localized for ApiError {
             Self::InvalidBody => "invalid_body",
             Self::InvalidParameter => "invalid_parameter",
             Self::InvalidField(_) => "invalid_field",
+            Self::ProvinceOfParent => "province_of_parent",
             Self::InvalidPhone => "invalid_phone",
             Self::PhoneNotMobile => "phone_not_mobile",
             Self::OtpWrong => "otp_wrong",
@@ -112,6 +115,11 @@ impl Localized for ApiError {
             Self::InvalidField(f) => Msg::owned(
                 format!("Trường «{f}» không hợp lệ."),
                 format!("The field “{f}” is not valid."),
+            ),
+            Self::ProvinceOfParent => Msg::new(
+                "Điểm con (tầng, khoa, phòng) phải ở cùng tỉnh/thành phố với điểm kiểm soát chứa nó (tòa nhà).",
+                "A sub-checkpoint (floor, department, room) must be in the same province as the checkpoint it \
+                 belongs to (its building).",
             ),
             Self::InvalidPhone => Msg::new("Số điện thoại không hợp lệ.", "The phone number is not valid."),
             // Core's words for the same refusal.
@@ -166,6 +174,7 @@ impl ApiError {
             Self::InvalidBody
             | Self::InvalidParameter
             | Self::InvalidField(_)
+            | Self::ProvinceOfParent
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
             Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,
