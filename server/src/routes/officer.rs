@@ -128,6 +128,8 @@ pub(super) async fn create_case(
     ApiJson(req): ApiJson<NewCase>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     let purpose = purpose_ok(&req.purpose)?;
+    let today = tokhai_core::local_day(ts(state.now_ms()), tokhai_core::VIETNAM_UTC_OFFSET_MINUTES);
+    tokhai_core::check_case(req.province, req.ward, req.test_date, req.symptom_onset, today)?;
     let (province, ward) = (i64::from(req.province), i64::from(req.ward));
     if !officer.covers(province, ward) {
         return Err(ApiError::OutOfScope);
@@ -150,11 +152,14 @@ pub(super) async fn create_case(
             .ok_or(ApiError::InvalidField("subject"))?,
         _ => return Err(ApiError::InvalidField("phone")),
     };
-    if req
-        .symptom_onset
-        .is_some_and(|o| o > req.test_date + chrono::Days::new(30))
+    // One case per infection: a second registration is refused and names the case to use.
+    if let Some(existing) = store
+        .cases_of_subject(&subject)
+        .await?
+        .into_iter()
+        .find(|c| tokhai_core::same_infection(date_of(c.test_day), req.test_date))
     {
-        return Err(ApiError::InvalidField("symptom_onset"));
+        return Err(ApiError::CaseExists(existing.id));
     }
     let case = store
         .insert_case(CaseRow {
@@ -170,6 +175,11 @@ pub(super) async fn create_case(
         .await?;
     audit(&state, &officer, Some(case.id), "case_create", &purpose, 1).await?;
     Ok((StatusCode::CREATED, Json(case_view(&case))))
+}
+
+/// The first day a case counts as infectious.
+fn infectious_start_day(case: &CaseRow) -> i64 {
+    case.onset_day.unwrap_or(case.test_day).min(case.test_day) - INFECTIOUS_DAYS_BEFORE
 }
 
 /// A case in the officer's scope, or the refusal.
@@ -319,7 +329,7 @@ pub(super) async fn trace(
         return Err(ApiError::InvalidParameter);
     }
     let case = case_in_scope(&state, &officer, id).await?;
-    let start_day = case.onset_day.unwrap_or(case.test_day).min(case.test_day) - INFECTIOUS_DAYS_BEFORE;
+    let start_day = infectious_start_day(&case);
     let (from, to) = (start_day * DAY_MS, state.now_ms() + 60_000);
 
     let index = state.store().visits_of_subject(&case.subject, from, to).await?;
@@ -427,10 +437,13 @@ pub(super) async fn publish_exposure(
     ApiJson(req): ApiJson<NewExposure>,
 ) -> ApiResult<(StatusCode, Json<ExposurePublished>)> {
     let case = case_in_scope(&state, &officer, id).await?;
+    tokhai_core::check_exposure_window(
+        req.starts_at,
+        req.ends_at,
+        ts(state.now_ms()),
+        ts(infectious_start_day(&case) * DAY_MS),
+    )?;
     let (s, e) = (req.starts_at.timestamp_millis(), req.ends_at.timestamp_millis());
-    if e <= s || e - s > 7 * DAY_MS {
-        return Err(ApiError::InvalidField("ends_at"));
-    }
     let advice = req.advice.trim();
     if !(1..=1000).contains(&advice.chars().count()) {
         return Err(ApiError::InvalidField("advice"));
@@ -625,6 +638,10 @@ pub(super) async fn set_safety_level(
     if !(1..=4).contains(&req.level) {
         return Err(ApiError::InvalidField("level"));
     }
+    // Codes beyond u32 are in no list: they fail the same check as an unknown code.
+    let province = u32::try_from(req.province).unwrap_or(u32::MAX);
+    let ward = u32::try_from(req.ward).unwrap_or(u32::MAX);
+    tokhai_core::check_area(province, Some(ward))?;
     if !officer.covers(req.province, req.ward) {
         return Err(ApiError::OutOfScope);
     }

@@ -196,6 +196,8 @@ pub trait OfficerStore: Send + Sync {
     async fn insert_case(&self, case: CaseRow) -> R<CaseRow>;
     /// A case.
     async fn case(&self, id: i64) -> R<Option<CaseRow>>;
+    /// The cases of a person (subject pseudonym), oldest first.
+    async fn cases_of_subject(&self, subject: &[u8]) -> R<Vec<CaseRow>>;
     /// Publishes an exposure window.
     async fn insert_exposure(&self, row: ExposureRow) -> R<ExposureRow>;
     /// Publishes a ward's safety level (1–4).
@@ -209,6 +211,9 @@ pub trait OfficerStore: Send + Sync {
     ) -> R<()>;
     /// Episodes active on `day` in a scope, with their last reported day.
     async fn quarantine_status(&self, scope: Scope, day: i64) -> R<Vec<EpisodeStatus>>;
+    /// Grants (`grant`) or revokes one scope of an account and, when that changed anything, appends
+    /// `audit` in the same transaction; whether it changed anything.
+    async fn change_scope(&self, account_id: i64, scope: Scope, grant: bool, audit: AuditRow) -> R<bool>;
     /// Appends to the audit log.
     async fn append_audit(&self, row: AuditRow) -> R<i64>;
     /// Audit entries after id `after`, oldest first.

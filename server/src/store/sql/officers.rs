@@ -59,6 +59,18 @@ impl OfficerStore for SqlStore {
         .transpose()
     }
 
+    async fn cases_of_subject(&self, subject: &[u8]) -> R<Vec<CaseRow>> {
+        self.query(
+            "SELECT id, officer_id, subject, province, ward, test_day, onset_day, created_at FROM cases \
+             WHERE subject = $1 ORDER BY id",
+            params![subject.to_vec()],
+        )
+        .await?
+        .iter()
+        .map(case)
+        .collect()
+    }
+
     async fn insert_exposure(&self, e: ExposureRow) -> R<ExposureRow> {
         let mut tx = self.begin().await?;
         tx.lock_feed().await?;
@@ -158,6 +170,29 @@ impl OfficerStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn change_scope(&self, account_id: i64, scope: Scope, grant: bool, a: AuditRow) -> R<bool> {
+        let mut tx = self.begin().await?;
+        let sql = if grant {
+            "INSERT INTO officer_scopes (account_id, province, ward) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM officer_scopes WHERE account_id = $1 AND province = $2 AND ward = $3"
+        };
+        let changed = tx
+            .execute(sql, params![account_id, scope.province, scope.ward])
+            .await?
+            > 0;
+        if changed {
+            tx.execute(
+                "INSERT INTO audit_log (at, officer_id, case_id, action, purpose, row_count) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                params![a.at, a.officer_id, a.case_id, a.action, a.purpose, a.rows],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     async fn append_audit(&self, a: AuditRow) -> R<i64> {
