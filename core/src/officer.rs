@@ -205,7 +205,8 @@ pub fn check_case(
 }
 
 /// Whether a positive test on `new_test` is the same infection as a registered case tested on
-/// `existing_test` (less than [`CASE_REINFECTION_DAYS`] apart).
+/// `existing_test` (less than [`CASE_REINFECTION_DAYS`] apart). The server's store applies the same bound
+/// when it registers a case, under a lock.
 pub fn same_infection(existing_test: NaiveDate, new_test: NaiveDate) -> bool {
     (new_test - existing_test).num_days().abs() < CASE_REINFECTION_DAYS
 }

@@ -153,26 +153,22 @@ pub(super) async fn create_case(
         _ => return Err(ApiError::InvalidField("phone")),
     };
     // One case per infection: a second registration is refused and names the case to use.
-    if let Some(existing) = store
-        .cases_of_subject(&subject)
-        .await?
-        .into_iter()
-        .find(|c| tokhai_core::same_infection(date_of(c.test_day), req.test_date))
-    {
-        return Err(ApiError::CaseExists(existing.id));
-    }
     let case = store
-        .insert_case(CaseRow {
-            id: 0,
-            officer_id: officer.account.id,
-            subject,
-            province,
-            ward,
-            test_day: day_of(req.test_date),
-            onset_day: req.symptom_onset.map(day_of),
-            created_at: state.now_ms(),
-        })
-        .await?;
+        .insert_case(
+            CaseRow {
+                id: 0,
+                officer_id: officer.account.id,
+                subject,
+                province,
+                ward,
+                test_day: day_of(req.test_date),
+                onset_day: req.symptom_onset.map(day_of),
+                created_at: state.now_ms(),
+            },
+            tokhai_core::CASE_REINFECTION_DAYS,
+        )
+        .await?
+        .map_err(ApiError::CaseExists)?;
     audit(&state, &officer, Some(case.id), "case_create", &purpose, 1).await?;
     Ok((StatusCode::CREATED, Json(case_view(&case))))
 }
@@ -484,6 +480,9 @@ pub(super) struct AreaQuery {
 
 impl AreaQuery {
     fn scope(&self, officer: &Officer) -> ApiResult<Scope> {
+        // Codes beyond u32 are in no list: they fail the same check as an unknown code.
+        let code = |c: i64| u32::try_from(c).unwrap_or(u32::MAX);
+        tokhai_core::check_area(code(self.province), self.ward.filter(|&w| w != 0).map(code))?;
         let scope = Scope {
             province: self.province,
             ward: self.ward.unwrap_or(0),

@@ -192,8 +192,11 @@ pub trait SyncStore: Send + Sync {
 /// Cases, exposure windows, safety levels, audit, aggregates and retention.
 #[async_trait]
 pub trait OfficerStore: Send + Sync {
-    /// Registers a confirmed case.
-    async fn insert_case(&self, case: CaseRow) -> R<CaseRow>;
+    /// Registers a confirmed case, unless the same person (subject) has a case tested less than
+    /// `same_infection_days` days before or after it: then `Err` with that case's id and nothing written.
+    /// The check and the write happen under one lock, so two officers registering the same person at
+    /// once make one case.
+    async fn insert_case(&self, case: CaseRow, same_infection_days: i64) -> R<Result<CaseRow, i64>>;
     /// A case.
     async fn case(&self, id: i64) -> R<Option<CaseRow>>;
     /// The cases of a person (subject pseudonym), oldest first.

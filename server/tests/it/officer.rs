@@ -112,6 +112,14 @@ async fn officer_input_is_checked(env: Env) {
     );
     assert_eq!(put(level(79, 26743)).await.0, StatusCode::NO_CONTENT);
 
+    // Areas asked about exist too.
+    let (s, b) = env
+        .get("/v1/officer/aggregates?province=79&ward=99999", Some(&token))
+        .await;
+    assert_field(s, &b, "ward");
+    let (s, b) = env.get("/v1/officer/quarantine?province=999", Some(&token)).await;
+    assert_field(s, &b, "province");
+
     // Exposure windows: ended, at most 7 days, not before the case was infectious (2 days before onset).
     let cp = env.register("0917000050", "Chợ").await["id"].as_i64().unwrap();
     let path = format!("/v1/cases/{case_id}/exposures");
@@ -200,6 +208,22 @@ async fn one_case_per_infection(env: Env) {
             "{b}"
         );
     }
+    // Two officers registering the same person at once make one case.
+    env.sign_in("0917100003").await;
+    let body = || case("0917100003", 79, 26743, today, None);
+    let (a, b) = tokio::join!(
+        env.post("/v1/cases", Some(&token), body()),
+        env.post("/v1/cases", Some(&token), body())
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::CREATED, StatusCode::CONFLICT],
+        "{} {}",
+        a.1,
+        b.1
+    );
     // Another person is another case.
     let (s, b) = env
         .post(

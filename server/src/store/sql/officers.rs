@@ -25,8 +25,23 @@ fn case(r: &Row) -> R<CaseRow> {
 
 #[async_trait]
 impl OfficerStore for SqlStore {
-    async fn insert_case(&self, c: CaseRow) -> R<CaseRow> {
+    async fn insert_case(&self, c: CaseRow, same_infection_days: i64) -> R<Result<CaseRow, i64>> {
         let mut tx = self.begin().await?;
+        // Case writers are rare: the feed's lock serialises them too (SQLite: the write lock).
+        tx.lock_feed().await?;
+        let existing = tx
+            .query(
+                "SELECT id FROM cases WHERE subject = $1 AND test_day > $2 AND test_day < $3 ORDER BY id LIMIT 1",
+                params![
+                    c.subject.clone(),
+                    c.test_day - same_infection_days,
+                    c.test_day + same_infection_days
+                ],
+            )
+            .await?;
+        if let Some(row) = existing.first() {
+            return Ok(Err(row.i64(0)?));
+        }
         let id = first(
             tx.query(
                 "INSERT INTO cases (officer_id, subject, province, ward, test_day, onset_day, created_at) \
@@ -45,7 +60,7 @@ impl OfficerStore for SqlStore {
         )?
         .i64(0)?;
         tx.commit().await?;
-        Ok(CaseRow { id, ..c })
+        Ok(Ok(CaseRow { id, ..c }))
     }
 
     async fn case(&self, id: i64) -> R<Option<CaseRow>> {
