@@ -121,6 +121,7 @@ async fn audit(
 /// Registers a confirmed case in the officer's area.
 #[utoipa::path(post, path = "/v1/cases", tag = "officer", security(("bearer" = [])), request_body = NewCase,
     responses((status = 201, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "case_exists: the person has a case for this infection", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub(super) async fn create_case(
     State(state): State<AppState>,
@@ -526,7 +527,7 @@ pub(super) struct QuarantineView {
 
 /// Quarantine monitoring: people in quarantine in an area and whether they reported on the day.
 #[utoipa::path(get, path = "/v1/officer/quarantine", tag = "officer", security(("bearer" = [])), params(AreaQuery),
-    responses((status = 200, body = [QuarantineView]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [QuarantineView]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn quarantine(
     State(state): State<AppState>,
     officer: Officer,
@@ -584,7 +585,7 @@ pub(super) struct AggregateView {
 
 /// Aggregates per day and ward (no personal data).
 #[utoipa::path(get, path = "/v1/officer/aggregates", tag = "officer", security(("bearer" = [])), params(AreaQuery),
-    responses((status = 200, body = [AggregateView]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [AggregateView]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn aggregates(
     State(state): State<AppState>,
     officer: Officer,
