@@ -15,6 +15,7 @@
 
 mod support;
 
+mod account;
 mod api;
 mod dumps;
 mod security;
