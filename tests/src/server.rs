@@ -43,7 +43,7 @@ pub struct TestServer {
     url: StoreUrl,
     config: Config,
     kek: String,
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     _pg: Option<PgTestDb>,
     http: reqwest::Client,
 }
@@ -131,7 +131,7 @@ impl TestServer {
             url,
             config,
             kek,
-            dir,
+            _dir: dir,
             _pg: pg,
             http: reqwest::Client::new(),
         })
