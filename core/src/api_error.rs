@@ -42,6 +42,8 @@ pub enum ApiCode {
     NotFound,
     /// The change conflicts with the current state.
     Conflict,
+    /// The person already has a case for this infection (the server's message names it).
+    CaseExists,
     /// The body is larger than allowed.
     PayloadTooLarge,
     /// The request took too long.
@@ -56,7 +58,7 @@ pub enum ApiCode {
 
 impl ApiCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 21] = [
+    pub const ALL: [Self; 22] = [
         Self::InvalidBody,
         Self::InvalidParameter,
         Self::InvalidField,
@@ -73,6 +75,7 @@ impl ApiCode {
         Self::CaseRequired,
         Self::NotFound,
         Self::Conflict,
+        Self::CaseExists,
         Self::PayloadTooLarge,
         Self::Timeout,
         Self::MethodNotAllowed,
@@ -99,6 +102,7 @@ impl ApiCode {
             Self::CaseRequired => "case_required",
             Self::NotFound => "not_found",
             Self::Conflict => "conflict",
+            Self::CaseExists => "case_exists",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Timeout => "timeout",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -175,6 +179,10 @@ impl ApiCode {
             Self::Conflict => Msg::new(
                 "Thay đổi xung đột với dữ liệu hiện có trên máy chủ.",
                 "The change conflicts with data on the server.",
+            ),
+            Self::CaseExists => Msg::new(
+                "Người này đã có ca bệnh cho lần nhiễm này; không tạo ca mới.",
+                "This person already has a case for this infection; no new case was created.",
             ),
             Self::PayloadTooLarge => Msg::new("Dữ liệu gửi lên quá lớn.", "The request is too large."),
             Self::Timeout => Msg::new(

@@ -43,6 +43,10 @@ pub enum ApiError {
     InvalidParameter,
     /// A field value is not acceptable (the field's name is given).
     InvalidField(&'static str),
+    /// An officer's input breaks one of core's rules (`tokhai_core::OfficerInputError`): the field and why.
+    OfficerInput(tokhai_core::OfficerInputError),
+    /// The person already has a case for this infection (its id): the new one is refused, not merged.
+    CaseExists(i64),
     /// Not a phone number we can send to.
     InvalidPhone,
     /// A landline where a one-time code must be sent by SMS.
@@ -87,7 +91,8 @@ impl ApiError {
         match self {
             Self::InvalidBody => ApiCode::InvalidBody,
             Self::InvalidParameter => ApiCode::InvalidParameter,
-            Self::InvalidField(_) => ApiCode::InvalidField,
+            Self::InvalidField(_) | Self::OfficerInput(_) => ApiCode::InvalidField,
+            Self::CaseExists(_) => ApiCode::CaseExists,
             Self::InvalidPhone => ApiCode::InvalidPhone,
             Self::PhoneNotMobile => ApiCode::PhoneNotMobile,
             Self::OtpWrong => ApiCode::OtpWrong,
@@ -122,6 +127,23 @@ impl Localized for ApiError {
                 format!("Trường «{f}» không hợp lệ."),
                 format!("The field “{f}” is not valid."),
             ),
+            Self::OfficerInput(e) => {
+                let (f, why) = (e.field(), e.msg());
+                Msg::owned(
+                    format!("Trường «{f}» không hợp lệ: {}", why.vi),
+                    format!("The field “{f}” is not valid: {}", why.en),
+                )
+            }
+            Self::CaseExists(id) => Msg::owned(
+                format!(
+                    "Người này đã có ca bệnh số {id} cho lần nhiễm này (xét nghiệm cách nhau dưới {} ngày); không tạo ca mới.",
+                    tokhai_core::CASE_REINFECTION_DAYS
+                ),
+                format!(
+                    "This person already has case {id} for this infection (tests less than {} days apart); no new case was created.",
+                    tokhai_core::CASE_REINFECTION_DAYS
+                ),
+            ),
             Self::RateLimited(secs) => self
                 .api_code()
                 .msg_retry(Some(std::time::Duration::from_secs(*secs))),
@@ -137,6 +159,7 @@ impl ApiError {
             Self::InvalidBody
             | Self::InvalidParameter
             | Self::InvalidField(_)
+            | Self::OfficerInput(_)
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
             Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -146,7 +169,7 @@ impl ApiError {
                 StatusCode::FORBIDDEN
             }
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict => StatusCode::CONFLICT,
+            Self::Conflict | Self::CaseExists(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -187,6 +210,12 @@ pub struct ErrorDetail {
     pub vi: String,
     /// Message in English.
     pub en: String,
+    /// The field at fault (`invalid_field`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The existing case (`case_exists`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<i64>,
 }
 
 impl IntoResponse for ApiError {
@@ -197,6 +226,15 @@ impl IntoResponse for ApiError {
                 code: self.code().to_owned(),
                 vi: msg.vi.into(),
                 en: msg.en.into(),
+                field: match &self {
+                    Self::InvalidField(f) => Some((*f).to_owned()),
+                    Self::OfficerInput(e) => Some(e.field().to_owned()),
+                    _ => None,
+                },
+                case_id: match &self {
+                    Self::CaseExists(id) => Some(*id),
+                    _ => None,
+                },
             },
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
@@ -231,6 +269,12 @@ impl From<Error> for ApiError {
                 Self::Internal
             }
         }
+    }
+}
+
+impl From<tokhai_core::OfficerInputError> for ApiError {
+    fn from(e: tokhai_core::OfficerInputError) -> Self {
+        Self::OfficerInput(e)
     }
 }
 

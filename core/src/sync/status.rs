@@ -123,8 +123,8 @@ impl Localized for SyncError {
             && let Some(c) = self.api_code()
         {
             return match (c, detail) {
-                // Only the server knows which field it refused.
-                (ApiCode::InvalidField, Some(d)) => d.clone(),
+                // Only the server knows which field it refused, or which case exists.
+                (ApiCode::InvalidField | ApiCode::CaseExists, Some(d)) => d.clone(),
                 _ => c.msg_retry(*retry_after),
             };
         }
