@@ -172,10 +172,7 @@ impl ApiCode {
                 "Chỉ xem dữ liệu cá nhân khi có ca bệnh đã đăng ký.",
                 "Personal data can only be read for a registered case.",
             ),
-            Self::NotFound => Msg::new(
-                "Máy chủ không tìm thấy mục này.",
-                "The server did not find this.",
-            ),
+            Self::NotFound => Msg::new("Máy chủ không tìm thấy mục này.", "The server did not find this."),
             Self::Conflict => Msg::new(
                 "Thay đổi xung đột với dữ liệu hiện có trên máy chủ.",
                 "The change conflicts with data on the server.",
@@ -242,7 +239,10 @@ mod tests {
             assert_eq!(ApiCode::parse(c.as_str()), Some(c));
             let m = c.msg();
             assert!(!m.vi.is_empty() && !m.en.is_empty());
-            assert!(seen.insert(m.en.clone()), "{c:?} shares its words with another code");
+            assert!(
+                seen.insert(m.en.clone()),
+                "{c:?} shares its words with another code"
+            );
         }
         assert_eq!(ApiCode::parse("from_a_newer_server"), None);
     }

@@ -353,13 +353,9 @@ impl Options {
             otp_limits: OtpLimits {
                 per_phone: opts.otp_per_phone.unwrap_or(defaults.per_phone),
                 per_client: opts.otp_per_client.unwrap_or(defaults.per_client),
-                per_client_captcha: opts
-                    .otp_per_client_captcha
-                    .unwrap_or(defaults.per_client_captcha),
+                per_client_captcha: opts.otp_per_client_captcha.unwrap_or(defaults.per_client_captcha),
                 global: opts.otp_global.unwrap_or(defaults.global),
-                guesses_per_client: opts
-                    .otp_guesses_per_client
-                    .unwrap_or(defaults.guesses_per_client),
+                guesses_per_client: opts.otp_guesses_per_client.unwrap_or(defaults.guesses_per_client),
             },
             captchas_per_client: opts.captchas_per_client.unwrap_or(DEFAULT_CAPTCHAS_PER_CLIENT),
             log_format: opts.log_format.unwrap_or_default(),

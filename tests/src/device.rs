@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokhai_core::sync_client::{
-    AccountDeleted, HttpTransport, PullResult, SeededJitter, SessionCreated, SignedCode, SyncError, SyncOptions, SyncReport,
-    Transport, TransportError, UploadBody, UploadResult,
+    AccountDeleted, HttpTransport, PullResult, SeededJitter, SessionCreated, SignedCode, SyncError,
+    SyncOptions, SyncReport, Transport, TransportError, UploadBody, UploadResult,
 };
 use tokhai_core::{
     CheckpointId, CheckpointKind, CheckpointRef, Engine, FixedClock, FixedKeyProvider, Policy,

@@ -119,8 +119,7 @@ impl TestServer {
         let kek = Kek::generate().unwrap().to_base64().to_string();
         let mut config = Self::config(&url, dir.path());
         tweak(&mut config);
-        let (rt, state, addr) =
-            launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
+        let (rt, state, addr) = launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
         Some(Self {
             db,
             clock,

@@ -43,7 +43,10 @@ fn account_delete_asks_then_deletes_on_the_server() {
     assert_eq!(rt.block_on(server.visits(&[checkpoint])).len(), 1);
 
     let out = home.ok(&["--server", &url, "--lang", "en", "account", "delete", "--yes"]);
-    assert!(out.contains("The server deleted: 1 declarations, 1 visits"), "{out}");
+    assert!(
+        out.contains("The server deleted: 1 declarations, 1 visits"),
+        "{out}"
+    );
     assert!(out.contains("The server keeps:"), "{out}");
     assert!(out.contains("health authority"), "{out}");
     assert!(out.contains("`tokhai wipe`"), "{out}");

@@ -64,7 +64,10 @@ fn sign_in_refusals_say_what_happened() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("[otp_dead]"), "{err}");
-    assert!(err.contains("expired") && err.contains("Ask for a new one"), "{err}");
+    assert!(
+        err.contains("expired") && err.contains("Ask for a new one"),
+        "{err}"
+    );
 
     // A new code works.
     home.ok(&["--server", &url, "login", phone]);
@@ -95,7 +98,10 @@ fn a_rate_limit_says_when_to_try_again() {
     // The server's Retry-After, in minutes; nothing promises a retry the command will not make.
     assert!(err.contains("Too many requests. Try again in "), "{err}");
     assert!(err.contains(" minutes."), "{err}");
-    assert!(!err.contains("will try again") && !err.contains("Will try again"), "{err}");
+    assert!(
+        !err.contains("will try again") && !err.contains("Will try again"),
+        "{err}"
+    );
     let out = home.run(&["--server", &url, "--lang", "vi", "login", phone]);
     assert!(stderr(&out).contains("Hãy thử lại sau "), "{}", stderr(&out));
 }

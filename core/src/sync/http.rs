@@ -9,7 +9,9 @@ use serde::de::DeserializeOwned;
 
 use super::backoff::parse_retry_after;
 use super::transport::{Transport, TransportError};
-use super::wire::{AccountDeleted, ErrorEnvelope, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult};
+use super::wire::{
+    AccountDeleted, ErrorEnvelope, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult,
+};
 use crate::clock::{Clock as _, SystemClock};
 use crate::i18n::Msg;
 

@@ -9,13 +9,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::registry::check_captcha;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ClientAddr, Session, token_hash};
 use crate::feed::ts;
 use crate::phone;
 use crate::state::AppState;
 use crate::store::{AccountRow, LimitTake, NewOtp};
-use super::registry::check_captcha;
 
 /// Codes live 5 minutes.
 pub(super) const OTP_TTL_MS: i64 = 5 * 60_000;
@@ -191,7 +191,12 @@ pub(super) async fn request_otp(
     // Per phone first: the main guard, and the only one a captcha does not lift.
     let mut takes = vec![take(b"otp-phone:", &phash, window, limits.per_phone)];
     if solved {
-        takes.push(take(b"otp-client-captcha:", &chash, window, limits.per_client_captcha));
+        takes.push(take(
+            b"otp-client-captcha:",
+            &chash,
+            window,
+            limits.per_client_captcha,
+        ));
     } else {
         takes.push(take(b"otp-client:", &chash, window, limits.per_client));
         takes.push(take(b"otp-global", &[], window, limits.global));
@@ -396,7 +401,10 @@ const KEPT_ACCOUNT: KeptRecord = KeptRecord {
 /// (`tokhai wipe`).
 #[utoipa::path(delete, path = "/v1/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = AccountDeleted), (status = 401, body = ErrorBody)))]
-pub(super) async fn delete_me(State(state): State<AppState>, session: Session) -> ApiResult<Json<AccountDeleted>> {
+pub(super) async fn delete_me(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<Json<AccountDeleted>> {
     let d = state.store().delete_account_data(&session.account).await?;
     // Counts only: nothing that identifies the account.
     tracing::info!(

@@ -46,12 +46,18 @@ async fn deletion_removes_the_accounts_data(env: Env) {
     assert_eq!(s, StatusCode::OK, "{b}");
     // Someone else's visit at the same place.
     let theirs = json!({ "visits": [visit(Uuid::new_v4(), cp, t0() - Duration::hours(2), None)] });
-    assert_eq!(env.post("/v1/sync/upload", Some(&other), theirs).await.0, StatusCode::OK);
+    assert_eq!(
+        env.post("/v1/sync/upload", Some(&other), theirs).await.0,
+        StatusCode::OK
+    );
     let store = env.state.store();
     let from = (t0() - Duration::days(1)).timestamp_millis();
     let to = (t0() + Duration::days(1)).timestamp_millis();
     assert_eq!(store.declarations_of(account_id).await.unwrap().len(), 1);
-    assert_eq!(store.visits_of_subject(&subject, from, to).await.unwrap().len(), 1);
+    assert_eq!(
+        store.visits_of_subject(&subject, from, to).await.unwrap().len(),
+        1
+    );
 
     // Without a session: refused.
     assert_eq!(
@@ -79,20 +85,41 @@ async fn deletion_removes_the_accounts_data(env: Env) {
 
     // Gone from the store; the token is dead; the other account's visit stays.
     assert!(store.declarations_of(account_id).await.unwrap().is_empty());
-    assert!(store.visits_of_subject(&subject, from, to).await.unwrap().is_empty());
+    assert!(
+        store
+            .visits_of_subject(&subject, from, to)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.account(account_id).await.unwrap().is_none());
     assert_eq!(env.get("/v1/me", Some(&token)).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(env.get("/v1/me", Some(&other)).await.0, StatusCode::OK);
-    assert_eq!(store.visits_overlapping(&[cp], from, to, 100).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .visits_overlapping(&[cp], from, to, 100)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     // Signing in again starts a new, empty account.
     let again = env.sign_in("0912600002").await;
     let me2 = env.get("/v1/me", Some(&again)).await.1;
     assert_ne!(subject_of(&me2), subject);
-    assert!(store.declarations_of(me2["id"].as_i64().unwrap()).await.unwrap().is_empty());
+    assert!(
+        store
+            .declarations_of(me2["id"].as_i64().unwrap())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn a_manager_keeps_the_account(env: Env) {
-    let cp = env.register("0912600011", "Nhà sách").await["id"].as_i64().unwrap();
+    let cp = env.register("0912600011", "Nhà sách").await["id"]
+        .as_i64()
+        .unwrap();
     let token = env.sign_in("0912600011").await;
     let (s, answer) = env.call(Method::DELETE, "/v1/me", Some(&token), None).await;
     assert_eq!(s, StatusCode::OK, "{answer}");

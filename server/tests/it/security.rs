@@ -82,8 +82,14 @@ async fn otp_brute_force_expiry_and_reuse(env: Env) {
 }
 
 async fn otp(env: &Env, app: &axum::Router, phone: &str) -> (StatusCode, Value) {
-    env.call_on(app, Method::POST, "/v1/auth/otp", None, Some(json!({ "phone": phone })))
-        .await
+    env.call_on(
+        app,
+        Method::POST,
+        "/v1/auth/otp",
+        None,
+        Some(json!({ "phone": phone })),
+    )
+    .await
 }
 
 async fn otp_with_captcha(env: &Env, app: &axum::Router, phone: &str) -> (StatusCode, Value) {
@@ -132,7 +138,10 @@ async fn sms_limits(env: Env) {
     // Past the free 60 an hour from one address: a captcha, not a lock; a forged X-Forwarded-For
     // changes nothing.
     for i in 50..60 {
-        assert_eq!(otp(&env, &school, &format!("09140001{i:02}")).await.0, StatusCode::ACCEPTED);
+        assert_eq!(
+            otp(&env, &school, &format!("09140001{i:02}")).await.0,
+            StatusCode::ACCEPTED
+        );
     }
     let req = axum::http::Request::post("/v1/auth/otp")
         .header("content-type", "application/json")
@@ -148,7 +157,10 @@ async fn sms_limits(env: Env) {
         (StatusCode::FORBIDDEN, Some("captcha_required"))
     );
     let sent = env.sms.count();
-    assert_eq!(otp_with_captcha(&env, &school, "0914000199").await.0, StatusCode::ACCEPTED);
+    assert_eq!(
+        otp_with_captcha(&env, &school, "0914000199").await.0,
+        StatusCode::ACCEPTED
+    );
     assert_eq!(env.sms.count(), sent + 1);
     // A wrong captcha answer, or half a captcha, is refused and sends nothing.
     let (id, _) = env.captcha().await;
@@ -161,7 +173,10 @@ async fn sms_limits(env: Env) {
             Some(json!({ "phone": "0914000198", "captcha_id": id, "captcha_answer": "?????" })),
         )
         .await;
-    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("captcha_failed")));
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("captcha_failed"))
+    );
     let (s, _) = env
         .call_on(
             &school,
@@ -174,7 +189,10 @@ async fn sms_limits(env: Env) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(env.sms.count(), sent + 1);
     // Another address is not affected.
-    assert_eq!(otp(&env, &env.app_from([203, 0, 113, 2]), "0914000197").await.0, StatusCode::ACCEPTED);
+    assert_eq!(
+        otp(&env, &env.app_from([203, 0, 113, 2]), "0914000197").await.0,
+        StatusCode::ACCEPTED
+    );
     // After the window, the phone and the address start again.
     env.clock.advance(Duration::minutes(60));
     assert_eq!(otp(&env, &school, phone).await.0, StatusCode::ACCEPTED);
@@ -184,7 +202,10 @@ async fn sms_limits(env: Env) {
         return;
     };
     let app = small.app_from([5, 5, 5, 5]);
-    assert_eq!(otp_with_captcha(&small, &app, "0914000301").await.0, StatusCode::ACCEPTED);
+    assert_eq!(
+        otp_with_captcha(&small, &app, "0914000301").await.0,
+        StatusCode::ACCEPTED
+    );
     assert_eq!(
         otp_with_captcha(&small, &app, "0914000302").await.0,
         StatusCode::TOO_MANY_REQUESTS
@@ -201,8 +222,14 @@ async fn sms_limits(env: Env) {
     }
     let app = small.app_from([3, 3, 3, 3]);
     let (s, b) = otp(&small, &app, "0914000209").await;
-    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("captcha_required")));
-    assert_eq!(otp_with_captcha(&small, &app, "0914000209").await.0, StatusCode::ACCEPTED);
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("captcha_required"))
+    );
+    assert_eq!(
+        otp_with_captcha(&small, &app, "0914000209").await.0,
+        StatusCode::ACCEPTED
+    );
 }
 
 /// Codes typed from one address are limited too (each code has its own 5 tries; this bounds guessing
@@ -218,14 +245,25 @@ async fn guesses_per_address(env: Env) {
     let code0 = env.last_code("+84913000100");
     for _ in 0..3 {
         let (s, b) = env
-            .post("/v1/auth/session", None, json!({ "phone": "0913000101", "code": "000000" }))
+            .post(
+                "/v1/auth/session",
+                None,
+                json!({ "phone": "0913000101", "code": "000000" }),
+            )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED, "{b}");
     }
     let (s, b) = env
-        .post("/v1/auth/session", None, json!({ "phone": "0913000100", "code": code0 }))
+        .post(
+            "/v1/auth/session",
+            None,
+            json!({ "phone": "0913000100", "code": code0 }),
+        )
         .await;
-    assert_eq!((s, b["error"]["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited"))
+    );
     // Another address still signs in.
     let other = env.app_from([203, 0, 113, 77]);
     let (s, _) = env
@@ -278,7 +316,10 @@ async fn otp_limits_hold_under_concurrency(env: Env) {
     let got = together(&env, reqs).await;
     let ok = got.iter().filter(|s| **s == StatusCode::ACCEPTED).count();
     assert_eq!(ok, 5, "{got:?}");
-    assert!(got.iter().all(|s| *s == StatusCode::ACCEPTED || *s == StatusCode::TOO_MANY_REQUESTS));
+    assert!(
+        got.iter()
+            .all(|s| *s == StatusCode::ACCEPTED || *s == StatusCode::TOO_MANY_REQUESTS)
+    );
     assert_eq!(env.sms.count(), 5);
     // 100 phones from one address.
     let app = env.app_from([198, 19, 2, 1]);
@@ -288,7 +329,10 @@ async fn otp_limits_hold_under_concurrency(env: Env) {
     let got = together(&env, reqs).await;
     let ok = got.iter().filter(|s| **s == StatusCode::ACCEPTED).count();
     assert_eq!(ok, 10, "{got:?}");
-    assert!(got.iter().all(|s| *s == StatusCode::ACCEPTED || *s == StatusCode::FORBIDDEN));
+    assert!(
+        got.iter()
+            .all(|s| *s == StatusCode::ACCEPTED || *s == StatusCode::FORBIDDEN)
+    );
     assert_eq!(env.sms.count(), 15);
 }
 

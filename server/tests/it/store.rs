@@ -102,7 +102,10 @@ async fn accounts_sessions_and_codes(env: Env) {
         "the refused request took nothing from a"
     );
     assert_eq!(store.take_limits(&[take(b"a", 0, 2)]).await.unwrap(), Some(0));
-    assert_eq!(store.take_limits(&[take(b"a", 3_600_000, 2)]).await.unwrap(), None);
+    assert_eq!(
+        store.take_limits(&[take(b"a", 3_600_000, 2)]).await.unwrap(),
+        None
+    );
     assert_eq!(store.take_limits(&[take(b"c", 0, 0)]).await.unwrap(), Some(0));
     for _ in 0..5 {
         assert!(store.otp_take_attempt(id, 5, 200).await.unwrap());
