@@ -38,7 +38,8 @@ pub(super) struct Captcha {
 
 /// Creates a captcha (an image of five characters).
 ///
-/// At most 20 per client address in 15 minutes (429 with `Retry-After` beyond that).
+/// At most 200 per client address in 15 minutes by default (`--captchas-per-client`; 429 with
+/// `Retry-After` beyond that): registration and sign-ins past an address's free allowance need them (ADR 0015).
 #[utoipa::path(post, path = "/v1/captcha", tag = "registry", responses(
     (status = 201, body = Captcha),
     (status = 429, description = "Too many captchas from this address", body = ErrorBody),
