@@ -3,6 +3,7 @@
 //! This file is the facade: module declarations and the public re-exports, nothing else.
 //! `core/README.md` says which file holds which concern.
 
+mod api_error;
 mod calendar;
 mod clock;
 mod crypto;
@@ -12,6 +13,7 @@ mod engine;
 mod health;
 mod i18n;
 mod ids;
+mod officer;
 mod phone;
 mod retention;
 #[cfg(feature = "store")]
@@ -23,6 +25,7 @@ mod test_support;
 mod units;
 mod visit;
 
+pub use api_error::ApiCode;
 pub use calendar::{
     VIETNAM_UTC_OFFSET_MINUTES, day_end, day_start, is_valid_utc_offset, local_day, local_instant,
 };
@@ -57,6 +60,11 @@ pub use health::{
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg, en_count};
 pub use ids::{CheckpointId, DeclarationId, EpisodeId, OutboxId, PersonId, ReportId, VisitId};
+pub use officer::{
+    CASE_MAX_ONSET_BEFORE_TEST_DAYS, CASE_MAX_TEST_AGE_DAYS, CASE_REINFECTION_DAYS,
+    EXPOSURE_CLOCK_SKEW_MINUTES, EXPOSURE_MAX_DAYS, OfficerInputError, check_area, check_case,
+    check_exposure_window, parse_scope, same_infection,
+};
 pub use phone::{Phone, PhoneError, PhoneKind};
 pub use retention::{
     DEFAULT_RETENTION_DAYS, PurgePlan, PurgeReport, RetentionPolicy, expired_declarations, expired_episodes,

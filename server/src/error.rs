@@ -5,7 +5,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tokhai_core::{Localized, Msg};
+use tokhai_core::{ApiCode, Localized, Msg};
 use utoipa::ToSchema;
 
 use crate::seal::SealError;
@@ -43,6 +43,10 @@ pub enum ApiError {
     InvalidParameter,
     /// A field value is not acceptable (the field's name is given).
     InvalidField(&'static str),
+    /// An officer's input breaks one of core's rules (`tokhai_core::OfficerInputError`): the field and why.
+    OfficerInput(tokhai_core::OfficerInputError),
+    /// The person already has a case for this infection (its id): the new one is refused, not merged.
+    CaseExists(i64),
     /// A sub-checkpoint in another province (or unit list) than the checkpoint it belongs to.
     ProvinceOfParent,
     /// Not a phone number we can send to.
@@ -55,6 +59,8 @@ pub enum ApiError {
     OtpDead,
     /// The captcha answer is wrong, expired or already used.
     CaptchaFailed,
+    /// Many one-time codes went to this client address: this request needs a solved captcha.
+    CaptchaRequired,
     /// Too many requests; retry after this many seconds.
     RateLimited(u64),
     /// No valid session.
@@ -81,88 +87,70 @@ pub enum ApiError {
     Internal,
 }
 
-impl Localized for ApiError {
-    fn code(&self) -> &'static str {
+impl ApiError {
+    /// The code on the wire: core's one list of the API's error codes, shared with the clients.
+    pub fn api_code(&self) -> ApiCode {
         match self {
-            Self::InvalidBody => "invalid_body",
-            Self::InvalidParameter => "invalid_parameter",
-            Self::InvalidField(_) => "invalid_field",
-            Self::ProvinceOfParent => "province_of_parent",
-            Self::InvalidPhone => "invalid_phone",
-            Self::PhoneNotMobile => "phone_not_mobile",
-            Self::OtpWrong => "otp_wrong",
-            Self::OtpDead => "otp_dead",
-            Self::CaptchaFailed => "captcha_failed",
-            Self::RateLimited(_) => "rate_limited",
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::OutOfScope => "out_of_scope",
-            Self::CaseRequired => "case_required",
-            Self::NotFound => "not_found",
-            Self::Conflict => "conflict",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::Timeout => "timeout",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Unavailable => "unavailable",
-            Self::Internal => "internal",
+            Self::InvalidBody => ApiCode::InvalidBody,
+            Self::InvalidParameter => ApiCode::InvalidParameter,
+            Self::InvalidField(_) | Self::OfficerInput(_) => ApiCode::InvalidField,
+            Self::CaseExists(_) => ApiCode::CaseExists,
+            Self::ProvinceOfParent => ApiCode::ProvinceOfParent,
+            Self::InvalidPhone => ApiCode::InvalidPhone,
+            Self::PhoneNotMobile => ApiCode::PhoneNotMobile,
+            Self::OtpWrong => ApiCode::OtpWrong,
+            Self::OtpDead => ApiCode::OtpDead,
+            Self::CaptchaFailed => ApiCode::CaptchaFailed,
+            Self::CaptchaRequired => ApiCode::CaptchaRequired,
+            Self::RateLimited(_) => ApiCode::RateLimited,
+            Self::Unauthorized => ApiCode::Unauthorized,
+            Self::Forbidden => ApiCode::Forbidden,
+            Self::OutOfScope => ApiCode::OutOfScope,
+            Self::CaseRequired => ApiCode::CaseRequired,
+            Self::NotFound => ApiCode::NotFound,
+            Self::Conflict => ApiCode::Conflict,
+            Self::PayloadTooLarge => ApiCode::PayloadTooLarge,
+            Self::Timeout => ApiCode::Timeout,
+            Self::MethodNotAllowed => ApiCode::MethodNotAllowed,
+            Self::Unavailable => ApiCode::Unavailable,
+            Self::Internal => ApiCode::Internal,
         }
     }
+}
 
+impl Localized for ApiError {
+    fn code(&self) -> &'static str {
+        self.api_code().as_str()
+    }
+
+    /// Core's words for the code (what a client shows too), with the details only the server knows.
     fn msg(&self) -> Msg {
         match self {
-            Self::InvalidBody => Msg::new("Dữ liệu gửi lên không hợp lệ.", "The request body is not valid."),
-            Self::InvalidParameter => Msg::new("Tham số không hợp lệ.", "A parameter is not valid."),
             Self::InvalidField(f) => Msg::owned(
                 format!("Trường «{f}» không hợp lệ."),
                 format!("The field “{f}” is not valid."),
             ),
-            Self::ProvinceOfParent => Msg::new(
-                "Điểm con (tầng, khoa, phòng) phải ở cùng tỉnh/thành phố với điểm kiểm soát chứa nó (tòa nhà).",
-                "A sub-checkpoint (floor, department, room) must be in the same province as the checkpoint it \
-                 belongs to (its building).",
+            Self::OfficerInput(e) => {
+                let (f, why) = (e.field(), e.msg());
+                Msg::owned(
+                    format!("Trường «{f}» không hợp lệ: {}", why.vi),
+                    format!("The field “{f}” is not valid: {}", why.en),
+                )
+            }
+            Self::CaseExists(id) => Msg::owned(
+                format!(
+                    "Người này đã có ca bệnh số {id} cho lần nhiễm này (xét nghiệm cách nhau dưới {} ngày); không tạo ca mới.",
+                    tokhai_core::CASE_REINFECTION_DAYS
+                ),
+                format!(
+                    "This person already has case {id} for this infection (tests less than {} days apart); no new case was created.",
+                    tokhai_core::CASE_REINFECTION_DAYS
+                ),
             ),
-            Self::InvalidPhone => Msg::new("Số điện thoại không hợp lệ.", "The phone number is not valid."),
-            // Core's words for the same refusal.
-            Self::PhoneNotMobile => tokhai_core::PhoneError::NotMobile.msg(),
-            Self::OtpWrong => Msg::new("Mã xác thực không đúng.", "The verification code is wrong."),
-            Self::OtpDead => Msg::new(
-                "Mã xác thực đã hết hạn hoặc đã dùng. Hãy yêu cầu mã mới.",
-                "The verification code has expired or was used. Ask for a new one.",
-            ),
-            Self::CaptchaFailed => Msg::new(
-                "Mã bảo mật không đúng hoặc đã hết hạn. Hãy thử mã mới.",
-                "The security code is wrong or expired. Try a new one.",
-            ),
-            Self::RateLimited(_) => Msg::new(
-                "Quá nhiều yêu cầu. Hãy thử lại sau.",
-                "Too many requests. Try again later.",
-            ),
-            Self::Unauthorized => Msg::new("Bạn cần đăng nhập.", "You need to sign in."),
-            Self::Forbidden => Msg::new(
-                "Bạn không có quyền làm việc này.",
-                "You are not allowed to do this.",
-            ),
-            Self::OutOfScope => Msg::new(
-                "Khu vực này nằm ngoài phạm vi của bạn.",
-                "This area is outside your assigned scope.",
-            ),
-            Self::CaseRequired => Msg::new(
-                "Chỉ xem dữ liệu cá nhân khi có ca bệnh đã đăng ký.",
-                "Personal data can only be read for a registered case.",
-            ),
-            Self::NotFound => Msg::new("Không tìm thấy.", "Not found."),
-            Self::Conflict => Msg::new(
-                "Thay đổi xung đột với dữ liệu hiện có.",
-                "The change conflicts with current data.",
-            ),
-            Self::PayloadTooLarge => Msg::new("Dữ liệu gửi lên quá lớn.", "The request body is too large."),
-            Self::Timeout => Msg::new("Yêu cầu quá thời gian.", "The request took too long."),
-            Self::MethodNotAllowed => Msg::new("Phương thức không được hỗ trợ.", "Method not allowed."),
-            Self::Unavailable => Msg::new(
-                "Dịch vụ tạm thời gián đoạn. Hãy thử lại sau.",
-                "Service unavailable. Try again later.",
-            ),
-            Self::Internal => Msg::new("Đã có lỗi phía máy chủ.", "Something went wrong on the server."),
+            Self::RateLimited(secs) => self
+                .api_code()
+                .msg_retry(Some(std::time::Duration::from_secs(*secs))),
+            other => other.api_code().msg(),
         }
     }
 }
@@ -174,15 +162,18 @@ impl ApiError {
             Self::InvalidBody
             | Self::InvalidParameter
             | Self::InvalidField(_)
+            | Self::OfficerInput(_)
             | Self::ProvinceOfParent
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
             Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::CaptchaFailed => StatusCode::BAD_REQUEST,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden | Self::OutOfScope | Self::CaseRequired => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::OutOfScope | Self::CaseRequired | Self::CaptchaRequired => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict => StatusCode::CONFLICT,
+            Self::Conflict | Self::CaseExists(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -223,6 +214,12 @@ pub struct ErrorDetail {
     pub vi: String,
     /// Message in English.
     pub en: String,
+    /// The field at fault (`invalid_field`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The existing case (`case_exists`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<i64>,
 }
 
 impl IntoResponse for ApiError {
@@ -233,6 +230,15 @@ impl IntoResponse for ApiError {
                 code: self.code().to_owned(),
                 vi: msg.vi.into(),
                 en: msg.en.into(),
+                field: match &self {
+                    Self::InvalidField(f) => Some((*f).to_owned()),
+                    Self::OfficerInput(e) => Some(e.field().to_owned()),
+                    _ => None,
+                },
+                case_id: match &self {
+                    Self::CaseExists(id) => Some(*id),
+                    _ => None,
+                },
             },
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
@@ -267,6 +273,12 @@ impl From<Error> for ApiError {
                 Self::Internal
             }
         }
+    }
+}
+
+impl From<tokhai_core::OfficerInputError> for ApiError {
+    fn from(e: tokhai_core::OfficerInputError) -> Self {
+        Self::OfficerInput(e)
     }
 }
 

@@ -43,8 +43,15 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
     /// A health officer's scopes.
     async fn scopes(&self, id: i64) -> R<Vec<Scope>>;
 
-    /// Codes sent since `since`: to this phone, from this client, in total.
-    async fn otp_counts(&self, phone_hash: &[u8], client_hash: &[u8], since: Millis) -> R<OtpCounts>;
+    /// Deletes, in one transaction, everything the account uploaded (declarations, visits, episodes,
+    /// reports, pseudonyms), its sessions and one-time codes, and the account itself unless it manages
+    /// checkpoints or is (or was) an officer or administrator. Cases, exposure windows and the audit log
+    /// are the health authority's records and stay.
+    async fn delete_account_data(&self, account: &AccountRow) -> R<AccountDeletion>;
+    /// Counts one request against every limit in `takes`, as one atomic step: either every counter is
+    /// incremented (`None`), or none is and the index of the first that is full comes back. Concurrent
+    /// calls never pass a limit together (a conditional upsert under the row's lock).
+    async fn take_limits(&self, takes: &[LimitTake]) -> R<Option<usize>>;
     /// Records a sent code.
     async fn insert_otp(&self, otp: NewOtp) -> R<i64>;
     /// The newest code sent to a phone.
@@ -192,10 +199,15 @@ pub trait SyncStore: Send + Sync {
 /// Cases, exposure windows, safety levels, audit, aggregates and retention.
 #[async_trait]
 pub trait OfficerStore: Send + Sync {
-    /// Registers a confirmed case.
-    async fn insert_case(&self, case: CaseRow) -> R<CaseRow>;
+    /// Registers a confirmed case, unless the same person (subject) has a case tested less than
+    /// `same_infection_days` days before or after it: then `Err` with that case's id and nothing written.
+    /// The check and the write happen under one lock, so two officers registering the same person at
+    /// once make one case.
+    async fn insert_case(&self, case: CaseRow, same_infection_days: i64) -> R<Result<CaseRow, i64>>;
     /// A case.
     async fn case(&self, id: i64) -> R<Option<CaseRow>>;
+    /// The cases of a person (subject pseudonym), oldest first.
+    async fn cases_of_subject(&self, subject: &[u8]) -> R<Vec<CaseRow>>;
     /// Publishes an exposure window.
     async fn insert_exposure(&self, row: ExposureRow) -> R<ExposureRow>;
     /// Publishes a ward's safety level (1–4).
@@ -209,6 +221,9 @@ pub trait OfficerStore: Send + Sync {
     ) -> R<()>;
     /// Episodes active on `day` in a scope, with their last reported day.
     async fn quarantine_status(&self, scope: Scope, day: i64) -> R<Vec<EpisodeStatus>>;
+    /// Grants (`grant`) or revokes one scope of an account and, when that changed anything, appends
+    /// `audit` in the same transaction; whether it changed anything.
+    async fn change_scope(&self, account_id: i64, scope: Scope, grant: bool, audit: AuditRow) -> R<bool>;
     /// Appends to the audit log.
     async fn append_audit(&self, row: AuditRow) -> R<i64>;
     /// Audit entries after id `after`, oldest first.

@@ -67,15 +67,15 @@ pub struct OtpRow {
     pub used: bool,
 }
 
-/// How many codes were sent recently, for rate limits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OtpCounts {
-    /// To this phone number.
-    pub phone: i64,
-    /// Requested from this client address.
-    pub client: i64,
-    /// In total.
-    pub total: i64,
+/// One counter a request is limited by (`AccountStore::take_limits`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitTake {
+    /// What is counted: a tag and a keyed hash (of a phone number, a client address), or a fixed name.
+    pub bucket: Vec<u8>,
+    /// The start of the fixed window counted in.
+    pub window_start: Millis,
+    /// At most this many in the window.
+    pub max: i64,
 }
 
 /// A checkpoint, as stored.
@@ -379,11 +379,12 @@ pub struct AuditRow {
     pub id: i64,
     /// When.
     pub at: Millis,
-    /// Which officer.
+    /// Which officer (for `scope_grant`/`scope_revoke`: the officer whose scope changed).
     pub officer_id: i64,
     /// Under which case.
     pub case_id: Option<i64>,
-    /// What was read ("trace", "trace_export", "quarantine", "case_create").
+    /// What was read or done ("trace", "trace_export_csv", "quarantine_monitoring", "case_create"; the
+    /// administrator's "scope_grant" and "scope_revoke", with the scope in `purpose`).
     pub action: String,
     /// The stated purpose.
     pub purpose: String,
@@ -408,6 +409,26 @@ pub struct AggregateRow {
     pub check_ins: i64,
     /// Checkpoints with at least one check-in.
     pub active_checkpoints: i64,
+}
+
+/// What deleting an account's data removed (`AccountStore::delete_account_data`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountDeletion {
+    /// Health declarations.
+    pub declarations: u64,
+    /// Visits (uploaded by the account, or scanned by staff from its personal code).
+    pub visits: u64,
+    /// Quarantine episodes.
+    pub episodes: u64,
+    /// Daily health reports.
+    pub reports: u64,
+    /// Personal-code pseudonyms the server signed.
+    pub pseudonyms: u64,
+    /// Sessions (every device is signed out).
+    pub sessions: u64,
+    /// Whether the account itself (phone number, pseudonymous subject) was removed: not while it manages
+    /// checkpoints or is (or was) an officer or administrator.
+    pub account_removed: bool,
 }
 
 /// How much the retention purge removed.

@@ -15,8 +15,11 @@
 
 mod support;
 
+mod account;
+mod admin;
 mod api;
 mod dumps;
+mod officer;
 mod security;
 mod store;
 mod units;
