@@ -135,7 +135,11 @@ fn fold(text: &str) -> String {
 /// One character repeated, or every step between neighbours the same +1 or -1 (`12345678`, `hgfedcba`).
 fn is_pattern(folded: &str) -> bool {
     let codes: Vec<i64> = folded.chars().map(|c| i64::from(u32::from(c))).collect();
-    let steps: Vec<i64> = codes.windows(2).map(|w| w[1] - w[0]).collect();
+    let steps: Vec<i64> = codes
+        .iter()
+        .zip(codes.iter().skip(1))
+        .map(|(a, b)| b - a)
+        .collect();
     let Some(first) = steps.first() else {
         return true;
     };
