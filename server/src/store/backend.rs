@@ -29,6 +29,7 @@ impl Dialect {
                     3,
                     include_str!("../../migrations/sqlite/0003_official_ward_codes.sql"),
                 ),
+                (4, include_str!("../../migrations/sqlite/0004_visit_person.sql")),
             ],
             Self::Postgres => &[
                 (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -40,6 +41,7 @@ impl Dialect {
                     3,
                     include_str!("../../migrations/postgres/0003_official_ward_codes.sql"),
                 ),
+                (4, include_str!("../../migrations/postgres/0004_visit_person.sql")),
             ],
         }
     }
