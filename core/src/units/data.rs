@@ -156,6 +156,9 @@ pub struct Unit {
     /// Index of the parent in the table.
     #[serde(skip)]
     parent_index: Option<usize>,
+    /// Characters in `name`: a tie-break of search (shorter first).
+    #[serde(skip)]
+    pub(super) name_chars: usize,
 }
 
 impl Unit {
@@ -215,6 +218,61 @@ pub struct Units {
     provinces: Vec<usize>,
     /// Data lines that could not be parsed (zero for the embedded lists; a test checks it).
     pub(super) malformed: usize,
+    /// Every unit's folded display name, one per line in table order, and where each starts: search finds
+    /// the units that can match with one pass over this text instead of one per unit (`search.rs`).
+    pub(super) names: Haystack,
+    /// The same for the compact names ("phuonghoankiem").
+    pub(super) compact_names: Haystack,
+}
+
+/// Names of all units as one text, one per line in table order.
+#[derive(Debug, Default)]
+pub(super) struct Haystack {
+    /// The names, each followed by `\n` (search keys never contain one).
+    pub(super) text: String,
+    /// Byte offset of each unit's name in `text`, by table index (ascending).
+    pub(super) starts: Vec<usize>,
+}
+
+impl Haystack {
+    fn build<'a>(names: impl Iterator<Item = &'a str>) -> Self {
+        let mut hay = Self::default();
+        for name in names {
+            hay.starts.push(hay.text.len());
+            hay.text.push_str(name);
+            hay.text.push('\n');
+        }
+        hay
+    }
+
+    /// Marks in `found` (by table index) every unit whose name contains `needle`.
+    pub(super) fn mark(&self, needle: &str, found: &mut [bool]) {
+        // No name holds a line break: a needle with one would only match across two names.
+        if needle.contains('\n') {
+            return;
+        }
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let text = self.text.as_bytes();
+        let (mut from, mut unit) = (0, 0);
+        while let Some(at) = text
+            .get(from..)
+            .and_then(|rest| finder.find(rest))
+            .map(|at| from + at)
+        {
+            // The unit whose line holds `at` (the matches come in order: walk forward).
+            while self.starts.get(unit + 1).is_some_and(|&next| next <= at) {
+                unit += 1;
+            }
+            if let Some(flag) = found.get_mut(unit) {
+                *flag = true;
+            }
+            // One match per unit is enough: go on from the next line.
+            match self.starts.get(unit + 1) {
+                Some(&next) => from = next,
+                None => break,
+            }
+        }
+    }
 }
 
 impl Units {
@@ -228,6 +286,8 @@ impl Units {
             children: Vec::new(),
             provinces: Vec::new(),
             malformed: 0,
+            names: Haystack::default(),
+            compact_names: Haystack::default(),
         };
         for line in text.lines() {
             if line.is_empty() || line.starts_with('#') {
@@ -239,6 +299,8 @@ impl Units {
             }
         }
         table.provinces.sort_by_key(|&i| table.all.get(i).map(|u| u.code));
+        table.names = Haystack::build(table.all.iter().map(|u| &*u.folded_name));
+        table.compact_names = Haystack::build(table.all.iter().map(|u| &*u.compact_name));
         table
     }
 
@@ -283,6 +345,7 @@ impl Units {
             compact_short: compact_key(short).into(),
             compact_name: compact_key(&name).into(),
             lower_short: short.to_lowercase().into(),
+            name_chars: name.chars().count(),
             name: name.into(),
             parent_index,
         })

@@ -107,21 +107,33 @@ fn urban_order(kind: UnitKind) -> u8 {
 }
 
 fn rank(key: &str, query: &str) -> Option<MatchRank> {
+    // Keys are short (a few words) and a short query can match thousands of them: one pass of plain
+    // byte comparisons, the first byte first, beats a substring searcher's set-up and calls to memcmp.
+    let (key, query) = (key.as_bytes(), query.as_bytes());
+    let first = *query.first()?;
     let mut best = None;
-    // One pass over the occurrences: at 0 is a prefix (or the whole key), after a space a word prefix.
-    for (at, _) in key.match_indices(query) {
+    for (at, &b) in key.iter().enumerate() {
+        if b != first || !key.get(at..).is_some_and(|rest| starts_with(rest, query)) {
+            continue;
+        }
         let rank = match at {
-            0 if key.len() == query.len() => return Some(MatchRank::Exact),
+            0 if key.len() == query.len() => MatchRank::Exact,
             0 => MatchRank::Prefix,
-            _ if key.as_bytes().get(at - 1) == Some(&b' ') => MatchRank::WordPrefix,
+            _ if key.get(at - 1) == Some(&b' ') => MatchRank::WordPrefix,
             _ => MatchRank::Contains,
         };
-        best = Some(best.map_or(rank, |b: MatchRank| b.min(rank)));
+        // The first occurrence at 0 or after a space is the best there is.
         if rank <= MatchRank::WordPrefix {
-            break;
+            return Some(rank);
         }
+        best = Some(rank);
     }
     best
+}
+
+/// `text` starts with `prefix`, compared byte by byte (the first byte usually decides).
+fn starts_with(text: &[u8], prefix: &[u8]) -> bool {
+    text.len() >= prefix.len() && text.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 impl Units {
@@ -140,15 +152,17 @@ impl Units {
         // Every key of a unit but an alias is a part of its folded full name (or of its compact form), and
         // the query without its kind word is a part of the query: a name that lacks it cannot match.
         let (needle, needle_compact) = query.needle();
+        // The units whose full or compact name contains the needle, found with one pass over all names;
+        // provinces are always tried (their aliases are not part of their names).
+        let mut candidates = vec![false; self.all.len()];
+        self.names.mark(needle, &mut candidates);
+        self.compact_names.mark(needle_compact, &mut candidates);
         let mut hits: Vec<(SortKey, &Unit)> = Vec::new();
-        for unit in &self.all {
+        for (unit, &candidate) in self.all.iter().zip(&candidates) {
             if options.level.is_some_and(|level| level != unit.level()) {
                 continue;
             }
-            if unit.level() != UnitLevel::Province
-                && !unit.folded_name.contains(needle)
-                && !unit.compact_name.contains(needle_compact)
-            {
+            if !candidate && unit.level() != UnitLevel::Province {
                 continue;
             }
             let Some(best) = self.best_match(unit, &query) else {
@@ -163,7 +177,7 @@ impl Units {
                 unit.level(),
                 !raw_lower.as_ref().is_some_and(|q| q.contains(&*unit.lower_short)),
                 urban_order(unit.kind()),
-                unit.name().chars().count(),
+                unit.name_chars,
                 unit.code(),
             );
             hits.push((key, unit));
@@ -210,11 +224,15 @@ impl Units {
 
     /// How well `text` (and its compact form) matches one of the unit's names.
     fn rank_unit(&self, unit: &Unit, text: &str, compact: &str) -> Option<MatchRank> {
-        let aliases = ALIASES.iter().filter(|(scheme, code, ..)| {
-            unit.level() == UnitLevel::Province
-                && *code == unit.code()
-                && scheme.is_none_or(|s| s == self.scheme())
-        });
+        // Only provinces have aliases.
+        let aliases: &[Alias] = if unit.level() == UnitLevel::Province {
+            &ALIASES
+        } else {
+            &[]
+        };
+        let aliases = aliases
+            .iter()
+            .filter(|(scheme, code, ..)| *code == unit.code() && scheme.is_none_or(|s| s == self.scheme()));
         let spaced = [&*unit.folded_short, &*unit.folded_name]
             .into_iter()
             .chain(aliases.clone().map(|a| a.2.as_str()))
@@ -228,10 +246,15 @@ impl Units {
         let compacted = [&*unit.compact_short, &*unit.compact_name]
             .into_iter()
             .chain(aliases.map(|a| a.3.as_str()))
-            .filter_map(|key| match key.strip_prefix(compact) {
-                Some("") => Some(MatchRank::Exact),
-                Some(_) => Some(MatchRank::Prefix),
-                None => None,
+            .filter_map(|key| {
+                let (key, compact) = (key.as_bytes(), compact.as_bytes());
+                if !starts_with(key, compact) {
+                    None
+                } else if key.len() == compact.len() {
+                    Some(MatchRank::Exact)
+                } else {
+                    Some(MatchRank::Prefix)
+                }
             })
             .min();
         match (spaced, compacted) {

@@ -531,3 +531,47 @@ fn the_cascading_picker_finds_wards_by_their_plain_name() {
     );
     assert!(found * 1000 >= total * 996, "{found}/{total}");
 }
+
+/// The one-pass pre-filter of search (`Haystack::mark`) finds exactly the units whose names contain the
+/// needle: every one of them, and no other (a match must not bleed across two names).
+#[test]
+fn search_prefilter_marks_exactly_the_names_that_contain_the_needle() {
+    let mut needles: Vec<String> = [
+        "an", "a", "n", "h", "phuong", "1", "10", "g\nx", "ng p", "hoankiem", "zz",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    // Ends of one name glued to the start of the next must not match.
+    needles.extend(u21().all.windows(2).take(50).filter_map(|w| {
+        let [a, b] = w else { return None };
+        let tail: String = a
+            .folded_name
+            .chars()
+            .rev()
+            .take(2)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let head: String = b.folded_name.chars().take(2).collect();
+        Some(format!("{tail}{head}"))
+    }));
+    for list in [u21(), u25()] {
+        for needle in &needles {
+            for (hay, name_of) in [
+                (&list.names, (|u: &Unit| &*u.folded_name) as fn(&Unit) -> &str),
+                (&list.compact_names, |u: &Unit| &*u.compact_name),
+            ] {
+                let mut found = vec![false; list.all.len()];
+                hay.mark(needle, &mut found);
+                let expected: Vec<bool> = list
+                    .all
+                    .iter()
+                    .map(|u| name_of(u).contains(needle.as_str()))
+                    .collect();
+                assert_eq!(found, expected, "{needle:?} in {:?}", list.scheme());
+            }
+        }
+    }
+}
