@@ -29,7 +29,8 @@ impl Dialect {
                     3,
                     include_str!("../../migrations/sqlite/0003_official_ward_codes.sql"),
                 ),
-                (4, include_str!("../../migrations/sqlite/0004_visit_person.sql")),
+                (4, include_str!("../../migrations/sqlite/0004_rate_counters.sql")),
+                (5, include_str!("../../migrations/sqlite/0005_visit_person.sql")),
             ],
             Self::Postgres => &[
                 (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -41,7 +42,11 @@ impl Dialect {
                     3,
                     include_str!("../../migrations/postgres/0003_official_ward_codes.sql"),
                 ),
-                (4, include_str!("../../migrations/postgres/0004_visit_person.sql")),
+                (
+                    4,
+                    include_str!("../../migrations/postgres/0004_rate_counters.sql"),
+                ),
+                (5, include_str!("../../migrations/postgres/0005_visit_person.sql")),
             ],
         }
     }
