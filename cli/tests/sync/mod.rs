@@ -2,6 +2,7 @@
 //! says what waits and why), start the server, `sync`, and the visit is in the manager's arrivals.
 
 mod account;
+mod alerts;
 mod errors;
 
 use tokhai_core::{Clock as _, SystemClock};
