@@ -12,6 +12,7 @@ mod engine;
 mod health;
 mod i18n;
 mod ids;
+mod officer;
 mod phone;
 mod retention;
 #[cfg(feature = "store")]
@@ -56,6 +57,11 @@ pub use health::{
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg};
 pub use ids::{CheckpointId, DeclarationId, EpisodeId, OutboxId, PersonId, ReportId, VisitId};
+pub use officer::{
+    CASE_MAX_ONSET_BEFORE_TEST_DAYS, CASE_MAX_TEST_AGE_DAYS, CASE_REINFECTION_DAYS,
+    EXPOSURE_CLOCK_SKEW_MINUTES, EXPOSURE_MAX_DAYS, OfficerInputError, check_area, check_case,
+    check_exposure_window, parse_scope, same_infection,
+};
 pub use phone::{Phone, PhoneError, PhoneKind};
 pub use retention::{
     DEFAULT_RETENTION_DAYS, PurgePlan, RetentionPolicy, expired_declarations, expired_episodes,

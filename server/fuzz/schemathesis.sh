@@ -30,7 +30,7 @@ bin="$target/debug/tokhai-server"
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export TOKHAI_DATA_DIR="$work" TOKHAI_LISTEN="127.0.0.1:$port" TOKHAI_LOG_FORMAT=json
+export TOKHAI_SERVER_DATA_DIR="$work" TOKHAI_LISTEN="127.0.0.1:$port" TOKHAI_LOG_FORMAT=json
 "$bin" >"$work/server.log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"; }

@@ -8,47 +8,44 @@ use image::{ImageFormat, Rgb, RgbImage};
 
 use crate::error::Error;
 
-/// Characters that cannot be confused with each other (no 0/O, 1/I).
-const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+/// The answer's characters: none that a person can mistake for another in this font, even enlarged.
+/// Left out: 0/O/Q, 1/I/L (and a typed `l`), 2/Z, 5/S, 6/G, 8/B, and U/V and E/F, which differ in one or
+/// two rows of a 5×7 glyph. Twenty characters, five of them: 3.2 million answers.
+const ALPHABET: &[u8] = b"3479ACDEHJKMNPRTUWXY";
+/// Characters a person could read as another one (a typed lowercase `l` reads as `L`), or as one kept
+/// in its place (U for V, E for F); none is in [`ALPHABET`].
+#[cfg(test)]
+const LOOK_ALIKES: &[u8] = b"0OQ1IL2Z5S6G8BVF";
 /// Length of an answer.
 pub(crate) const LEN: usize = 5;
+/// Random bytes drawn for one answer: each character takes one byte, bytes at or above the largest
+/// multiple of the alphabet's size are skipped (so the draw is unbiased); 32 bytes leave 27 spare.
+pub(crate) const DRAW: usize = 32;
 const WIDTH: u32 = 300;
 const HEIGHT: u32 = 100;
 
 /// 5×7 glyphs, one row per entry, the leftmost pixel in bit 4; in `ALPHABET` order.
-const GLYPHS: [[u8; 7]; 32] = [
-    [0x0e, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1f], // 2
+const GLYPHS: [[u8; 7]; 20] = [
     [0x1f, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0e], // 3
     [0x02, 0x06, 0x0a, 0x12, 0x1f, 0x02, 0x02], // 4
-    [0x1f, 0x10, 0x1e, 0x01, 0x01, 0x11, 0x0e], // 5
-    [0x06, 0x08, 0x10, 0x1e, 0x11, 0x11, 0x0e], // 6
     [0x1f, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08], // 7
-    [0x0e, 0x11, 0x11, 0x0e, 0x11, 0x11, 0x0e], // 8
     [0x0e, 0x11, 0x11, 0x0f, 0x01, 0x02, 0x0c], // 9
     [0x0e, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11], // A
-    [0x1e, 0x11, 0x11, 0x1e, 0x11, 0x11, 0x1e], // B
     [0x0e, 0x11, 0x10, 0x10, 0x10, 0x11, 0x0e], // C
     [0x1c, 0x12, 0x11, 0x11, 0x11, 0x12, 0x1c], // D
     [0x1f, 0x10, 0x10, 0x1e, 0x10, 0x10, 0x1f], // E
-    [0x1f, 0x10, 0x10, 0x1e, 0x10, 0x10, 0x10], // F
-    [0x0e, 0x11, 0x10, 0x17, 0x11, 0x11, 0x0f], // G
     [0x11, 0x11, 0x11, 0x1f, 0x11, 0x11, 0x11], // H
     [0x07, 0x02, 0x02, 0x02, 0x02, 0x12, 0x0c], // J
     [0x11, 0x12, 0x14, 0x18, 0x14, 0x12, 0x11], // K
-    [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1f], // L
     [0x11, 0x1b, 0x15, 0x15, 0x11, 0x11, 0x11], // M
     [0x11, 0x11, 0x19, 0x15, 0x13, 0x11, 0x11], // N
     [0x1e, 0x11, 0x11, 0x1e, 0x10, 0x10, 0x10], // P
-    [0x0e, 0x11, 0x11, 0x11, 0x15, 0x12, 0x0d], // Q
     [0x1e, 0x11, 0x11, 0x1e, 0x14, 0x12, 0x11], // R
-    [0x0f, 0x10, 0x10, 0x0e, 0x01, 0x01, 0x1e], // S
     [0x1f, 0x04, 0x04, 0x04, 0x04, 0x04, 0x04], // T
     [0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x0e], // U
-    [0x11, 0x11, 0x11, 0x11, 0x11, 0x0a, 0x04], // V
     [0x11, 0x11, 0x11, 0x15, 0x15, 0x15, 0x0a], // W
     [0x11, 0x11, 0x0a, 0x04, 0x0a, 0x11, 0x11], // X
     [0x11, 0x11, 0x11, 0x0a, 0x04, 0x04, 0x04], // Y
-    [0x1f, 0x01, 0x02, 0x04, 0x08, 0x10, 0x1f], // Z
 ];
 
 /// A small generator for the drawing noise (seeded from the system generator; the answer itself is drawn
@@ -75,12 +72,20 @@ impl Noise {
     }
 }
 
-/// Picks the answer from `random` bytes (one byte per character; 256 is a multiple of 32, so unbiased).
-pub(crate) fn answer_from(random: [u8; LEN]) -> String {
-    random
+/// Picks the answer from `random` bytes, one accepted byte per character (rejection sampling, so every
+/// character is equally likely). `None` in the (astronomically unlikely) case that too few bytes were
+/// accepted: draw again.
+pub(crate) fn answer_from(random: &[u8]) -> Option<String> {
+    let n = ALPHABET.len();
+    let limit = 256 - 256 % n;
+    let answer: String = random
         .iter()
-        .map(|b| char::from(*ALPHABET.get(usize::from(*b) % ALPHABET.len()).unwrap_or(&b'X')))
-        .collect()
+        .map(|b| usize::from(*b))
+        .filter(|b| *b < limit)
+        .take(LEN)
+        .filter_map(|b| ALPHABET.get(b % n).map(|c| char::from(*c)))
+        .collect();
+    (answer.len() == LEN).then_some(answer)
 }
 
 /// Normalises a typed answer for comparison.
@@ -180,8 +185,8 @@ mod tests {
 
     #[test]
     fn renders_a_png_with_ink_for_every_answer_character() {
-        let answer = answer_from([0, 9, 17, 25, 31]);
-        assert_eq!(answer.len(), LEN);
+        let answer = answer_from(&[0, 9, 17, 25, 19]).unwrap();
+        assert_eq!(answer, "3JWCY");
         let png = render_png(&answer, 42).unwrap();
         let img = image::load_from_memory(&png).unwrap().to_rgb8();
         assert_eq!((img.width(), img.height()), (WIDTH, HEIGHT));
@@ -192,10 +197,61 @@ mod tests {
     }
 
     #[test]
+    fn the_alphabet_has_no_look_alikes() {
+        for &c in LOOK_ALIKES {
+            assert!(
+                !ALPHABET.contains(&c),
+                "{} can be mistaken for another character",
+                char::from(c)
+            );
+        }
+        assert!(
+            ALPHABET
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
+        let mut sorted = ALPHABET.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ALPHABET.len(), "no character twice");
+        // Every answer is drawn from the alphabet, and a typed answer (any case) normalises to it.
+        for seed in 0..=255u8 {
+            let bytes: Vec<u8> = (0..DRAW)
+                .map(|i| seed.wrapping_mul(31).wrapping_add(u8::try_from(i).unwrap() * 7))
+                .collect();
+            if let Some(a) = answer_from(&bytes) {
+                assert!(a.bytes().all(|c| ALPHABET.contains(&c)), "{a}");
+                assert_eq!(normalize_answer(&a.to_lowercase()), a);
+            }
+        }
+    }
+
+    #[test]
+    fn the_draw_is_unbiased_and_skips_bytes_past_the_last_full_round() {
+        // 240 = 12 × 20: bytes 240..=255 would favour the first characters, so they are skipped.
+        assert_eq!(answer_from(&[250, 0, 255, 1, 2, 240, 3, 4]).unwrap(), "3479A");
+        assert_eq!(answer_from(&[239, 20, 40, 60, 80]).unwrap(), "Y3333");
+        assert_eq!(
+            answer_from(&[0, 1, 2, 250]),
+            None,
+            "too few accepted bytes: draw again"
+        );
+        let mut counts = [0usize; 256];
+        for b in 0..=255u8 {
+            if let Some(a) = answer_from(&[b; LEN]) {
+                counts[usize::from(a.as_bytes()[0])] += 1;
+            }
+        }
+        let used: Vec<usize> = counts.iter().copied().filter(|n| *n > 0).collect();
+        assert_eq!(used.len(), ALPHABET.len());
+        assert!(used.iter().all(|n| *n == 12), "{used:?}");
+    }
+
+    #[test]
     fn every_alphabet_character_has_a_glyph() {
         for &c in ALPHABET {
             assert!(glyph(char::from(c)).is_some());
         }
-        assert_eq!(normalize_answer(" ab3x "), "AB3X");
+        assert_eq!(normalize_answer(" ac3x "), "AC3X");
     }
 }

@@ -53,7 +53,8 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API (the default).
     Serve,
-    /// Administration on the configured database.
+    /// Administration of the server's existing database (never creates one; give the server's `--data-dir` or
+    /// `--database-url`).
     #[command(subcommand)]
     Admin(AdminCommand),
 }
@@ -67,12 +68,33 @@ pub enum AdminCommand {
         #[arg(long)]
         phone: String,
     },
-    /// Make the account of a phone number a health officer for the given scopes (replacing earlier ones).
+    /// Make the account of a phone number a health officer for the given scopes (creating the account if
+    /// needed). Refused for an account that is an officer already: change its scopes with `grant-scope`
+    /// and `revoke-scope`.
     CreateOfficer {
         /// Phone number.
         #[arg(long)]
         phone: String,
-        /// `PROVINCE` (whole province) or `PROVINCE:WARD`; repeat for several.
+        /// `PROVINCE` (whole province) or `PROVINCE:WARD`, codes of the 2025 unit list; repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
+    /// Add scopes to a health officer (each written to the audit log).
+    GrantScope {
+        /// Phone number of the officer.
+        #[arg(long)]
+        phone: String,
+        /// `PROVINCE` or `PROVINCE:WARD`; repeat for several.
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
+    /// Remove scopes from a health officer (each written to the audit log); without scopes left the
+    /// account is no longer an officer.
+    RevokeScope {
+        /// Phone number of the officer.
+        #[arg(long)]
+        phone: String,
+        /// `PROVINCE` or `PROVINCE:WARD` as granted; repeat for several.
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
     },
@@ -98,8 +120,9 @@ pub struct Options {
     /// `postgres://…` for PostgreSQL, or an SQLite file path (default: `<data dir>/tokhai.sqlite3`).
     #[arg(long, env = "TOKHAI_DATABASE_URL")]
     pub database_url: Option<String>,
-    /// Where the SQLite file and the generated development key live.
-    #[arg(long, env = "TOKHAI_DATA_DIR")]
+    /// Where the SQLite file and the generated development key live. The server's own variable: the
+    /// client's `TOKHAI_DATA_DIR` is not read.
+    #[arg(long, env = "TOKHAI_SERVER_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
     /// development or production.
     #[arg(long, env = "TOKHAI_MODE")]

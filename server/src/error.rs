@@ -43,6 +43,10 @@ pub enum ApiError {
     InvalidParameter,
     /// A field value is not acceptable (the field's name is given).
     InvalidField(&'static str),
+    /// An officer's input breaks one of core's rules (`tokhai_core::OfficerInputError`): the field and why.
+    OfficerInput(tokhai_core::OfficerInputError),
+    /// The person already has a case for this infection (its id): the new one is refused, not merged.
+    CaseExists(i64),
     /// Not a phone number we can send to.
     InvalidPhone,
     /// A landline where a one-time code must be sent by SMS.
@@ -84,7 +88,8 @@ impl Localized for ApiError {
         match self {
             Self::InvalidBody => "invalid_body",
             Self::InvalidParameter => "invalid_parameter",
-            Self::InvalidField(_) => "invalid_field",
+            Self::InvalidField(_) | Self::OfficerInput(_) => "invalid_field",
+            Self::CaseExists(_) => "case_exists",
             Self::InvalidPhone => "invalid_phone",
             Self::PhoneNotMobile => "phone_not_mobile",
             Self::OtpWrong => "otp_wrong",
@@ -112,6 +117,23 @@ impl Localized for ApiError {
             Self::InvalidField(f) => Msg::owned(
                 format!("Trường «{f}» không hợp lệ."),
                 format!("The field “{f}” is not valid."),
+            ),
+            Self::OfficerInput(e) => {
+                let (f, why) = (e.field(), e.msg());
+                Msg::owned(
+                    format!("Trường «{f}» không hợp lệ: {}", why.vi),
+                    format!("The field “{f}” is not valid: {}", why.en),
+                )
+            }
+            Self::CaseExists(id) => Msg::owned(
+                format!(
+                    "Người này đã có ca bệnh số {id} cho lần nhiễm này (xét nghiệm cách nhau dưới {} ngày); không tạo ca mới.",
+                    tokhai_core::CASE_REINFECTION_DAYS
+                ),
+                format!(
+                    "This person already has case {id} for this infection (tests less than {} days apart); no new case was created.",
+                    tokhai_core::CASE_REINFECTION_DAYS
+                ),
             ),
             Self::InvalidPhone => Msg::new("Số điện thoại không hợp lệ.", "The phone number is not valid."),
             // Core's words for the same refusal.
@@ -166,6 +188,7 @@ impl ApiError {
             Self::InvalidBody
             | Self::InvalidParameter
             | Self::InvalidField(_)
+            | Self::OfficerInput(_)
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
             Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -173,7 +196,7 @@ impl ApiError {
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden | Self::OutOfScope | Self::CaseRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict => StatusCode::CONFLICT,
+            Self::Conflict | Self::CaseExists(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Timeout => StatusCode::REQUEST_TIMEOUT,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -214,6 +237,12 @@ pub struct ErrorDetail {
     pub vi: String,
     /// Message in English.
     pub en: String,
+    /// The field at fault (`invalid_field`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The existing case (`case_exists`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<i64>,
 }
 
 impl IntoResponse for ApiError {
@@ -224,6 +253,15 @@ impl IntoResponse for ApiError {
                 code: self.code().to_owned(),
                 vi: msg.vi.into(),
                 en: msg.en.into(),
+                field: match &self {
+                    Self::InvalidField(f) => Some((*f).to_owned()),
+                    Self::OfficerInput(e) => Some(e.field().to_owned()),
+                    _ => None,
+                },
+                case_id: match &self {
+                    Self::CaseExists(id) => Some(*id),
+                    _ => None,
+                },
             },
         };
         let mut resp = (self.status(), axum::Json(body)).into_response();
@@ -258,6 +296,12 @@ impl From<Error> for ApiError {
                 Self::Internal
             }
         }
+    }
+}
+
+impl From<tokhai_core::OfficerInputError> for ApiError {
+    fn from(e: tokhai_core::OfficerInputError) -> Self {
+        Self::OfficerInput(e)
     }
 }
 

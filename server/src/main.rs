@@ -29,6 +29,7 @@ async fn main() -> std::process::ExitCode {
             .with_writer(std::io::stderr)
             .init(),
     }
+    let is_admin = matches!(cli.command, Some(Command::Admin(_)));
     let result = match cli.command {
         None | Some(Command::Serve) => tokhai_server::serve(config).await.map(|()| None),
         Some(Command::Admin(cmd)) => tokhai_server::admin(config, cmd).await.map(Some),
@@ -42,6 +43,14 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Ok(None) => std::process::ExitCode::SUCCESS,
+        Err(e) if is_admin => {
+            // An operator at a terminal: the refusal itself, not a log line.
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("tokhai-server: {e}");
+            }
+            std::process::ExitCode::FAILURE
+        }
         Err(e) => {
             tracing::error!(error = %e, "tokhai-server failed");
             std::process::ExitCode::FAILURE

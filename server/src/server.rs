@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokhai_core::SystemClock;
+use tokhai_core::{Localized as _, SystemClock};
 
 use crate::config::{AdminCommand, Config, Mode};
 use crate::error::Error;
@@ -12,7 +12,7 @@ use crate::routes::router;
 use crate::seal::{Kek, SealError};
 use crate::sms::{DevSms, HttpSms, SmsSender};
 use crate::state::AppState;
-use crate::store::{Scope, StoreError, open_store};
+use crate::store::{Scope, Store, StoreError, open_existing_store, open_store};
 use crate::{phone, retention};
 
 /// Why the server could not start.
@@ -33,6 +33,14 @@ pub enum StartError {
     /// An admin command got a bad argument.
     #[error("invalid argument: {0}")]
     Argument(&'static str),
+    /// An admin command was refused (bilingual: Vietnamese / English).
+    #[error("{0}")]
+    Refused(String),
+    /// An admin command found no database to change (the place it looked).
+    #[error(
+        "không có cơ sở dữ liệu tokhai tại {0}; lệnh quản trị không tạo cơ sở dữ liệu mới, hãy dùng --data-dir hoặc --database-url của máy chủ / no tokhai database at {0}; admin commands do not create one: give the server's --data-dir or --database-url"
+    )]
+    NoDatabase(String),
 }
 
 /// Reads the key: `TOKHAI_KEK` (base64), else the key file; in development mode a missing key file is
@@ -75,6 +83,11 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     let kek = load_kek(config)?;
     let store = open_store(&config.database, config.db_max_connections).await?;
+    state_from(config, store, &kek).await
+}
+
+/// The state around an opened store.
+async fn state_from(config: &Config, store: Arc<dyn Store>, kek: &Kek) -> Result<AppState, StartError> {
     let sms: Arc<dyn SmsSender> = match (&config.sms_gateway_url, config.mode) {
         (Some(url), _) => Arc::new(HttpSms::new(
             url.clone(),
@@ -83,7 +96,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
         (None, Mode::Development) => Arc::new(DevSms::new()),
         (None, Mode::Production) => return Err(StartError::Argument("production mode needs an SMS gateway")),
     };
-    AppState::new(config.clone(), store, Arc::new(SystemClock), &kek, sms)
+    AppState::new(config.clone(), store, Arc::new(SystemClock), kek, sms)
         .await
         .map_err(|e| match e {
             Error::Seal(SealError::WrongKey) => {
@@ -137,26 +150,95 @@ async fn shutdown_signal() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
-fn parse_scope(s: &str) -> Result<Scope, StartError> {
-    let bad = StartError::Argument("scope must be PROVINCE or PROVINCE:WARD");
-    let (p, w) = s.split_once(':').unwrap_or((s, "0"));
-    let province = p
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| StartError::Argument("scope province"))?;
-    let ward = w
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| StartError::Argument("scope ward"))?;
-    if province <= 0 || ward < 0 {
-        return Err(bad);
+/// Reads the scopes of a command, each checked against the unit list, before the database is touched.
+fn parse_scopes(texts: &[String]) -> Result<Vec<Scope>, StartError> {
+    let mut out: Vec<Scope> = Vec::with_capacity(texts.len());
+    for text in texts {
+        let (province, ward) = tokhai_core::parse_scope(text)
+            .map_err(|e| StartError::Refused(format!("--scope {text:?}: {}", e.msg())))?;
+        let scope = Scope {
+            province: i64::from(province),
+            ward: i64::from(ward),
+        };
+        if !out.contains(&scope) {
+            out.push(scope);
+        }
     }
-    Ok(Scope { province, ward })
+    Ok(out)
 }
 
-/// Runs an `admin` command; returns what to print.
+fn scope_text(s: &Scope) -> String {
+    if s.ward == 0 {
+        s.province.to_string()
+    } else {
+        format!("{}:{}", s.province, s.ward)
+    }
+}
+
+fn scopes_text(scopes: &[Scope]) -> String {
+    scopes.iter().map(scope_text).collect::<Vec<_>>().join(", ")
+}
+
+/// Grants or revokes each of `scopes` for `account`, each change audited; the scopes that changed.
+async fn change_scopes(
+    state: &AppState,
+    account: i64,
+    scopes: &[Scope],
+    grant: bool,
+) -> Result<Vec<Scope>, StartError> {
+    let mut changed = Vec::new();
+    for scope in scopes {
+        let audit = crate::store::AuditRow {
+            id: 0,
+            at: state.now_ms(),
+            officer_id: account,
+            case_id: None,
+            action: if grant { "scope_grant" } else { "scope_revoke" }.to_owned(),
+            purpose: format!("{} (tokhai-server admin)", scope_text(scope)),
+            rows: 0,
+        };
+        if state.store().change_scope(account, *scope, grant, audit).await? {
+            changed.push(*scope);
+        }
+    }
+    Ok(changed)
+}
+
+/// Reads the key for an admin command: like `load_kek`, but never creates a key file.
+fn existing_kek(config: &Config) -> Result<Kek, StartError> {
+    if std::env::var_os("TOKHAI_KEK").is_none() && !config.kek_file.is_file() {
+        return Err(StartError::Refused(format!(
+            "không có tệp khóa {0}; lệnh quản trị không tạo khóa mới / no key file {0}; admin commands do not create keys (give the server's --data-dir or --kek-file)",
+            config.kek_file.display()
+        )));
+    }
+    load_kek(config)
+}
+
+/// Runs an `admin` command on the server's existing database (never creating one); returns what to
+/// print, ending with the database it used.
 pub async fn admin(config: Config, cmd: AdminCommand) -> Result<String, StartError> {
-    let state = build_state(&config).await?;
+    let database = config.database.describe();
+    // Arguments first: a refused command opens nothing.
+    let scopes = match &cmd {
+        AdminCommand::CreateOfficer { scopes, .. }
+        | AdminCommand::GrantScope { scopes, .. }
+        | AdminCommand::RevokeScope { scopes, .. } => parse_scopes(scopes)?,
+        _ => Vec::new(),
+    };
+    let store = open_existing_store(&config.database, config.db_max_connections)
+        .await
+        .map_err(|e| match e {
+            StoreError::NoDatabase => StartError::NoDatabase(database.clone()),
+            other => StartError::Store(other),
+        })?;
+    let kek = existing_kek(&config)?;
+    let state = state_from(&config, store, &kek).await?;
+    let out = run_admin(&state, cmd, &scopes).await?;
+    Ok(format!("{out}\ndatabase: {database}"))
+}
+
+async fn run_admin(state: &AppState, cmd: AdminCommand, scopes: &[Scope]) -> Result<String, StartError> {
     let account_of = |phone_text: &str| {
         let state = state.clone();
         let e164 = phone::normalize(phone_text);
@@ -173,18 +255,76 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<String, StartErr
             state.store().set_admin(acc.id, true).await?;
             Ok(format!("account {} is now an administrator", acc.id))
         }
-        AdminCommand::CreateOfficer { phone, scopes } => {
-            let scopes = scopes
-                .iter()
-                .map(|s| parse_scope(s))
-                .collect::<Result<Vec<_>, _>>()?;
+        AdminCommand::CreateOfficer { phone, .. } => {
             let acc = account_of(&phone).await?;
-            state.store().set_scopes(acc.id, &scopes).await?;
+            let held = state.store().scopes(acc.id).await?;
+            if !held.is_empty() {
+                return Err(StartError::Refused(format!(
+                    "tài khoản {0} đã là cán bộ y tế với phạm vi {1}; dùng grant-scope hoặc revoke-scope / account {0} is already a health officer for {1}; use grant-scope or revoke-scope",
+                    acc.id,
+                    scopes_text(&held)
+                )));
+            }
+            let granted = change_scopes(state, acc.id, scopes, true).await?;
             Ok(format!(
-                "account {} is a health officer for {} scope(s)",
+                "account {} is a health officer for {}",
                 acc.id,
-                scopes.len()
+                scopes_text(&granted)
             ))
+        }
+        AdminCommand::GrantScope { phone, .. } => {
+            let acc = account_of(&phone).await?;
+            if state.store().scopes(acc.id).await?.is_empty() {
+                return Err(StartError::Refused(format!(
+                    "tài khoản {0} chưa là cán bộ y tế; dùng create-officer / account {0} is not a health officer; use create-officer",
+                    acc.id
+                )));
+            }
+            let granted = change_scopes(state, acc.id, scopes, true).await?;
+            let now = state.store().scopes(acc.id).await?;
+            Ok(format!(
+                "account {}: granted {}; scopes now {}",
+                acc.id,
+                if granted.is_empty() {
+                    "nothing new".to_owned()
+                } else {
+                    scopes_text(&granted)
+                },
+                scopes_text(&now)
+            ))
+        }
+        AdminCommand::RevokeScope { phone, .. } => {
+            let acc = account_of(&phone).await?;
+            let held = state.store().scopes(acc.id).await?;
+            let missing: Vec<Scope> = scopes.iter().filter(|s| !held.contains(s)).copied().collect();
+            if !missing.is_empty() {
+                return Err(StartError::Refused(format!(
+                    "tài khoản {0} không có phạm vi {1} (đang có: {2}); không thay đổi gì / account {0} does not hold {1} (it holds: {2}); nothing changed",
+                    acc.id,
+                    scopes_text(&missing),
+                    if held.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        scopes_text(&held)
+                    }
+                )));
+            }
+            let revoked = change_scopes(state, acc.id, scopes, false).await?;
+            let now = state.store().scopes(acc.id).await?;
+            Ok(if now.is_empty() {
+                format!(
+                    "account {}: revoked {}; no scopes left, no longer a health officer",
+                    acc.id,
+                    scopes_text(&revoked)
+                )
+            } else {
+                format!(
+                    "account {}: revoked {}; scopes now {}",
+                    acc.id,
+                    scopes_text(&revoked),
+                    scopes_text(&now)
+                )
+            })
         }
         AdminCommand::RotateKeys => {
             let id = state
@@ -218,7 +358,7 @@ pub async fn admin(config: Config, cmd: AdminCommand) -> Result<String, StartErr
                 .join("\n"))
         }
         AdminCommand::Purge => {
-            let c = retention::purge_now(&state).await?;
+            let c = retention::purge_now(state).await?;
             Ok(format!(
                 "purged {} visits, {} declarations, {} reports, {} episodes, {} expired",
                 c.visits, c.declarations, c.reports, c.episodes, c.expired

@@ -121,6 +121,7 @@ async fn audit(
 /// Registers a confirmed case in the officer's area.
 #[utoipa::path(post, path = "/v1/cases", tag = "officer", security(("bearer" = [])), request_body = NewCase,
     responses((status = 201, body = CaseView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "case_exists: the person has a case for this infection", body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub(super) async fn create_case(
     State(state): State<AppState>,
@@ -128,6 +129,8 @@ pub(super) async fn create_case(
     ApiJson(req): ApiJson<NewCase>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
     let purpose = purpose_ok(&req.purpose)?;
+    let today = tokhai_core::local_day(ts(state.now_ms()), tokhai_core::VIETNAM_UTC_OFFSET_MINUTES);
+    tokhai_core::check_case(req.province, req.ward, req.test_date, req.symptom_onset, today)?;
     let (province, ward) = (i64::from(req.province), i64::from(req.ward));
     if !officer.covers(province, ward) {
         return Err(ApiError::OutOfScope);
@@ -150,26 +153,30 @@ pub(super) async fn create_case(
             .ok_or(ApiError::InvalidField("subject"))?,
         _ => return Err(ApiError::InvalidField("phone")),
     };
-    if req
-        .symptom_onset
-        .is_some_and(|o| o > req.test_date + chrono::Days::new(30))
-    {
-        return Err(ApiError::InvalidField("symptom_onset"));
-    }
+    // One case per infection: a second registration is refused and names the case to use.
     let case = store
-        .insert_case(CaseRow {
-            id: 0,
-            officer_id: officer.account.id,
-            subject,
-            province,
-            ward,
-            test_day: day_of(req.test_date),
-            onset_day: req.symptom_onset.map(day_of),
-            created_at: state.now_ms(),
-        })
-        .await?;
+        .insert_case(
+            CaseRow {
+                id: 0,
+                officer_id: officer.account.id,
+                subject,
+                province,
+                ward,
+                test_day: day_of(req.test_date),
+                onset_day: req.symptom_onset.map(day_of),
+                created_at: state.now_ms(),
+            },
+            tokhai_core::CASE_REINFECTION_DAYS,
+        )
+        .await?
+        .map_err(ApiError::CaseExists)?;
     audit(&state, &officer, Some(case.id), "case_create", &purpose, 1).await?;
     Ok((StatusCode::CREATED, Json(case_view(&case))))
+}
+
+/// The first day a case counts as infectious.
+fn infectious_start_day(case: &CaseRow) -> i64 {
+    case.onset_day.unwrap_or(case.test_day).min(case.test_day) - INFECTIOUS_DAYS_BEFORE
 }
 
 /// A case in the officer's scope, or the refusal.
@@ -319,7 +326,7 @@ pub(super) async fn trace(
         return Err(ApiError::InvalidParameter);
     }
     let case = case_in_scope(&state, &officer, id).await?;
-    let start_day = case.onset_day.unwrap_or(case.test_day).min(case.test_day) - INFECTIOUS_DAYS_BEFORE;
+    let start_day = infectious_start_day(&case);
     let (from, to) = (start_day * DAY_MS, state.now_ms() + 60_000);
 
     let index = state.store().visits_of_subject(&case.subject, from, to).await?;
@@ -427,10 +434,13 @@ pub(super) async fn publish_exposure(
     ApiJson(req): ApiJson<NewExposure>,
 ) -> ApiResult<(StatusCode, Json<ExposurePublished>)> {
     let case = case_in_scope(&state, &officer, id).await?;
+    tokhai_core::check_exposure_window(
+        req.starts_at,
+        req.ends_at,
+        ts(state.now_ms()),
+        ts(infectious_start_day(&case) * DAY_MS),
+    )?;
     let (s, e) = (req.starts_at.timestamp_millis(), req.ends_at.timestamp_millis());
-    if e <= s || e - s > 7 * DAY_MS {
-        return Err(ApiError::InvalidField("ends_at"));
-    }
     let advice = req.advice.trim();
     if !(1..=1000).contains(&advice.chars().count()) {
         return Err(ApiError::InvalidField("advice"));
@@ -471,6 +481,9 @@ pub(super) struct AreaQuery {
 
 impl AreaQuery {
     fn scope(&self, officer: &Officer) -> ApiResult<Scope> {
+        // Codes beyond u32 are in no list: they fail the same check as an unknown code.
+        let code = |c: i64| u32::try_from(c).unwrap_or(u32::MAX);
+        tokhai_core::check_area(code(self.province), self.ward.filter(|&w| w != 0).map(code))?;
         let scope = Scope {
             province: self.province,
             ward: self.ward.unwrap_or(0),
@@ -514,7 +527,7 @@ pub(super) struct QuarantineView {
 
 /// Quarantine monitoring: people in quarantine in an area and whether they reported on the day.
 #[utoipa::path(get, path = "/v1/officer/quarantine", tag = "officer", security(("bearer" = [])), params(AreaQuery),
-    responses((status = 200, body = [QuarantineView]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [QuarantineView]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn quarantine(
     State(state): State<AppState>,
     officer: Officer,
@@ -572,7 +585,7 @@ pub(super) struct AggregateView {
 
 /// Aggregates per day and ward (no personal data).
 #[utoipa::path(get, path = "/v1/officer/aggregates", tag = "officer", security(("bearer" = [])), params(AreaQuery),
-    responses((status = 200, body = [AggregateView]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = [AggregateView]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn aggregates(
     State(state): State<AppState>,
     officer: Officer,
@@ -625,6 +638,10 @@ pub(super) async fn set_safety_level(
     if !(1..=4).contains(&req.level) {
         return Err(ApiError::InvalidField("level"));
     }
+    // Codes beyond u32 are in no list: they fail the same check as an unknown code.
+    let province = u32::try_from(req.province).unwrap_or(u32::MAX);
+    let ward = u32::try_from(req.ward).unwrap_or(u32::MAX);
+    tokhai_core::check_area(province, Some(ward))?;
     if !officer.covers(req.province, req.ward) {
         return Err(ApiError::OutOfScope);
     }

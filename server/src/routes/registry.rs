@@ -54,7 +54,15 @@ pub(super) async fn new_captcha(
         .map_err(ApiError::RateLimited)?;
     let sealer = &state.inner().sealer;
     let id = URL_SAFE_NO_PAD.encode(sealer.random::<16>()?);
-    let answer = captcha::answer_from(sealer.random::<{ captcha::LEN }>()?);
+    // One draw almost always suffices (27 spare bytes); a few more make a failure impossible in practice.
+    let mut answer = None;
+    for _ in 0..4 {
+        answer = captcha::answer_from(&sealer.random::<{ captcha::DRAW }>()?);
+        if answer.is_some() {
+            break;
+        }
+    }
+    let answer = answer.ok_or(ApiError::from(crate::error::Error::Render))?;
     let seed = u64::from_le_bytes(sealer.random::<8>()?);
     let png = captcha::render_png(&answer, seed).map_err(ApiError::from)?;
     let expires = state.now_ms() + CAPTCHA_TTL_MS;

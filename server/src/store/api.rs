@@ -192,10 +192,15 @@ pub trait SyncStore: Send + Sync {
 /// Cases, exposure windows, safety levels, audit, aggregates and retention.
 #[async_trait]
 pub trait OfficerStore: Send + Sync {
-    /// Registers a confirmed case.
-    async fn insert_case(&self, case: CaseRow) -> R<CaseRow>;
+    /// Registers a confirmed case, unless the same person (subject) has a case tested less than
+    /// `same_infection_days` days before or after it: then `Err` with that case's id and nothing written.
+    /// The check and the write happen under one lock, so two officers registering the same person at
+    /// once make one case.
+    async fn insert_case(&self, case: CaseRow, same_infection_days: i64) -> R<Result<CaseRow, i64>>;
     /// A case.
     async fn case(&self, id: i64) -> R<Option<CaseRow>>;
+    /// The cases of a person (subject pseudonym), oldest first.
+    async fn cases_of_subject(&self, subject: &[u8]) -> R<Vec<CaseRow>>;
     /// Publishes an exposure window.
     async fn insert_exposure(&self, row: ExposureRow) -> R<ExposureRow>;
     /// Publishes a ward's safety level (1–4).
@@ -209,6 +214,9 @@ pub trait OfficerStore: Send + Sync {
     ) -> R<()>;
     /// Episodes active on `day` in a scope, with their last reported day.
     async fn quarantine_status(&self, scope: Scope, day: i64) -> R<Vec<EpisodeStatus>>;
+    /// Grants (`grant`) or revokes one scope of an account and, when that changed anything, appends
+    /// `audit` in the same transaction; whether it changed anything.
+    async fn change_scope(&self, account_id: i64, scope: Scope, grant: bool, audit: AuditRow) -> R<bool>;
     /// Appends to the audit log.
     async fn append_audit(&self, row: AuditRow) -> R<i64>;
     /// Audit entries after id `after`, oldest first.

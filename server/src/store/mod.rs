@@ -20,7 +20,7 @@ mod value;
 
 pub use api::{AccountStore, OfficerStore, RegistryStore, Store, SyncStore};
 pub use backend::{Backend, Dialect, Tx, migrate};
-pub use open::{StoreUrl, open_store};
+pub use open::{StoreUrl, open_existing_store, open_store};
 pub use postgres::Postgres;
 pub use sql::SqlStore;
 pub use sqlite::Sqlite;
@@ -49,6 +49,9 @@ pub enum StoreError {
     /// A row that must exist does not.
     #[error("row not found")]
     NotFound,
+    /// No tokhai database where one must already exist (no such SQLite file, or no tokhai schema).
+    #[error("no tokhai database there")]
+    NoDatabase,
 }
 
 /// The longest a visit counts for in overlap queries (24 hours); longer stays are clamped on upload.

@@ -379,11 +379,12 @@ pub struct AuditRow {
     pub id: i64,
     /// When.
     pub at: Millis,
-    /// Which officer.
+    /// Which officer (for `scope_grant`/`scope_revoke`: the officer whose scope changed).
     pub officer_id: i64,
     /// Under which case.
     pub case_id: Option<i64>,
-    /// What was read ("trace", "trace_export", "quarantine", "case_create").
+    /// What was read or done ("trace", "trace_export_csv", "quarantine_monitoring", "case_create"; the
+    /// administrator's "scope_grant" and "scope_revoke", with the scope in `purpose`).
     pub action: String,
     /// The stated purpose.
     pub purpose: String,

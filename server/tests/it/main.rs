@@ -15,8 +15,10 @@
 
 mod support;
 
+mod admin;
 mod api;
 mod dumps;
+mod officer;
 mod security;
 mod store;
 mod units;

@@ -260,13 +260,13 @@ async fn officer_scope_and_cases(env: Env) {
     let token = env.sign_in("0916000099").await;
     let me = env.get("/v1/me", Some(&token)).await.1;
     let id = me["id"].as_i64().unwrap();
-    let case_body = |province: u32| {
-        json!({ "phone": "0916000001", "province": province, "ward": 100, "test_date": "2026-05-19", "symptom_onset": null,
+    let case_body = |province: u32, ward: u32| {
+        json!({ "phone": "0916000001", "province": province, "ward": ward, "test_date": "2026-05-19", "symptom_onset": null,
                 "purpose": "điều tra dịch tễ" })
     };
     // Not an officer at all.
     assert_eq!(
-        env.post("/v1/cases", Some(&token), case_body(79)).await.0,
+        env.post("/v1/cases", Some(&token), case_body(79, 26743)).await.0,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -279,13 +279,13 @@ async fn officer_scope_and_cases(env: Env) {
             id,
             &[Scope {
                 province: 79,
-                ward: 100,
+                ward: 26743,
             }],
         )
         .await
         .unwrap();
     // Outside the scope.
-    let (s, b) = env.post("/v1/cases", Some(&token), case_body(1)).await;
+    let (s, b) = env.post("/v1/cases", Some(&token), case_body(1, 229)).await;
     assert_eq!(
         (s, b["error"]["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("out_of_scope"))
@@ -302,7 +302,7 @@ async fn officer_scope_and_cases(env: Env) {
         "ward scope only"
     );
     assert_eq!(
-        env.get("/v1/officer/aggregates?province=79&ward=100", Some(&token))
+        env.get("/v1/officer/aggregates?province=79&ward=26743", Some(&token))
             .await
             .0,
         StatusCode::OK
@@ -316,7 +316,7 @@ async fn officer_scope_and_cases(env: Env) {
         (StatusCode::FORBIDDEN, Some("case_required"))
     );
     // A case in scope, then a case another officer registered out of this one's scope.
-    let (s, case) = env.post("/v1/cases", Some(&token), case_body(79)).await;
+    let (s, case) = env.post("/v1/cases", Some(&token), case_body(79, 26743)).await;
     assert_eq!(s, StatusCode::CREATED);
     let other = env.sign_in("0916000098").await;
     let other_id = env.get("/v1/me", Some(&other)).await.1["id"].as_i64().unwrap();

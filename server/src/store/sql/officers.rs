@@ -25,8 +25,23 @@ fn case(r: &Row) -> R<CaseRow> {
 
 #[async_trait]
 impl OfficerStore for SqlStore {
-    async fn insert_case(&self, c: CaseRow) -> R<CaseRow> {
+    async fn insert_case(&self, c: CaseRow, same_infection_days: i64) -> R<Result<CaseRow, i64>> {
         let mut tx = self.begin().await?;
+        // Case writers are rare: the feed's lock serialises them too (SQLite: the write lock).
+        tx.lock_feed().await?;
+        let existing = tx
+            .query(
+                "SELECT id FROM cases WHERE subject = $1 AND test_day > $2 AND test_day < $3 ORDER BY id LIMIT 1",
+                params![
+                    c.subject.clone(),
+                    c.test_day - same_infection_days,
+                    c.test_day + same_infection_days
+                ],
+            )
+            .await?;
+        if let Some(row) = existing.first() {
+            return Ok(Err(row.i64(0)?));
+        }
         let id = first(
             tx.query(
                 "INSERT INTO cases (officer_id, subject, province, ward, test_day, onset_day, created_at) \
@@ -45,7 +60,7 @@ impl OfficerStore for SqlStore {
         )?
         .i64(0)?;
         tx.commit().await?;
-        Ok(CaseRow { id, ..c })
+        Ok(Ok(CaseRow { id, ..c }))
     }
 
     async fn case(&self, id: i64) -> R<Option<CaseRow>> {
@@ -57,6 +72,18 @@ impl OfficerStore for SqlStore {
         .as_ref()
         .map(case)
         .transpose()
+    }
+
+    async fn cases_of_subject(&self, subject: &[u8]) -> R<Vec<CaseRow>> {
+        self.query(
+            "SELECT id, officer_id, subject, province, ward, test_day, onset_day, created_at FROM cases \
+             WHERE subject = $1 ORDER BY id",
+            params![subject.to_vec()],
+        )
+        .await?
+        .iter()
+        .map(case)
+        .collect()
     }
 
     async fn insert_exposure(&self, e: ExposureRow) -> R<ExposureRow> {
@@ -158,6 +185,29 @@ impl OfficerStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn change_scope(&self, account_id: i64, scope: Scope, grant: bool, a: AuditRow) -> R<bool> {
+        let mut tx = self.begin().await?;
+        let sql = if grant {
+            "INSERT INTO officer_scopes (account_id, province, ward) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+        } else {
+            "DELETE FROM officer_scopes WHERE account_id = $1 AND province = $2 AND ward = $3"
+        };
+        let changed = tx
+            .execute(sql, params![account_id, scope.province, scope.ward])
+            .await?
+            > 0;
+        if changed {
+            tx.execute(
+                "INSERT INTO audit_log (at, officer_id, case_id, action, purpose, row_count) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                params![a.at, a.officer_id, a.case_id, a.action, a.purpose, a.rows],
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     async fn append_audit(&self, a: AuditRow) -> R<i64> {
