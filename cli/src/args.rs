@@ -144,6 +144,18 @@ pub(crate) enum Command {
     Export(ExportArgs),
     /// Xóa vĩnh viễn mọi dữ liệu trên máy này / delete all data on this device.
     Wipe(WipeArgs),
+    /// Tài khoản trên máy chủ / your account on the server.
+    Account {
+        #[command(subcommand)]
+        command: AccountCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AccountCommand {
+    /// Yêu cầu máy chủ xóa dữ liệu của bạn (tờ khai, lượt check-in, báo cáo sức khỏe) / ask the server to
+    /// delete your data there (declarations, visits, health reports); `tokhai wipe` deletes this device's.
+    Delete(WipeArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use tokhai_core::sync_client::SyncError;
-use tokhai_core::{EngineError, Localized, Msg, QrError, ValidationErrors};
+use tokhai_core::{ApiCode, EngineError, Localized, Msg, QrError, ValidationErrors};
 
 /// What went wrong, as the CLI reports it.
 #[derive(Debug)]
@@ -66,17 +66,32 @@ impl CliError {
         }
     }
 
-    /// Exit status: 2 usage, 3 refused input, 4 key or lock problem, 5 damaged data, 6 sync did not go
-    /// through (offline, server busy, sign-in needed), 1 anything else.
+    /// Exit status: 2 usage, 3 refused input (here, or by the server: a wrong one-time code, a refused
+    /// field), 4 key or lock problem, 5 damaged data, 6 sync did not go through (offline, server busy,
+    /// rate-limited, sign-in needed), 1 anything else.
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
             Self::Usage { .. } => 2,
             Self::Code(_) => 3,
             Self::Sync(SyncError::Engine(e)) | Self::Engine(e) => engine_exit(e),
+            Self::Sync(e) if e.api_code().is_some_and(refused_input) => 3,
             Self::Sync(_) => 6,
             Self::File { .. } => 1,
         }
     }
+}
+
+/// Server answers that mean "what you typed was refused" rather than "try again later".
+fn refused_input(c: ApiCode) -> bool {
+    matches!(
+        c,
+        ApiCode::OtpWrong
+            | ApiCode::OtpDead
+            | ApiCode::InvalidField
+            | ApiCode::InvalidPhone
+            | ApiCode::PhoneNotMobile
+            | ApiCode::CaptchaFailed
+    )
 }
 
 fn engine_exit(e: &EngineError) -> u8 {

@@ -347,7 +347,8 @@ fn every_prompt_explains_a_bad_answer_and_asks_again() {
         "ben thanh",   // ward
         "",            // street: required
         "12 Lê Lợi",
-        "0123", // phone: bad prefix
+        "0412 345 678",  // phone: no such prefix
+        "0123 456 7890", // phone: an 11-digit mobile number from before 2018
         "0912345678",
         "mai@", // e-mail: bad
         "",     // no e-mail
@@ -394,6 +395,7 @@ fn every_prompt_explains_a_bad_answer_and_asks_again() {
         "Số giấy tờ không hợp lệ",
         "Không tìm thấy; hãy gõ lại tên",
         "Đầu số không hợp lệ",
+        "Đầu số 0123 đã đổi thành 083",
         "Địa chỉ email không hợp lệ",
         "Hãy chọn các số trong danh sách",
     ] {

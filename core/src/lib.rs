@@ -3,6 +3,7 @@
 //! This file is the facade: module declarations and the public re-exports, nothing else.
 //! `core/README.md` says which file holds which concern.
 
+mod api_error;
 mod calendar;
 mod clock;
 mod crypto;
@@ -24,6 +25,7 @@ mod test_support;
 mod units;
 mod visit;
 
+pub use api_error::ApiCode;
 pub use calendar::{
     VIETNAM_UTC_OFFSET_MINUTES, day_end, day_start, is_valid_utc_offset, local_day, local_instant,
 };

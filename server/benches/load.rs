@@ -131,7 +131,9 @@ async fn setup(db: Db) -> Option<Bench> {
     config.otp_limits = OtpLimits {
         per_phone: 1000,
         per_client: 100_000,
+        per_client_captcha: 100_000,
         global: 100_000,
+        guesses_per_client: 100_000,
     };
     let store = open_store(&url, config.db_max_connections).await.unwrap();
     let raw: Arc<dyn Backend> = match &url {

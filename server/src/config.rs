@@ -153,16 +153,22 @@ pub struct Options {
     /// PostgreSQL pool size (default 16).
     #[arg(long, env = "TOKHAI_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<usize>,
-    /// Codes per phone number per 15 minutes (default 3).
+    /// Codes per phone number per hour (default 5).
     #[arg(long, env = "TOKHAI_OTP_PER_PHONE")]
     pub otp_per_phone: Option<i64>,
-    /// Codes per client address per 15 minutes (default 10).
+    /// Codes per client address per hour before a captcha is asked for (default 60).
     #[arg(long, env = "TOKHAI_OTP_PER_CLIENT")]
     pub otp_per_client: Option<i64>,
-    /// Codes in total per 15 minutes (default 1000).
+    /// Codes per client address per hour with a solved captcha (default 2000).
+    #[arg(long, env = "TOKHAI_OTP_PER_CLIENT_CAPTCHA")]
+    pub otp_per_client_captcha: Option<i64>,
+    /// Codes in total per hour before every request needs a captcha (default 5000).
     #[arg(long, env = "TOKHAI_OTP_GLOBAL")]
     pub otp_global: Option<i64>,
-    /// Captcha images per client address per 15 minutes (default 20).
+    /// Sign-in attempts (one-time codes typed) per client address per hour (default 600).
+    #[arg(long, env = "TOKHAI_OTP_GUESSES_PER_CLIENT")]
+    pub otp_guesses_per_client: Option<i64>,
+    /// Captcha images per client address per 15 minutes (default 200).
     #[arg(long, env = "TOKHAI_CAPTCHAS_PER_CLIENT")]
     pub captchas_per_client: Option<u32>,
     /// Log format.
@@ -230,27 +236,35 @@ pub struct Config {
     pub log_format: LogFormat,
 }
 
-/// Captcha images one client address may ask for per 15 minutes: enough for a person who cannot read a
-/// few, too few to make rendering and storing them a cheap attack.
-const DEFAULT_CAPTCHAS_PER_CLIENT: u32 = 20;
+/// Captcha images one client address may ask for per 15 minutes: enough for the people behind one
+/// shared address who need one to sign in or register (ADR 0015), still bounded so that rendering and
+/// storing them is not a cheap attack.
+const DEFAULT_CAPTCHAS_PER_CLIENT: u32 = 200;
 
-/// Limits on sending one-time codes, per 15-minute window.
+/// Limits on one-time codes, per fixed window of an hour (`docs/adr/0015`): per phone number the main
+/// guard; per client address much higher, and past the free allowance a captcha rather than a lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OtpLimits {
-    /// Per phone number.
+    /// Codes texted to one phone number.
     pub per_phone: i64,
-    /// Per client address.
+    /// Codes requested from one client address without a captcha.
     pub per_client: i64,
-    /// In total.
+    /// Codes requested from one client address with a solved captcha (the hard ceiling).
+    pub per_client_captcha: i64,
+    /// Codes in total without a captcha; past it, every request needs one (never a lock).
     pub global: i64,
+    /// Codes typed (right or wrong) from one client address.
+    pub guesses_per_client: i64,
 }
 
 impl Default for OtpLimits {
     fn default() -> Self {
         Self {
-            per_phone: 3,
-            per_client: 10,
-            global: 1000,
+            per_phone: 5,
+            per_client: 60,
+            per_client_captcha: 2000,
+            global: 5000,
+            guesses_per_client: 600,
         }
     }
 }
@@ -278,7 +292,9 @@ impl Options {
             db_max_connections: self.db_max_connections.or(other.db_max_connections),
             otp_per_phone: self.otp_per_phone.or(other.otp_per_phone),
             otp_per_client: self.otp_per_client.or(other.otp_per_client),
+            otp_per_client_captcha: self.otp_per_client_captcha.or(other.otp_per_client_captcha),
             otp_global: self.otp_global.or(other.otp_global),
+            otp_guesses_per_client: self.otp_guesses_per_client.or(other.otp_guesses_per_client),
             captchas_per_client: self.captchas_per_client.or(other.captchas_per_client),
             log_format: self.log_format.or(other.log_format),
         }
@@ -337,7 +353,9 @@ impl Options {
             otp_limits: OtpLimits {
                 per_phone: opts.otp_per_phone.unwrap_or(defaults.per_phone),
                 per_client: opts.otp_per_client.unwrap_or(defaults.per_client),
+                per_client_captcha: opts.otp_per_client_captcha.unwrap_or(defaults.per_client_captcha),
                 global: opts.otp_global.unwrap_or(defaults.global),
+                guesses_per_client: opts.otp_guesses_per_client.unwrap_or(defaults.guesses_per_client),
             },
             captchas_per_client: opts.captchas_per_client.unwrap_or(DEFAULT_CAPTCHAS_PER_CLIENT),
             log_format: opts.log_format.unwrap_or_default(),

@@ -5,7 +5,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tokhai_core::{Localized, Msg};
+use tokhai_core::{ApiCode, Localized, Msg};
 use utoipa::ToSchema;
 
 use crate::seal::SealError;
@@ -57,6 +57,8 @@ pub enum ApiError {
     OtpDead,
     /// The captcha answer is wrong, expired or already used.
     CaptchaFailed,
+    /// Many one-time codes went to this client address: this request needs a solved captcha.
+    CaptchaRequired,
     /// Too many requests; retry after this many seconds.
     RateLimited(u64),
     /// No valid session.
@@ -83,37 +85,44 @@ pub enum ApiError {
     Internal,
 }
 
-impl Localized for ApiError {
-    fn code(&self) -> &'static str {
+impl ApiError {
+    /// The code on the wire: core's one list of the API's error codes, shared with the clients.
+    pub fn api_code(&self) -> ApiCode {
         match self {
-            Self::InvalidBody => "invalid_body",
-            Self::InvalidParameter => "invalid_parameter",
-            Self::InvalidField(_) | Self::OfficerInput(_) => "invalid_field",
-            Self::CaseExists(_) => "case_exists",
-            Self::InvalidPhone => "invalid_phone",
-            Self::PhoneNotMobile => "phone_not_mobile",
-            Self::OtpWrong => "otp_wrong",
-            Self::OtpDead => "otp_dead",
-            Self::CaptchaFailed => "captcha_failed",
-            Self::RateLimited(_) => "rate_limited",
-            Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
-            Self::OutOfScope => "out_of_scope",
-            Self::CaseRequired => "case_required",
-            Self::NotFound => "not_found",
-            Self::Conflict => "conflict",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::Timeout => "timeout",
-            Self::MethodNotAllowed => "method_not_allowed",
-            Self::Unavailable => "unavailable",
-            Self::Internal => "internal",
+            Self::InvalidBody => ApiCode::InvalidBody,
+            Self::InvalidParameter => ApiCode::InvalidParameter,
+            Self::InvalidField(_) | Self::OfficerInput(_) => ApiCode::InvalidField,
+            Self::CaseExists(_) => ApiCode::CaseExists,
+            Self::InvalidPhone => ApiCode::InvalidPhone,
+            Self::PhoneNotMobile => ApiCode::PhoneNotMobile,
+            Self::OtpWrong => ApiCode::OtpWrong,
+            Self::OtpDead => ApiCode::OtpDead,
+            Self::CaptchaFailed => ApiCode::CaptchaFailed,
+            Self::CaptchaRequired => ApiCode::CaptchaRequired,
+            Self::RateLimited(_) => ApiCode::RateLimited,
+            Self::Unauthorized => ApiCode::Unauthorized,
+            Self::Forbidden => ApiCode::Forbidden,
+            Self::OutOfScope => ApiCode::OutOfScope,
+            Self::CaseRequired => ApiCode::CaseRequired,
+            Self::NotFound => ApiCode::NotFound,
+            Self::Conflict => ApiCode::Conflict,
+            Self::PayloadTooLarge => ApiCode::PayloadTooLarge,
+            Self::Timeout => ApiCode::Timeout,
+            Self::MethodNotAllowed => ApiCode::MethodNotAllowed,
+            Self::Unavailable => ApiCode::Unavailable,
+            Self::Internal => ApiCode::Internal,
         }
     }
+}
 
+impl Localized for ApiError {
+    fn code(&self) -> &'static str {
+        self.api_code().as_str()
+    }
+
+    /// Core's words for the code (what a client shows too), with the details only the server knows.
     fn msg(&self) -> Msg {
         match self {
-            Self::InvalidBody => Msg::new("Dữ liệu gửi lên không hợp lệ.", "The request body is not valid."),
-            Self::InvalidParameter => Msg::new("Tham số không hợp lệ.", "A parameter is not valid."),
             Self::InvalidField(f) => Msg::owned(
                 format!("Trường «{f}» không hợp lệ."),
                 format!("The field “{f}” is not valid."),
@@ -135,48 +144,10 @@ impl Localized for ApiError {
                     tokhai_core::CASE_REINFECTION_DAYS
                 ),
             ),
-            Self::InvalidPhone => Msg::new("Số điện thoại không hợp lệ.", "The phone number is not valid."),
-            // Core's words for the same refusal.
-            Self::PhoneNotMobile => tokhai_core::PhoneError::NotMobile.msg(),
-            Self::OtpWrong => Msg::new("Mã xác thực không đúng.", "The verification code is wrong."),
-            Self::OtpDead => Msg::new(
-                "Mã xác thực đã hết hạn hoặc đã dùng. Hãy yêu cầu mã mới.",
-                "The verification code has expired or was used. Ask for a new one.",
-            ),
-            Self::CaptchaFailed => Msg::new(
-                "Mã bảo mật không đúng hoặc đã hết hạn. Hãy thử mã mới.",
-                "The security code is wrong or expired. Try a new one.",
-            ),
-            Self::RateLimited(_) => Msg::new(
-                "Quá nhiều yêu cầu. Hãy thử lại sau.",
-                "Too many requests. Try again later.",
-            ),
-            Self::Unauthorized => Msg::new("Bạn cần đăng nhập.", "You need to sign in."),
-            Self::Forbidden => Msg::new(
-                "Bạn không có quyền làm việc này.",
-                "You are not allowed to do this.",
-            ),
-            Self::OutOfScope => Msg::new(
-                "Khu vực này nằm ngoài phạm vi của bạn.",
-                "This area is outside your assigned scope.",
-            ),
-            Self::CaseRequired => Msg::new(
-                "Chỉ xem dữ liệu cá nhân khi có ca bệnh đã đăng ký.",
-                "Personal data can only be read for a registered case.",
-            ),
-            Self::NotFound => Msg::new("Không tìm thấy.", "Not found."),
-            Self::Conflict => Msg::new(
-                "Thay đổi xung đột với dữ liệu hiện có.",
-                "The change conflicts with current data.",
-            ),
-            Self::PayloadTooLarge => Msg::new("Dữ liệu gửi lên quá lớn.", "The request body is too large."),
-            Self::Timeout => Msg::new("Yêu cầu quá thời gian.", "The request took too long."),
-            Self::MethodNotAllowed => Msg::new("Phương thức không được hỗ trợ.", "Method not allowed."),
-            Self::Unavailable => Msg::new(
-                "Dịch vụ tạm thời gián đoạn. Hãy thử lại sau.",
-                "Service unavailable. Try again later.",
-            ),
-            Self::Internal => Msg::new("Đã có lỗi phía máy chủ.", "Something went wrong on the server."),
+            Self::RateLimited(secs) => self
+                .api_code()
+                .msg_retry(Some(std::time::Duration::from_secs(*secs))),
+            other => other.api_code().msg(),
         }
     }
 }
@@ -194,7 +165,9 @@ impl ApiError {
             Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::CaptchaFailed => StatusCode::BAD_REQUEST,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden | Self::OutOfScope | Self::CaseRequired => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::OutOfScope | Self::CaseRequired | Self::CaptchaRequired => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict | Self::CaseExists(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

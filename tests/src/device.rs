@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokhai_core::sync_client::{
-    HttpTransport, PullResult, SeededJitter, SessionCreated, SignedCode, SyncError, SyncOptions, SyncReport,
-    Transport, TransportError, UploadBody, UploadResult,
+    AccountDeleted, HttpTransport, PullResult, SeededJitter, SessionCreated, SignedCode, SyncError,
+    SyncOptions, SyncReport, Transport, TransportError, UploadBody, UploadResult,
 };
 use tokhai_core::{
     CheckpointId, CheckpointKind, CheckpointRef, Engine, FixedClock, FixedKeyProvider, Policy,
@@ -52,6 +52,9 @@ impl Transport for Routed {
     }
     async fn sign_personal(&self, token: &str, pending: &str) -> Result<SignedCode, TransportError> {
         self.other.sign_personal(token, pending).await
+    }
+    async fn delete_account(&self, token: &str) -> Result<AccountDeleted, TransportError> {
+        self.other.delete_account(token).await
     }
 }
 

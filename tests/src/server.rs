@@ -41,8 +41,9 @@ pub struct TestServer {
     addr: SocketAddr,
     rt: Option<tokio::runtime::Runtime>,
     url: StoreUrl,
+    config: Config,
     kek: String,
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     _pg: Option<PgTestDb>,
     http: reqwest::Client,
 }
@@ -98,6 +99,12 @@ async fn launch(
 impl TestServer {
     /// Starts a server on a fresh database; `None` when PostgreSQL is wanted but missing (skipped).
     pub async fn start(db: Db) -> Option<Self> {
+        Self::start_with(db, |_| {}).await
+    }
+
+    /// Like `start`, with the configuration changed by `tweak` (for tests of the limits themselves:
+    /// the default test configuration lifts them for hundreds of simulated devices).
+    pub async fn start_with(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<Self> {
         tokhai_server::install_tls_provider();
         let dir = tempfile::tempdir().unwrap();
         let (url, pg) = match db {
@@ -110,8 +117,9 @@ impl TestServer {
         let clock = Arc::new(FixedClock::new(t0()));
         let sms = DevSms::new();
         let kek = Kek::generate().unwrap().to_base64().to_string();
-        let config = Self::config(&url, dir.path());
-        let (rt, state, addr) = launch(config, url.clone(), clock.clone(), &kek, sms.clone()).await;
+        let mut config = Self::config(&url, dir.path());
+        tweak(&mut config);
+        let (rt, state, addr) = launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
         Some(Self {
             db,
             clock,
@@ -120,8 +128,9 @@ impl TestServer {
             addr,
             rt: Some(rt),
             url,
+            config,
             kek,
-            dir,
+            _dir: dir,
             _pg: pg,
             http: reqwest::Client::new(),
         })
@@ -133,7 +142,9 @@ impl TestServer {
         config.otp_limits = OtpLimits {
             per_phone: 1_000,
             per_client: 1_000_000,
+            per_client_captcha: 1_000_000,
             global: 1_000_000,
+            guesses_per_client: 1_000_000,
         };
         // …and register many checkpoints from it.
         config.captchas_per_client = 1_000_000;
@@ -165,9 +176,8 @@ impl TestServer {
     /// Starts it again on the same database and key (a new port: tell the proxy).
     pub async fn restart(&mut self) -> SocketAddr {
         self.kill();
-        let config = Self::config(&self.url, self.dir.path());
         let (rt, state, addr) = launch(
-            config,
+            self.config.clone(),
             self.url.clone(),
             self.clock.clone(),
             &self.kek,

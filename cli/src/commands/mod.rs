@@ -6,7 +6,7 @@
 //! - `health.rs`: `health start|report|status|extend|end`.
 //! - `qr.rs`: `qr personal|checkpoint|poster|keygen`, `trust add|show`.
 //! - `scan.rs`: `scan`, `checkin --image`, `kiosk` (photos and the webcam).
-//! - `sync.rs`: `login`, `logout`, `sync`, `status`, `alerts` (the sync client in core).
+//! - `sync.rs`: `login`, `logout`, `sync`, `status`, `alerts`, `account delete` (the sync client in core).
 //! - `data.rs`: `purge`, `export`, `wipe`.
 //! - `time.rs`: times and days as typed.
 
@@ -21,7 +21,7 @@ mod sync;
 mod time;
 mod visits;
 
-use crate::args::{Command, DeclarationCommand, VisitCommand};
+use crate::args::{AccountCommand, Command, DeclarationCommand, VisitCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -54,5 +54,8 @@ pub(crate) fn run(ctx: &Ctx, command: &Command) -> Result<(), CliError> {
         Command::Purge => data::purge(ctx),
         Command::Export(args) => data::export(ctx, args),
         Command::Wipe(args) => data::wipe(ctx, args),
+        Command::Account {
+            command: AccountCommand::Delete(args),
+        } => sync::delete_account(ctx, args),
     }
 }

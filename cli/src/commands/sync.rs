@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use tokhai_core::sync_client::{HttpTransport, OsJitter, SyncOptions, SyncStatus};
 use tokhai_core::{Engine, Msg};
 
-use crate::args::LoginArgs;
+use crate::args::{LoginArgs, WipeArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::when;
@@ -228,5 +228,69 @@ pub(crate) fn alerts(ctx: &Ctx) -> Result<(), CliError> {
     for a in &alerts {
         out.say(&a.msg());
     }
+    Ok(())
+}
+
+/// `tokhai account delete`: asks the server to delete this account's data there, after confirmation.
+pub(crate) fn delete_account(ctx: &Ctx, args: &WipeArgs) -> Result<(), CliError> {
+    let engine = ctx.engine()?;
+    if !engine.sync_status()?.signed_in {
+        return Err(tokhai_core::sync_client::SyncError::NotSignedIn.into());
+    }
+    let out = &ctx.out;
+    if !args.yes {
+        if !interactive() {
+            return Err(CliError::usage(
+                "confirmation_needed",
+                "Xóa dữ liệu trên máy chủ cần xác nhận: thêm --yes.",
+                "Deleting your data on the server needs confirmation: add --yes.",
+            ));
+        }
+        let stdin = std::io::stdin();
+        let mut p = Prompter::new(stdin.lock(), *out);
+        let q = Msg::new(
+            "Yêu cầu máy chủ xóa vĩnh viễn mọi tờ khai, lượt check-in và báo cáo sức khỏe của tài khoản này?",
+            "Ask the server to delete every declaration, visit and health report of this account for good?",
+        );
+        if !p.yes_no(&q, false)? {
+            out.say(&Msg::new("Không xóa gì.", "Nothing was deleted."));
+            return Ok(());
+        }
+    }
+    let t = transport(ctx)?;
+    let answer = block_on(engine.delete_server_account(&t))??;
+    if out.json {
+        return out.json(&answer);
+    }
+    let d = &answer.deleted;
+    out.say(&Msg::owned(
+        format!(
+            "✓ Máy chủ đã xóa: {} tờ khai, {} lượt check-in, {} đợt cách ly, {} báo cáo sức khỏe, {} mã cá nhân đã ký; mọi thiết bị đã đăng xuất.",
+            d.declarations, d.visits, d.episodes, d.reports, d.personal_codes
+        ),
+        format!(
+            "The server deleted: {} declarations, {} visits, {} quarantine episodes, {} health reports, {} signed personal codes; every device is signed out.",
+            d.declarations, d.visits, d.episodes, d.reports, d.personal_codes
+        ),
+    ));
+    if answer.account_removed {
+        out.say(&Msg::new(
+            "Tài khoản cũng đã bị xóa; đăng nhập lại sẽ tạo tài khoản mới, trống.",
+            "The account is gone too; signing in again starts a new, empty one.",
+        ));
+    }
+    out.say(&Msg::new("Máy chủ vẫn giữ:", "The server keeps:"));
+    for k in &answer.kept {
+        out.say(&Msg::owned(format!("- {}", k.vi), format!("- {}", k.en)));
+    }
+    let pending = engine.pending_outbox_count()?;
+    out.say(&Msg::owned(
+        format!(
+            "Dữ liệu trên máy này vẫn còn ({pending} thay đổi chưa gửi, sẽ được gửi nếu bạn đăng nhập lại): `tokhai wipe` xóa chúng."
+        ),
+        format!(
+            "This device's copy is still here ({pending} changes not sent, sent if you sign in again): `tokhai wipe` deletes it."
+        ),
+    ));
     Ok(())
 }

@@ -1,6 +1,9 @@
 //! Sync as a new user meets it: sign in, work with the server stopped (`checkin`, `checkout`, `status`
 //! says what waits and why), start the server, `sync`, and the visit is in the manager's arrivals.
 
+mod account;
+mod errors;
+
 use tokhai_core::{Clock as _, SystemClock};
 use tokhai_e2e::{Db, TestServer};
 

@@ -15,7 +15,7 @@ use super::plan::{MAX_BATCH, plan_batches};
 use super::skew::ClockCheck;
 use super::status::{Persisted, Refusal, SyncError, SyncStatus, refusal_msg};
 use super::transport::{Transport, TransportError};
-use super::wire::{DirectoryEntry, ExposureWindow, SafetyLevel, SignedCode, kind};
+use super::wire::{AccountDeleted, DirectoryEntry, ExposureWindow, SafetyLevel, SignedCode, kind};
 use crate::engine::{Engine, EngineError};
 use crate::i18n::Localized as _;
 use crate::ids::CheckpointId;
@@ -121,6 +121,34 @@ impl Engine {
             let _ = transport.logout(&s.token).await;
         }
         Ok(())
+    }
+
+    /// Asks the server to delete this account's data there (`DELETE /v1/me`: declarations, visits,
+    /// quarantine records, signed personal codes, sessions); the answer says what the server keeps and
+    /// why. The session and the signed personal codes leave the device too (the server no longer knows
+    /// them); the device's own records stay until `wipe`.
+    pub async fn delete_server_account<T: Transport>(
+        &self,
+        transport: &T,
+    ) -> Result<AccountDeleted, SyncError> {
+        let session: Option<Session> = self.read(|tx| Ok(tx.get_slot(Slot::Session)?))?;
+        let Some(session) = session.filter(|s| s.expires_at > self.now()) else {
+            return Err(SyncError::NotSignedIn);
+        };
+        match transport.delete_account(&session.token).await {
+            Ok(answer) => {
+                self.write(|tx| {
+                    tx.clear_slot(Slot::Session)?;
+                    Ok(tx.clear_slot(Slot::PersonalCodes)?)
+                })?;
+                Ok(answer)
+            }
+            Err(TransportError::Status { status: 401, .. }) => {
+                self.write(|tx| Ok(tx.clear_slot(Slot::Session)?))?;
+                Err(SyncError::SessionExpired)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     // ---- the run ----

@@ -9,8 +9,11 @@ use serde::de::DeserializeOwned;
 
 use super::backoff::parse_retry_after;
 use super::transport::{Transport, TransportError};
-use super::wire::{ErrorEnvelope, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult};
+use super::wire::{
+    AccountDeleted, ErrorEnvelope, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult,
+};
 use crate::clock::{Clock as _, SystemClock};
+use crate::i18n::Msg;
 
 /// Default timeout of one request (connect, send, answer).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -56,16 +59,25 @@ impl HttpTransport {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemClock.now()));
-        let code = match resp.bytes().await {
-            Ok(b) => serde_json::from_slice::<ErrorEnvelope>(&b)
-                .map(|e| e.error.code)
-                .unwrap_or_default(),
-            Err(_) => String::new(),
+        let error = match resp.bytes().await {
+            Ok(b) => serde_json::from_slice::<ErrorEnvelope>(&b).ok().map(|e| e.error),
+            Err(_) => None,
+        };
+        let (code, detail) = match error {
+            Some(e) => {
+                let detail = match (e.vi, e.en) {
+                    (Some(vi), Some(en)) => Some(Msg::owned(vi, en)),
+                    _ => None,
+                };
+                (e.code, detail)
+            }
+            None => (String::new(), None),
         };
         Err(TransportError::Status {
             status: status.as_u16(),
             code,
             retry_after,
+            detail,
         })
     }
 
@@ -126,6 +138,7 @@ impl Transport for HttpTransport {
                 status: resp.status().as_u16(),
                 code: String::new(),
                 retry_after: None,
+                detail: None,
             })
         }
     }
@@ -141,6 +154,14 @@ impl Transport for HttpTransport {
             path.push_str(&percent_encode(c));
         }
         self.send(self.client.get(self.url(&path))).await
+    }
+
+    async fn delete_account(&self, token: &str) -> Result<AccountDeleted, TransportError> {
+        let req = self
+            .client
+            .delete(self.url("/v1/me"))
+            .header(AUTHORIZATION, format!("Bearer {token}"));
+        self.send(req).await
     }
 
     async fn sign_personal(&self, token: &str, pending: &str) -> Result<SignedCode, TransportError> {

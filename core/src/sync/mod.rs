@@ -40,8 +40,8 @@ pub use skew::{ClockCheck, MAX_CLOCK_OFFSET_MS};
 pub use status::{Refusal, SyncError, SyncStatus, refusal_msg};
 pub use transport::{Transport, TransportError};
 pub use wire::{
-    DirectoryEntry, ExposureWindow, FeedEntry, ItemResult, PullResult, RevocationEntry, SafetyLevel,
-    SessionCreated, SignedCode, UploadBody, UploadResult,
+    AccountDeleted, DeletedCounts, DirectoryEntry, ExposureWindow, FeedEntry, ItemResult, PullResult,
+    RevocationEntry, SafetyLevel, SessionCreated, SignedCode, UploadBody, UploadResult,
 };
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::skew::ClockCheck;
 use super::transport::TransportError;
+use crate::api_error::ApiCode;
 use crate::i18n::{Localized, Msg};
 
 /// The sync state kept in the store between runs (sealed, slot `Status`).
@@ -84,14 +85,28 @@ impl SyncError {
     }
 }
 
+impl SyncError {
+    /// The server's error code, when the server answered with one this build knows.
+    pub fn api_code(&self) -> Option<ApiCode> {
+        match self {
+            Self::Transport(TransportError::Status { code, .. }) => ApiCode::parse(code),
+            _ => None,
+        }
+    }
+}
+
 impl Localized for SyncError {
     fn code(&self) -> &'static str {
+        if let Some(c) = self.api_code() {
+            return c.as_str();
+        }
         match self {
             Self::NotSignedIn => "not_signed_in",
             Self::SessionExpired => "session_expired",
             Self::Transport(TransportError::Unreachable) => "offline",
             Self::Transport(TransportError::Timeout) => "timeout",
             Self::Transport(TransportError::Protocol) => "bad_answer",
+            // No code this build knows (a proxy's page, or a newer server): judged by the status.
             Self::Transport(TransportError::Status { status, .. }) if *status == 429 || *status == 503 => {
                 "server_busy"
             }
@@ -102,6 +117,17 @@ impl Localized for SyncError {
     }
 
     fn msg(&self) -> Msg {
+        if let Self::Transport(TransportError::Status {
+            retry_after, detail, ..
+        }) = self
+            && let Some(c) = self.api_code()
+        {
+            return match (c, detail) {
+                // Only the server knows which field it refused, or which case exists.
+                (ApiCode::InvalidField | ApiCode::CaseExists, Some(d)) => d.clone(),
+                _ => c.msg_retry(*retry_after),
+            };
+        }
         error_msg(self.code()).unwrap_or_else(|| match self {
             Self::Engine(e) => e.msg(),
             _ => Msg::new("Đồng bộ không thành công.", "Sync failed."),
@@ -109,7 +135,7 @@ impl Localized for SyncError {
     }
 }
 
-/// Plain words for a sync error code.
+/// Plain words for a sync error code, or a server error code kept from an earlier run.
 pub(crate) fn error_msg(code: &str) -> Option<Msg> {
     Some(match code {
         "not_signed_in" => Msg::new(
@@ -140,11 +166,12 @@ pub(crate) fn error_msg(code: &str) -> Option<Msg> {
             "Câu trả lời của máy chủ không đọc được. Sẽ thử lại sau.",
             "The server's answer could not be read. Will try again later.",
         ),
+        // Only for an answer without a code this build knows: a newer server's, or a proxy's.
         "request_refused" => Msg::new(
-            "Máy chủ từ chối yêu cầu. Hãy cập nhật ứng dụng.",
-            "The server refused the request. Please update the app.",
+            "Máy chủ từ chối yêu cầu với một lý do phiên bản này chưa biết. Hãy cập nhật ứng dụng.",
+            "The server refused the request for a reason this version does not know. Please update the app.",
         ),
-        _ => return None,
+        _ => return ApiCode::parse(code).map(ApiCode::msg),
     })
 }
 

@@ -369,6 +369,7 @@ impl Transport for Fake {
                 status: 401,
                 code: "otp_wrong".into(),
                 retry_after: None,
+                detail: None,
             })
         }
     }
@@ -382,6 +383,7 @@ impl Transport for Fake {
                     status: 401,
                     code: "unauthorized".into(),
                     retry_after: None,
+                    detail: None,
                 });
             }
             s.uploads += 1;
@@ -390,6 +392,7 @@ impl Transport for Fake {
                     status: 413,
                     code: "payload_too_large".into(),
                     retry_after: None,
+                    detail: None,
                 });
             }
             let fault = if s.faults.is_empty() {
@@ -402,6 +405,7 @@ impl Transport for Fake {
                     status: 503,
                     code: "unavailable".into(),
                     retry_after: Some(StdDuration::from_secs(5)),
+                    detail: None,
                 });
             }
             let server_time = s.now.unwrap_or(t(12, 0));
@@ -460,11 +464,30 @@ impl Transport for Fake {
             })
         })
     }
+    async fn delete_account(&self, token: &str) -> Result<AccountDeleted, TransportError> {
+        if token != "tok" {
+            return Err(TransportError::Status {
+                status: 401,
+                code: "unauthorized".into(),
+                retry_after: None,
+                detail: None,
+            });
+        }
+        Ok(AccountDeleted {
+            deleted: DeletedCounts {
+                visits: self.with(|s| s.visits.len()) as u64,
+                ..DeletedCounts::default()
+            },
+            account_removed: true,
+            kept: Vec::new(),
+        })
+    }
     async fn sign_personal(&self, _token: &str, _pending: &str) -> Result<SignedCode, TransportError> {
         Err(TransportError::Status {
             status: 404,
             code: "not_found".into(),
             retry_after: None,
+            detail: None,
         })
     }
 }
@@ -489,6 +512,26 @@ fn block<F: std::future::Future>(f: F) -> F::Output {
 
 fn run(e: &Engine, fake: &Fake) -> Result<SyncReport, SyncError> {
     block(e.sync(fake, &SyncOptions::default(), &mut SeededJitter::new(3)))
+}
+
+#[test]
+fn deleting_the_server_account_signs_the_device_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(t(11, 0)));
+    let e = engine(dir.path(), clock);
+    let fake = Fake::default();
+    assert!(matches!(
+        block(e.delete_server_account(&fake)),
+        Err(SyncError::NotSignedIn)
+    ));
+    block(e.sign_in(&fake, "0912345678", "123456")).unwrap();
+    e.check_in(ts::checkpoint(1)).unwrap();
+    run(&e, &fake).unwrap();
+    let answer = block(e.delete_server_account(&fake)).unwrap();
+    assert_eq!(answer.deleted.visits, 1);
+    assert!(!e.sync_status().unwrap().signed_in);
+    // The device's own copy stays until `wipe`.
+    assert_eq!(e.visits().unwrap().len(), 1);
 }
 
 #[test]
@@ -546,9 +589,9 @@ fn entries_are_done_only_after_the_server_confirmed_them() {
     let st = e.sync_status().unwrap();
     assert_eq!(
         st.last_error.as_ref().map(|(c, _)| c.as_str()),
-        Some("server_busy")
+        Some("unavailable")
     );
-    assert!(st.last_error.unwrap().1.en.contains("busy"));
+    assert!(st.last_error.unwrap().1.en.contains("temporarily unavailable"));
     assert!(
         st.next_attempt.unwrap() >= clock.now() + Duration::seconds(5),
         "Retry-After honoured"

@@ -1,10 +1,12 @@
-//! The transport: the five requests the sync client makes, behind a trait so that planning and merging
+//! The transport: the requests the sync client makes, behind a trait so that planning and merging
 //! are tested without a network and the end-to-end tests can put a faulty network in between.
 
 use std::future::Future;
 use std::time::Duration;
 
-use super::wire::{PullResult, SessionCreated, SignedCode, UploadBody, UploadResult};
+use crate::i18n::Msg;
+
+use super::wire::{AccountDeleted, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult};
 
 /// Why a request got no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,6 +26,9 @@ pub enum TransportError {
         code: String,
         /// The `Retry-After` delay, when sent.
         retry_after: Option<Duration>,
+        /// The server's own words, for the codes whose words carry a detail only it knows (the name of
+        /// the field it refused); other codes are shown in this build's words (`ApiCode::msg`).
+        detail: Option<Msg>,
     },
     /// The answer could not be read.
     #[error("unreadable answer")]
@@ -72,6 +77,11 @@ pub trait Transport: Send + Sync {
         cursor: Option<&str>,
         limit: u32,
     ) -> impl Future<Output = Result<PullResult, TransportError>> + Send;
+    /// `DELETE /v1/me`: deletes the account's data on the server.
+    fn delete_account(
+        &self,
+        token: &str,
+    ) -> impl Future<Output = Result<AccountDeleted, TransportError>> + Send;
     /// `POST /v1/sync/personal-code`.
     fn sign_personal(
         &self,

@@ -184,6 +184,45 @@ pub(crate) mod kind {
     pub(crate) const ALL: [&str; 5] = [ISSUER_KEY, REVOCATION, CHECKPOINT, EXPOSURE, SAFETY_LEVEL];
 }
 
+/// `DELETE /v1/me` answer: what the server deleted and what it keeps (docs/protocol/sync.md §9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDeleted {
+    /// Counts of what was deleted.
+    pub deleted: DeletedCounts,
+    /// Whether the account itself is gone (not while it manages checkpoints or has an officer's role).
+    pub account_removed: bool,
+    /// What is kept, why and for how long, in the server's words.
+    pub kept: Vec<KeptRecord>,
+}
+
+/// What a deletion removed on the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedCounts {
+    /// Health declarations.
+    pub declarations: u64,
+    /// Visits.
+    pub visits: u64,
+    /// Quarantine episodes.
+    pub episodes: u64,
+    /// Daily health reports.
+    pub reports: u64,
+    /// Signed personal codes.
+    pub personal_codes: u64,
+    /// Sessions (every device signed out).
+    pub sessions: u64,
+}
+
+/// A kind of record the server keeps after a deletion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptRecord {
+    /// Stable name (`cases`, `audit_log`, `staff_lists`, `account`).
+    pub what: String,
+    /// What, why and how long, in Vietnamese.
+    pub vi: String,
+    /// The same in English.
+    pub en: String,
+}
+
 /// The error body every server error carries.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct ErrorEnvelope {
@@ -193,4 +232,8 @@ pub(crate) struct ErrorEnvelope {
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct ErrorDetail {
     pub(crate) code: String,
+    #[serde(default)]
+    pub(crate) vi: Option<String>,
+    #[serde(default)]
+    pub(crate) en: Option<String>,
 }

@@ -9,19 +9,20 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::registry::check_captcha;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ClientAddr, Session, token_hash};
 use crate::feed::ts;
 use crate::phone;
 use crate::state::AppState;
-use crate::store::{AccountRow, NewOtp};
+use crate::store::{AccountRow, LimitTake, NewOtp};
 
 /// Codes live 5 minutes.
 pub(super) const OTP_TTL_MS: i64 = 5 * 60_000;
-/// A code is dead after 5 tries.
+/// A code is dead after 5 tries (wrong guesses per code: the guard on guessing one person's code).
 pub(super) const OTP_MAX_ATTEMPTS: i64 = 5;
-/// Rate-limit window: 15 minutes.
-pub(super) const OTP_WINDOW_MS: i64 = 15 * 60_000;
+/// Rate-limit window: fixed hours (`OtpLimits`, ADR 0015).
+pub(super) const OTP_WINDOW_MS: i64 = 60 * 60_000;
 /// Sessions live 30 days.
 pub(super) const SESSION_TTL_MS: i64 = 30 * 86_400_000;
 
@@ -32,6 +33,13 @@ pub struct OtpRequest {
     /// Phone number (national or E.164 form).
     #[schema(example = "0912345678")]
     pub phone: String,
+    /// A captcha (`POST /v1/captcha`), needed only after a `captcha_required` answer: many codes went
+    /// to this client address (a shared address) or to everyone this hour.
+    #[serde(default)]
+    pub captcha_id: Option<String>,
+    /// The characters of that captcha.
+    #[serde(default)]
+    pub captcha_answer: Option<String>,
 }
 
 /// A code was sent.
@@ -130,9 +138,35 @@ fn code_hash(state: &AppState, phone_hash: &[u8], code: &str) -> Vec<u8> {
     state.inner().sealer.lookup("otp", &v)
 }
 
+/// The start of the fixed window `now` falls in.
+fn window_start(now: i64) -> i64 {
+    now - now.rem_euclid(OTP_WINDOW_MS)
+}
+
+/// `RateLimited` until the window of `window` ends.
+fn retry_at_window_end(window: i64, now: i64) -> ApiError {
+    let secs = (window + OTP_WINDOW_MS - now).max(1_000).div_euclid(1_000);
+    ApiError::RateLimited(u64::try_from(secs).unwrap_or(1))
+}
+
+/// A counter of `tag` + `key` (a keyed hash) in `window`, at most `max`.
+fn take(tag: &[u8], key: &[u8], window: i64, max: i64) -> LimitTake {
+    let mut bucket = tag.to_vec();
+    bucket.extend_from_slice(key);
+    LimitTake {
+        bucket,
+        window_start: window,
+        max,
+    }
+}
+
 /// Sends a one-time code by SMS.
 #[utoipa::path(post, path = "/v1/auth/otp", tag = "auth", request_body = OtpRequest,
-    responses((status = 202, body = OtpSent), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 202, body = OtpSent),
+        (status = 400, description = "The captcha answer is wrong or expired", body = ErrorBody),
+        (status = 403, description = "`captcha_required`: ask again with a solved captcha", body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 429, description = "This phone's limit (or the address's ceiling); see Retry-After", body = ErrorBody)))]
 pub(super) async fn request_otp(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
@@ -145,15 +179,34 @@ pub(super) async fn request_otp(
     let phash = phone_hash(&state, &e164);
     let chash = sealer.lookup("client", client.to_string().as_bytes());
     let limits = state.config().otp_limits;
-    let counts = state
-        .store()
-        .otp_counts(&phash, &chash, now - OTP_WINDOW_MS)
-        .await?;
-    if counts.phone >= limits.per_phone || counts.client >= limits.per_client || counts.total >= limits.global
-    {
-        return Err(ApiError::RateLimited(
-            u64::try_from(OTP_WINDOW_MS / 1000).unwrap_or(900),
+    let window = window_start(now);
+    let solved = match (&req.captcha_id, &req.captcha_answer) {
+        (Some(id), Some(answer)) => {
+            check_captcha(&state, id, answer).await?;
+            true
+        }
+        (None, None) => false,
+        _ => return Err(ApiError::InvalidField("captcha_answer")),
+    };
+    // Per phone first: the main guard, and the only one a captcha does not lift.
+    let mut takes = vec![take(b"otp-phone:", &phash, window, limits.per_phone)];
+    if solved {
+        takes.push(take(
+            b"otp-client-captcha:",
+            &chash,
+            window,
+            limits.per_client_captcha,
         ));
+    } else {
+        takes.push(take(b"otp-client:", &chash, window, limits.per_client));
+        takes.push(take(b"otp-global", &[], window, limits.global));
+    }
+    match state.store().take_limits(&takes).await? {
+        None => {}
+        // A shared address (or everyone) past the free allowance: a captcha, not a lock.
+        Some(i) if i > 0 && !solved => return Err(ApiError::CaptchaRequired),
+        // The phone's own limit (index 0), or an address's ceiling even with captchas: wait.
+        Some(_) => return Err(retry_at_window_end(window, now)),
     }
     let code = six_digits(&state)?;
     state
@@ -185,9 +238,11 @@ pub(super) async fn request_otp(
 
 /// Signs in with the code: returns a session token.
 #[utoipa::path(post, path = "/v1/auth/session", tag = "auth", request_body = SessionRequest,
-    responses((status = 201, body = SessionCreated), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = SessionCreated), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, description = "Too many codes typed from this address; see Retry-After", body = ErrorBody)))]
 pub(super) async fn create_session(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<SessionRequest>,
 ) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
     let e164 = phone::normalize(&req.phone).ok_or(ApiError::InvalidPhone)?;
@@ -197,6 +252,20 @@ pub(super) async fn create_session(
     let now = state.now_ms();
     let phash = phone_hash(&state, &e164);
     let store = state.store();
+    // Guessing across many phones from one address (each code has its own 5 tries).
+    let chash = state
+        .inner()
+        .sealer
+        .lookup("client", client.to_string().as_bytes());
+    let window = window_start(now);
+    let guesses = state.config().otp_limits.guesses_per_client;
+    if store
+        .take_limits(&[take(b"otp-guess:", &chash, window, guesses)])
+        .await?
+        .is_some()
+    {
+        return Err(retry_at_window_end(window, now));
+    }
     let otp = store.latest_otp(&phash).await?.ok_or(ApiError::OtpDead)?;
     // Count the try first: at most OTP_MAX_ATTEMPTS comparisons ever happen for one code.
     if !store.otp_take_attempt(otp.id, OTP_MAX_ATTEMPTS, now).await? {
@@ -243,4 +312,121 @@ pub(super) async fn logout(State(state): State<AppState>, session: Session) -> A
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub(super) async fn me(State(state): State<AppState>, session: Session) -> ApiResult<Json<Me>> {
     Ok(Json(me_of(&state, &session.account).await?))
+}
+
+/// What a deletion removed.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct DeletedCounts {
+    /// Health declarations.
+    pub declarations: u64,
+    /// Visits (uploaded, or scanned by staff from your personal code).
+    pub visits: u64,
+    /// Quarantine episodes.
+    pub episodes: u64,
+    /// Daily health reports.
+    pub reports: u64,
+    /// Signed personal codes (their pseudonyms).
+    pub personal_codes: u64,
+    /// Sessions: every device signed in with this account is signed out.
+    pub sessions: u64,
+}
+
+/// One kind of record the server keeps after a deletion, why, and for how long.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct KeptRecord {
+    /// Stable name: `cases`, `audit_log`, `staff_lists`, `account`.
+    pub what: &'static str,
+    /// What, why and how long, in Vietnamese.
+    pub vi: &'static str,
+    /// The same in English.
+    pub en: &'static str,
+}
+
+/// The answer to `DELETE /v1/me`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AccountDeleted {
+    /// What was deleted, now and for good (database rows are overwritten: `secure_delete`).
+    pub deleted: DeletedCounts,
+    /// Whether the account itself (the sealed phone number and the pseudonymous subject) is gone; a
+    /// later sign-in with the same number starts a new, empty account.
+    pub account_removed: bool,
+    /// What is kept, and why.
+    pub kept: Vec<KeptRecord>,
+}
+
+/// What the server keeps after a deletion (docs/protocol/sync.md §9).
+const KEPT_ALWAYS: [KeptRecord; 3] = [
+    KeptRecord {
+        what: "cases",
+        vi: "Ca bệnh do cán bộ y tế đăng ký về bạn (mã ẩn danh, khu vực, ngày xét nghiệm và khởi phát; không có \
+             tên hay số điện thoại) và các khung phơi nhiễm công bố từ đó: hồ sơ của cơ quan y tế theo Luật \
+             Phòng, chống bệnh truyền nhiễm, không phải dữ liệu bạn gửi. Khung phơi nhiễm tự xóa sau thời hạn \
+             lưu giữ (21 ngày); ca bệnh được giữ đến khi cơ quan y tế xóa.",
+        en: "Cases a health officer registered about you (a pseudonymous id, the area, test and onset dates; no \
+             name or phone number) and the exposure windows published from them: the health authority's \
+             records under the Law on Prevention and Control of Infectious Diseases, not data you sent. \
+             Exposure windows go after the retention period (21 days); cases stay until the health \
+             authority deletes them.",
+    },
+    KeptRecord {
+        what: "audit_log",
+        vi: "Nhật ký truy cập của cán bộ (ai đã xem, khi nào, theo ca bệnh nào, mục đích; không chứa dữ liệu \
+             của bạn): để giải trình việc xử lý dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP). Không bị xóa theo \
+             thời hạn lưu giữ.",
+        en: "The log of officers' reads (who read, when, under which case, for what purpose; none of your \
+             data): the accountability record of personal-data processing (Decree 13/2023/ND-CP). Not \
+             removed by the retention period.",
+    },
+    KeptRecord {
+        what: "staff_lists",
+        vi: "Số điện thoại của bạn trong danh sách nhân viên của điểm kiểm soát (do người quản lý ở đó thêm, \
+             đã mã hóa): người quản lý xóa khi bạn thôi làm ở đó.",
+        en: "Your phone number in the staff list of a checkpoint (added by its manager, sealed): the manager \
+             removes it when you no longer work there.",
+    },
+];
+
+/// Kept when the account manages checkpoints or has an officer's or administrator's role.
+const KEPT_ACCOUNT: KeptRecord = KeptRecord {
+    what: "account",
+    vi: "Tài khoản (số điện thoại đã mã hóa) vì còn quản lý điểm kiểm soát hoặc có vai trò cán bộ y tế/quản \
+         trị: được xóa khi vai trò đó kết thúc (ngừng các điểm kiểm soát, hoặc quản trị viên thu hồi).",
+    en: "The account (the sealed phone number), because it manages checkpoints or has an officer's or \
+         administrator's role: deleted once that ends (deactivate the checkpoints, or ask an administrator).",
+};
+
+/// Deletes the signed-in account's data on the server: declarations, visits, quarantine episodes and
+/// reports, signed personal codes, sessions, and the account unless it still has a role. The answer
+/// says what was deleted and what the law requires keeping. The device's own copy is the device's
+/// (`tokhai wipe`).
+#[utoipa::path(delete, path = "/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = AccountDeleted), (status = 401, body = ErrorBody)))]
+pub(super) async fn delete_me(
+    State(state): State<AppState>,
+    session: Session,
+) -> ApiResult<Json<AccountDeleted>> {
+    let d = state.store().delete_account_data(&session.account).await?;
+    // Counts only: nothing that identifies the account.
+    tracing::info!(
+        declarations = d.declarations,
+        visits = d.visits,
+        account_removed = d.account_removed,
+        "account data deleted on request"
+    );
+    let mut kept: Vec<KeptRecord> = KEPT_ALWAYS.into_iter().collect();
+    if !d.account_removed {
+        kept.push(KEPT_ACCOUNT);
+    }
+    Ok(Json(AccountDeleted {
+        deleted: DeletedCounts {
+            declarations: d.declarations,
+            visits: d.visits,
+            episodes: d.episodes,
+            reports: d.reports,
+            personal_codes: d.pseudonyms,
+            sessions: d.sessions,
+        },
+        account_removed: d.account_removed,
+        kept,
+    }))
 }

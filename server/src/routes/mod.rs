@@ -67,7 +67,7 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     paths(
         ops::healthz, ops::readyz, ops::metrics, ops::openapi,
-        auth::request_otp, auth::create_session, auth::logout, auth::me,
+        auth::request_otp, auth::create_session, auth::logout, auth::me, auth::delete_me,
         registry::new_captcha, registry::register, registry::list_mine, registry::get_one, registry::edit,
         registry::add_child, registry::deactivate, registry::poster, registry::public_keys,
         registry::add_staff, registry::remove_staff, registry::list_staff,
@@ -89,7 +89,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/otp", post(auth::request_otp))
         .route("/auth/session", post(auth::create_session))
         .route("/auth/logout", post(auth::logout))
-        .route("/me", get(auth::me))
+        .route("/me", get(auth::me).delete(auth::delete_me))
         .route("/captcha", post(registry::new_captcha))
         .route("/checkpoints", post(registry::register).get(registry::list_mine))
         .route("/checkpoints/{id}", get(registry::get_one).put(registry::edit))

@@ -38,7 +38,8 @@ pub(super) struct Captcha {
 
 /// Creates a captcha (an image of five characters).
 ///
-/// At most 20 per client address in 15 minutes (429 with `Retry-After` beyond that).
+/// At most 200 per client address in 15 minutes by default (`--captchas-per-client`; 429 with
+/// `Retry-After` beyond that): registration and sign-ins past an address's free allowance need them (ADR 0015).
 #[utoipa::path(post, path = "/v1/captcha", tag = "registry", responses(
     (status = 201, body = Captcha),
     (status = 429, description = "Too many captchas from this address", body = ErrorBody),
@@ -282,6 +283,25 @@ fn info_of(f: &CheckpointFields) -> ApiResult<CheckpointInfo> {
     })
 }
 
+/// Takes the captcha `id` (single use: consumed whatever the answer) and checks the typed `answer`.
+pub(crate) async fn check_captcha(state: &AppState, id: &str, answer: &str) -> ApiResult<()> {
+    let stored = state
+        .store()
+        .take_captcha(id.as_bytes(), state.now_ms())
+        .await?
+        .ok_or(ApiError::CaptchaFailed)?;
+    let typed = format!("{id}:{}", captcha::normalize_answer(answer));
+    if state
+        .inner()
+        .sealer
+        .lookup_matches("captcha", typed.as_bytes(), &stored)
+    {
+        Ok(())
+    } else {
+        Err(ApiError::CaptchaFailed)
+    }
+}
+
 /// Registers a checkpoint. The registered phone number becomes (or already is) the manager's account:
 /// signing in with it by one-time code gives the manager views.
 #[utoipa::path(post, path = "/v1/checkpoints", tag = "registry", request_body = RegisterCheckpoint,
@@ -295,20 +315,7 @@ pub(super) async fn register(
     let e164 = phone::normalize(&req.phone).ok_or(ApiError::InvalidPhone)?;
     let now = state.now_ms();
     let sealer = &state.inner().sealer;
-    // Single use: the captcha is consumed whatever the answer.
-    let stored = state
-        .store()
-        .take_captcha(req.captcha_id.as_bytes(), now)
-        .await?
-        .ok_or(ApiError::CaptchaFailed)?;
-    let typed = format!(
-        "{}:{}",
-        req.captcha_id,
-        captcha::normalize_answer(&req.captcha_answer)
-    );
-    if !sealer.lookup_matches("captcha", typed.as_bytes(), &stored) {
-        return Err(ApiError::CaptchaFailed);
-    }
+    check_captcha(&state, &req.captcha_id, &req.captcha_answer).await?;
     let manager = account_for(&state, &e164).await?;
     let phash = phone_hash(&state, &e164);
     let new = NewCheckpoint {

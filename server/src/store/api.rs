@@ -43,8 +43,15 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
     /// A health officer's scopes.
     async fn scopes(&self, id: i64) -> R<Vec<Scope>>;
 
-    /// Codes sent since `since`: to this phone, from this client, in total.
-    async fn otp_counts(&self, phone_hash: &[u8], client_hash: &[u8], since: Millis) -> R<OtpCounts>;
+    /// Deletes, in one transaction, everything the account uploaded (declarations, visits, episodes,
+    /// reports, pseudonyms), its sessions and one-time codes, and the account itself unless it manages
+    /// checkpoints or is (or was) an officer or administrator. Cases, exposure windows and the audit log
+    /// are the health authority's records and stay.
+    async fn delete_account_data(&self, account: &AccountRow) -> R<AccountDeletion>;
+    /// Counts one request against every limit in `takes`, as one atomic step: either every counter is
+    /// incremented (`None`), or none is and the index of the first that is full comes back. Concurrent
+    /// calls never pass a limit together (a conditional upsert under the row's lock).
+    async fn take_limits(&self, takes: &[LimitTake]) -> R<Option<usize>>;
     /// Records a sent code.
     async fn insert_otp(&self, otp: NewOtp) -> R<i64>;
     /// The newest code sent to a phone.

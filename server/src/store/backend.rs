@@ -29,6 +29,7 @@ impl Dialect {
                     3,
                     include_str!("../../migrations/sqlite/0003_official_ward_codes.sql"),
                 ),
+                (4, include_str!("../../migrations/sqlite/0004_rate_counters.sql")),
             ],
             Self::Postgres => &[
                 (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -39,6 +40,10 @@ impl Dialect {
                 (
                     3,
                     include_str!("../../migrations/postgres/0003_official_ward_codes.sql"),
+                ),
+                (
+                    4,
+                    include_str!("../../migrations/postgres/0004_rate_counters.sql"),
                 ),
             ],
         }

@@ -67,15 +67,15 @@ pub struct OtpRow {
     pub used: bool,
 }
 
-/// How many codes were sent recently, for rate limits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OtpCounts {
-    /// To this phone number.
-    pub phone: i64,
-    /// Requested from this client address.
-    pub client: i64,
-    /// In total.
-    pub total: i64,
+/// One counter a request is limited by (`AccountStore::take_limits`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitTake {
+    /// What is counted: a tag and a keyed hash (of a phone number, a client address), or a fixed name.
+    pub bucket: Vec<u8>,
+    /// The start of the fixed window counted in.
+    pub window_start: Millis,
+    /// At most this many in the window.
+    pub max: i64,
 }
 
 /// A checkpoint, as stored.
@@ -409,6 +409,26 @@ pub struct AggregateRow {
     pub check_ins: i64,
     /// Checkpoints with at least one check-in.
     pub active_checkpoints: i64,
+}
+
+/// What deleting an account's data removed (`AccountStore::delete_account_data`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountDeletion {
+    /// Health declarations.
+    pub declarations: u64,
+    /// Visits (uploaded by the account, or scanned by staff from its personal code).
+    pub visits: u64,
+    /// Quarantine episodes.
+    pub episodes: u64,
+    /// Daily health reports.
+    pub reports: u64,
+    /// Personal-code pseudonyms the server signed.
+    pub pseudonyms: u64,
+    /// Sessions (every device is signed out).
+    pub sessions: u64,
+    /// Whether the account itself (phone number, pseudonymous subject) was removed: not while it manages
+    /// checkpoints or is (or was) an officer or administrator.
+    pub account_removed: bool,
 }
 
 /// How much the retention purge removed.

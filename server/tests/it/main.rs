@@ -15,6 +15,7 @@
 
 mod support;
 
+mod account;
 mod admin;
 mod api;
 mod dumps;

@@ -87,14 +87,26 @@ async fn accounts_sessions_and_codes(env: Env) {
         })
         .await
         .unwrap();
+    // Limits: all counters of a request or none; each window counts on its own.
+    let take = |bucket: &[u8], window_start, max| LimitTake {
+        bucket: bucket.to_vec(),
+        window_start,
+        max,
+    };
+    let both_ = [take(b"a", 0, 2), take(b"b", 0, 1)];
+    assert_eq!(store.take_limits(&both_).await.unwrap(), None);
+    assert_eq!(store.take_limits(&both_).await.unwrap(), Some(1), "b is full");
     assert_eq!(
-        store.otp_counts(&[1], &[2], 0).await.unwrap(),
-        OtpCounts {
-            phone: 1,
-            client: 1,
-            total: 1
-        }
+        store.take_limits(&[take(b"a", 0, 2)]).await.unwrap(),
+        None,
+        "the refused request took nothing from a"
     );
+    assert_eq!(store.take_limits(&[take(b"a", 0, 2)]).await.unwrap(), Some(0));
+    assert_eq!(
+        store.take_limits(&[take(b"a", 3_600_000, 2)]).await.unwrap(),
+        None
+    );
+    assert_eq!(store.take_limits(&[take(b"c", 0, 0)]).await.unwrap(), Some(0));
     for _ in 0..5 {
         assert!(store.otp_take_attempt(id, 5, 200).await.unwrap());
     }

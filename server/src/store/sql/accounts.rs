@@ -158,22 +158,87 @@ impl AccountStore for SqlStore {
             .collect()
     }
 
-    async fn otp_counts(&self, phone_hash: &[u8], client_hash: &[u8], since: Millis) -> R<OtpCounts> {
-        let row = first(
-            self.query(
+    async fn delete_account_data(&self, account: &AccountRow) -> R<AccountDeletion> {
+        let id = account.id;
+        let mut tx = self.begin().await?;
+        let reports = tx
+            .execute("DELETE FROM reports WHERE account_id = $1", params![id])
+            .await?;
+        let episodes = tx
+            .execute("DELETE FROM episodes WHERE account_id = $1", params![id])
+            .await?;
+        let pseudonyms = tx
+            .execute("DELETE FROM pseudonyms WHERE account_id = $1", params![id])
+            .await?;
+        let declarations = tx
+            .execute("DELETE FROM declarations WHERE account_id = $1", params![id])
+            .await?;
+        let visits = tx
+            .execute(
+                "DELETE FROM visits WHERE account_id = $1 OR subject = $2",
+                params![id, account.subject.clone()],
+            )
+            .await?;
+        let sessions = tx
+            .execute("DELETE FROM sessions WHERE account_id = $1", params![id])
+            .await?;
+        tx.execute(
+            "DELETE FROM otp_challenges WHERE phone_hash = $1",
+            params![account.phone_hash.clone()],
+        )
+        .await?;
+        let roles = first(
+            tx.query(
                 "SELECT \
-                   (SELECT COUNT(*) FROM otp_challenges WHERE phone_hash = $1 AND created_at >= $3), \
-                   (SELECT COUNT(*) FROM otp_challenges WHERE client_hash = $2 AND created_at >= $3), \
-                   (SELECT COUNT(*) FROM otp_challenges WHERE created_at >= $3)",
-                params![phone_hash, client_hash, since],
+                   (SELECT COUNT(*) FROM checkpoints WHERE manager_id = $1) \
+                 + (SELECT COUNT(*) FROM officer_scopes WHERE account_id = $1) \
+                 + (SELECT COUNT(*) FROM cases WHERE officer_id = $1) \
+                 + (SELECT COUNT(*) FROM accounts WHERE id = $1 AND is_admin)",
+                params![id],
             )
             .await?,
-        )?;
-        Ok(OtpCounts {
-            phone: row.i64(0)?,
-            client: row.i64(1)?,
-            total: row.i64(2)?,
+        )?
+        .i64(0)?;
+        let account_removed = roles == 0
+            && tx
+                .execute("DELETE FROM accounts WHERE id = $1", params![id])
+                .await?
+                == 1;
+        tx.commit().await?;
+        Ok(AccountDeletion {
+            declarations,
+            visits,
+            episodes,
+            reports,
+            pseudonyms,
+            sessions,
+            account_removed,
         })
+    }
+
+    async fn take_limits(&self, takes: &[LimitTake]) -> R<Option<usize>> {
+        let mut tx = self.begin().await?;
+        for (i, t) in takes.iter().enumerate() {
+            if t.max <= 0 {
+                return Ok(Some(i));
+            }
+            // The row is locked by the upsert until the transaction ends (PostgreSQL), or the whole
+            // database is (SQLite's one writer): the check and the increment are one step.
+            let rows = tx
+                .query(
+                    "INSERT INTO rate_counters (bucket, window_start, hits) VALUES ($1, $2, 1) \
+                     ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_counters.hits + 1 \
+                     WHERE rate_counters.hits < $3 RETURNING hits",
+                    params![t.bucket.clone(), t.window_start, t.max],
+                )
+                .await?;
+            if rows.is_empty() {
+                // Dropped without a commit: the counters taken before this one roll back.
+                return Ok(Some(i));
+            }
+        }
+        tx.commit().await?;
+        Ok(None)
     }
 
     async fn insert_otp(&self, otp: NewOtp) -> R<i64> {

@@ -321,6 +321,13 @@ impl OfficerStore for SqlStore {
         expired += tx
             .execute("DELETE FROM captchas WHERE expires_at < $1", params![now])
             .await?;
+        // Rate-limit windows are an hour at most; a day back keeps nothing that still counts.
+        expired += tx
+            .execute(
+                "DELETE FROM rate_counters WHERE window_start < $1",
+                params![now - DAY_MS],
+            )
+            .await?;
         expired += tx
             .execute("DELETE FROM sessions WHERE expires_at < $1", params![now])
             .await?;
