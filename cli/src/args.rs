@@ -18,7 +18,8 @@ pub(crate) struct Cli {
     #[arg(long, global = true, env = "TOKHAI_DATA_DIR", value_name = "DIR")]
     pub(crate) data_dir: Option<PathBuf>,
 
-    /// Ngôn ngữ hiển thị / display language.
+    /// Ngôn ngữ hiển thị / display language. `both` prints "tiếng Việt / English"; exposure alerts are
+    /// always in one language (Vietnamese unless `en`), as the health office's advice is one text.
     #[arg(long, global = true, env = "TOKHAI_LANG", value_enum, default_value_t = LangChoice::Both)]
     pub(crate) lang: LangChoice,
 
@@ -186,7 +187,8 @@ pub(crate) struct DeclareArgs {
     /// Khai hộ một người phụ thuộc mới / declare for a new dependant.
     #[arg(long, value_enum, conflicts_with = "person")]
     pub(crate) dependant: Option<DependantKind>,
-    /// Đọc tờ khai từ tệp JSON ("-" = đầu vào chuẩn) / read the form from a JSON file ("-" = stdin).
+    /// Đọc tờ khai từ tệp JSON ("-" = đầu vào chuẩn) / read the form from a JSON file ("-" = stdin);
+    /// format and example: docs/declaration-file.md. Unknown keys are refused.
     #[arg(long, value_name = "FILE")]
     pub(crate) file: Option<PathBuf>,
     /// Không hỏi; mục thiếu là lỗi / never prompt: missing answers are errors.
@@ -484,7 +486,8 @@ pub(crate) struct CheckpointQrArgs {
     /// Thời gian ở lại thường lệ (phút) / usual stay in minutes.
     #[arg(long)]
     pub(crate) stay: Option<u16>,
-    /// Hết hạn vào ngày / valid until this day (YYYY-MM-DD).
+    /// Hết hạn vào cuối ngày này, giờ Việt Nam; không được là ngày đã qua / valid until the end of this
+    /// day (YYYY-MM-DD, Vietnam time); a day already past is refused.
     #[arg(long)]
     pub(crate) valid_until: Option<String>,
     /// Ghi ảnh PNG / write a PNG image.
@@ -509,6 +512,10 @@ pub(crate) struct PosterArgs {
     /// Độ phân giải PNG / PNG resolution in dpi.
     #[arg(long, default_value_t = 150)]
     pub(crate) dpi: u32,
+    /// Tên tòa nhà chứa điểm này (cho tầng, khoa, phòng) / the building's name, for a sub-checkpoint's
+    /// poster (the code holds only the building's id).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) building: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokhai_core::{
-    Clock, Engine, KeyProvider, Msg, OsKeyStoreProvider, PassphraseProvider, Policy, SystemClock, TrustList,
-    TrustStore,
+    Clock, Engine, KeyProvider, Localized, Msg, OsKeyStoreProvider, PassphraseProvider, Policy, SystemClock,
+    TrustList, TrustStore,
 };
 
 use crate::args::{Cli, KeyStore};
@@ -97,6 +97,11 @@ impl Ctx {
                 "Đặt mật khẩu bảo vệ dữ liệu",
                 "Choose a passphrase to protect your data",
             )?;
+            // Said now, not after typing it twice (the store refuses it too).
+            tokhai_core::check_new_passphrase(&first).map_err(|e| CliError::Usage {
+                code: e.code(),
+                msg: e.msg(),
+            })?;
             let again = ask("Nhập lại mật khẩu", "Type it again")?;
             if first != again {
                 return Err(CliError::usage(

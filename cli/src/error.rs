@@ -88,6 +88,7 @@ fn refused_input(c: ApiCode) -> bool {
         ApiCode::OtpWrong
             | ApiCode::OtpDead
             | ApiCode::InvalidField
+            | ApiCode::ProvinceOfParent
             | ApiCode::InvalidPhone
             | ApiCode::PhoneNotMobile
             | ApiCode::CaptchaFailed

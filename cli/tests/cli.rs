@@ -252,6 +252,40 @@ fn wrong_or_missing_passphrase_is_a_clear_error() {
 }
 
 #[test]
+fn a_weak_new_passphrase_is_refused_and_creates_nothing() {
+    let home = Home::new();
+    for (weak, code) in [
+        ("abc", "passphrase_too_short"),
+        ("12345678", "passphrase_pattern"),
+        ("Mật khẩu 123", "passphrase_common"),
+    ] {
+        let out = home
+            .cmd(&["--json", "visits"])
+            .env("TOKHAI_PASSPHRASE", weak)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{weak} was accepted");
+        assert_eq!(error_code(&out), code, "{weak}");
+        let files = std::fs::read_dir(home.data()).map(Iterator::count).unwrap_or(0);
+        assert_eq!(files, 0, "no store is made with a refused passphrase");
+    }
+    let out = home
+        .cmd(&["visits"])
+        .env("TOKHAI_PASSPHRASE", "abc")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(
+        err.contains("Mật khẩu quá ngắn") && err.contains("too short"),
+        "{err}"
+    );
+    assert!(err.contains("8"), "says how long: {err}");
+    // A strong one works; the store it made opens as before.
+    home.declare_me();
+    assert_eq!(home.json(&["people"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
 fn invalid_form_lists_every_field_and_stores_nothing() {
     let home = Home::new();
     let out = home.run(&[
@@ -326,6 +360,82 @@ fn form_from_a_json_file_and_a_dependant() {
     assert_eq!(people[1]["relation"], "child");
     let shown = home.json(&["declaration", "show", "--for", "2"]);
     assert_eq!(shown["declaration"]["declaration"]["symptoms"]["cough"], true);
+}
+
+#[test]
+fn form_file_with_an_unknown_key_is_refused_by_name_and_the_example_file_works() {
+    let home = Home::new();
+    let form = home.path("form.json");
+    // "name" is not a key of the form ("full_name" is): refused, not silently dropped.
+    std::fs::write(
+        &form,
+        r#"{"name": "nguyễn văn an", "birth_year": 1990, "sex": "nam", "phone": "0912345678",
+            "address": {"province": "79", "ward": 26743, "street": "1 Lê Lợi"}}"#,
+    )
+    .unwrap();
+    let out = home.run(&["--json", "declare", "--file", s(&form)]);
+    assert!(!out.status.success());
+    assert_eq!(error_code(&out), "form_unknown_key");
+    let out = home.run(&["--lang", "en", "declare", "--file", s(&form)]);
+    let err = stderr(&out);
+    assert!(err.contains("unknown key: \"name\""), "{err}");
+    assert!(err.contains("docs/declaration-file.md"), "{err}");
+    assert!(!err.contains("nguyễn"), "no values in the error: {err}");
+    // Nested keys too.
+    std::fs::write(&form, r#"{"symptoms": {"feverr": true}}"#).unwrap();
+    let out = home.run(&["--lang", "en", "declare", "--file", s(&form)]);
+    assert!(stderr(&out).contains("\"symptoms.feverr\""), "{}", stderr(&out));
+    assert_eq!(
+        home.json(&["people"]).as_array().unwrap().len(),
+        0,
+        "nothing saved"
+    );
+
+    // The documented example declares as it is.
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/examples/declaration.json");
+    let record = home.json(&["declare", "--file", s(&example)]);
+    assert_eq!(record["declaration"]["full_name"], "NGUYỄN THỊ MAI");
+    assert_eq!(record["declaration"]["symptoms"]["cough"], true);
+}
+
+#[test]
+fn a_checkpoint_code_valid_until_a_past_day_is_refused() {
+    let home = Home::new();
+    home.checkpoint("7", "Chợ Bến Thành"); // makes and trusts the key
+    let key = home.path("issuer.pk8");
+    let sign = |until: &str| {
+        home.run(&[
+            "--lang",
+            "en",
+            "qr",
+            "checkpoint",
+            "--signing-key",
+            s(&key),
+            "--key-id",
+            "3",
+            "--id",
+            "8",
+            "--name",
+            "Chợ",
+            "--kind",
+            "market",
+            "--ward",
+            "26743",
+            "--valid-until",
+            until,
+        ])
+    };
+    let out = sign("2024-01-31");
+    assert!(!out.status.success(), "a past end date must not be signed");
+    assert!(out.stdout.is_empty(), "no code printed");
+    assert!(stderr(&out).contains("qr_expired_at_issue"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("end date has passed"), "{}", stderr(&out));
+    // A day far ahead is signed, and the code verifies.
+    let out = sign("2099-12-31");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let code = String::from_utf8(out.stdout).unwrap();
+    home.declare_me();
+    home.ok(&["checkin", "--payload", code.trim()]);
 }
 
 #[test]
@@ -484,6 +594,23 @@ fn quarantine_daily_report_and_status() {
     assert_eq!(out.status.code(), Some(3));
     // The personal code now says "in quarantine".
     assert_eq!(home.json(&["qr", "personal"])["status"], "in_quarantine");
+}
+
+#[test]
+fn purge_on_fresh_data_removes_nothing_and_says_why() {
+    let home = Home::new();
+    home.declare_me();
+    home.ok(&["checkin", "--payload", &home.checkpoint("7", "Chợ Bến Thành")]);
+    home.ok(&["checkout"]);
+    // Nothing is 21 days old and nothing was sent: nothing goes, and the message does not claim otherwise.
+    assert_eq!(
+        home.ok(&["--lang", "en", "purge"]).trim(),
+        "Nothing to remove: nothing is older than 21 days, and no sent entry waits in the sync queue."
+    );
+    let json = home.json(&["purge"]);
+    assert_eq!(json["retention_days"], 21);
+    assert_eq!(json["outbox_sent"], 0);
+    assert_eq!(home.json(&["visits"]).as_array().unwrap().len(), 1, "kept");
 }
 
 #[test]

@@ -16,6 +16,8 @@ pub enum ApiCode {
     InvalidParameter,
     /// A field value is not acceptable (the server's message names the field).
     InvalidField,
+    /// A sub-checkpoint (floor, department, room) outside the province of the checkpoint it belongs to.
+    ProvinceOfParent,
     /// Not a phone number.
     InvalidPhone,
     /// A landline where a one-time code must be sent by SMS.
@@ -58,10 +60,11 @@ pub enum ApiCode {
 
 impl ApiCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 23] = [
         Self::InvalidBody,
         Self::InvalidParameter,
         Self::InvalidField,
+        Self::ProvinceOfParent,
         Self::InvalidPhone,
         Self::PhoneNotMobile,
         Self::OtpWrong,
@@ -89,6 +92,7 @@ impl ApiCode {
             Self::InvalidBody => "invalid_body",
             Self::InvalidParameter => "invalid_parameter",
             Self::InvalidField => "invalid_field",
+            Self::ProvinceOfParent => "province_of_parent",
             Self::InvalidPhone => "invalid_phone",
             Self::PhoneNotMobile => "phone_not_mobile",
             Self::OtpWrong => "otp_wrong",
@@ -130,6 +134,11 @@ impl ApiCode {
             Self::InvalidField => Msg::new(
                 "Máy chủ không chấp nhận một giá trị đã nhập. Hãy kiểm tra và thử lại.",
                 "The server did not accept a value you entered. Check it and try again.",
+            ),
+            Self::ProvinceOfParent => Msg::new(
+                "Điểm con (tầng, khoa, phòng) phải ở cùng tỉnh/thành phố với điểm kiểm soát chứa nó (tòa nhà).",
+                "A sub-checkpoint (floor, department, room) must be in the same province as the checkpoint it \
+                 belongs to (its building).",
             ),
             Self::InvalidPhone => Msg::new(
                 "Số điện thoại không hợp lệ. Hãy kiểm tra lại số.",

@@ -65,3 +65,27 @@ pub trait Localized {
     /// The message for a person, in both languages. Never contains personal data.
     fn msg(&self) -> Msg;
 }
+
+/// "1 visit", "2 visits": an English count with its noun in the right number (Vietnamese nouns do not
+/// change: "1 lượt", "2 lượt").
+pub fn en_count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 || n == -1 { one } else { many })
+}
+
+/// A count as an `i64` for [`en_count`] (saturating).
+pub(crate) fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_counts_agree_with_their_noun() {
+        assert_eq!(en_count(0, "minute", "minutes"), "0 minutes");
+        assert_eq!(en_count(1, "minute", "minutes"), "1 minute");
+        assert_eq!(en_count(2, "entry", "entries"), "2 entries");
+        assert_eq!(count(3), 3);
+    }
+}

@@ -37,19 +37,20 @@ pub use crypto::{
     LookupKey, LookupTag, PBKDF2_MIN_ITERATIONS, PassphraseProvider, Plaintext, PlatformKeyError,
     PlatformKeyProvider, PlatformKeyStore, ProviderKind, SealContext, Sealed, SealingKey, StoreKeys,
 };
+pub use crypto::{MIN_PASSPHRASE_CHARS, PassphraseWeakness, check_new_passphrase};
 pub use declaration::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
 pub use declaration::{
-    AddressForm, DEFAULT_FRESHNESS_HOURS, DeclarationForm, FieldError, FieldErrorKind, Freshness,
-    FreshnessPolicy, ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, ValidationErrors, freshness,
-    newest_declaration, validate,
+    AddressForm, DEFAULT_FRESHNESS_HOURS, DeclarationForm, FieldError, FieldErrorKind, FormFileError,
+    Freshness, FreshnessPolicy, ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, ValidationErrors,
+    freshness, newest_declaration, validate,
 };
 #[cfg(feature = "store")]
 pub use engine::{
     Cause, CheckIn, Engine, EngineError, EpisodeExport, Export, Missing, NewEpisode, OutboxExport,
-    PersonExport, Policy, PurgeReport, Rejection,
+    PersonExport, Policy, Rejection,
 };
 pub use health::{
     DEFAULT_GRACE_HOURS, DayState, DayStatus, EPISODE_PLACE_MAX, EpisodeError, HealthPolicy,
@@ -57,7 +58,7 @@ pub use health::{
     TEMPERATURE_RANGE_DECIDEGREES, day_statuses, next_reminder, parse_temperature, plan_report,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
-pub use i18n::{Lang, Localized, Msg};
+pub use i18n::{Lang, Localized, Msg, en_count};
 pub use ids::{CheckpointId, DeclarationId, EpisodeId, OutboxId, PersonId, ReportId, VisitId};
 pub use officer::{
     CASE_MAX_ONSET_BEFORE_TEST_DAYS, CASE_MAX_TEST_AGE_DAYS, CASE_REINFECTION_DAYS,
@@ -66,7 +67,7 @@ pub use officer::{
 };
 pub use phone::{Phone, PhoneError, PhoneKind};
 pub use retention::{
-    DEFAULT_RETENTION_DAYS, PurgePlan, RetentionPolicy, expired_declarations, expired_episodes,
+    DEFAULT_RETENTION_DAYS, PurgePlan, PurgeReport, RetentionPolicy, expired_declarations, expired_episodes,
     expired_reports, expired_visits, plan_purge,
 };
 #[cfg(feature = "store")]

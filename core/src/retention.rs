@@ -22,6 +22,10 @@ use crate::health::{DailyReport, QuarantineEpisode};
 use crate::ids::{DeclarationId, EpisodeId, PersonId, ReportId, VisitId};
 use crate::visit::Visit;
 
+mod report;
+
+pub use report::PurgeReport;
+
 /// The default retention period, in days.
 pub const DEFAULT_RETENTION_DAYS: i64 = 21;
 

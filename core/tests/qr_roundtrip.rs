@@ -149,6 +149,7 @@ fn poster_at_150_dpi_and_as_a_640x480_photo_decodes_and_verifies() {
     let code = signer.sign_checkpoint(&market()).unwrap();
     let text = PosterText {
         place: "Phường Bến Thành, Thành phố Hồ Chí Minh".to_owned(),
+        building: String::new(),
     };
     let page = image::load_from_memory(&poster_png(&code, &text, 150).unwrap())
         .unwrap()
@@ -178,6 +179,7 @@ fn poster_at_150_dpi_and_as_a_640x480_photo_decodes_and_verifies() {
 fn poster_photos_decode_and_verify_across_issuer_keys_and_light() {
     let text = PosterText {
         place: "Phường Bến Thành, Thành phố Hồ Chí Minh".to_owned(),
+        building: String::new(),
     };
     let clock = FixedClock::new(t0() + Duration::days(30));
     let mut failed = Vec::new();
@@ -238,6 +240,7 @@ fn printed_pdfs_rasterised_by_poppler_decode_and_verify() {
     let personal = signer.sign_personal(&visitor()).unwrap();
     let place = PosterText {
         place: "Phường Bến Thành, Thành phố Hồ Chí Minh".to_owned(),
+        building: String::new(),
     };
     let docs = [
         (

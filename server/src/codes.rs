@@ -83,10 +83,11 @@ pub(crate) enum PosterFormat {
     Png,
 }
 
-/// The A4 poster of a checkpoint.
+/// The A4 poster of a checkpoint; a sub-checkpoint's names its building (`parent`, the enclosing one).
 pub(crate) fn poster(
     code: &CheckpointCode,
     cp: &CheckpointRow,
+    parent: Option<&CheckpointRow>,
     format: PosterFormat,
 ) -> Result<Vec<u8>, ApiError> {
     let scheme = if cp.info.scheme == "v2021" {
@@ -101,6 +102,7 @@ pub(crate) fn poster(
         .map(|w| list.full_name(w));
     let text = PosterText {
         place: place.unwrap_or_default(),
+        building: parent.map(|p| p.info.name.clone()).unwrap_or_default(),
     };
     match format {
         PosterFormat::Pdf => poster_pdf(code, &text),

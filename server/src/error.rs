@@ -47,6 +47,8 @@ pub enum ApiError {
     OfficerInput(tokhai_core::OfficerInputError),
     /// The person already has a case for this infection (its id): the new one is refused, not merged.
     CaseExists(i64),
+    /// A sub-checkpoint in another province (or unit list) than the checkpoint it belongs to.
+    ProvinceOfParent,
     /// Not a phone number we can send to.
     InvalidPhone,
     /// A landline where a one-time code must be sent by SMS.
@@ -93,6 +95,7 @@ impl ApiError {
             Self::InvalidParameter => ApiCode::InvalidParameter,
             Self::InvalidField(_) | Self::OfficerInput(_) => ApiCode::InvalidField,
             Self::CaseExists(_) => ApiCode::CaseExists,
+            Self::ProvinceOfParent => ApiCode::ProvinceOfParent,
             Self::InvalidPhone => ApiCode::InvalidPhone,
             Self::PhoneNotMobile => ApiCode::PhoneNotMobile,
             Self::OtpWrong => ApiCode::OtpWrong,
@@ -160,6 +163,7 @@ impl ApiError {
             | Self::InvalidParameter
             | Self::InvalidField(_)
             | Self::OfficerInput(_)
+            | Self::ProvinceOfParent
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
             Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,

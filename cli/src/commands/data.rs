@@ -13,19 +13,7 @@ pub(crate) fn purge(ctx: &Ctx) -> Result<(), CliError> {
     if ctx.out.json {
         return ctx.out.json(&report);
     }
-    let n = report.declarations + report.visits + report.episodes + report.reports + report.outbox;
-    ctx.out.say(&Msg::owned(
-        format!(
-            "Đã xóa {n} bản ghi quá {} ngày (tờ khai {}, lượt check-in {}, đợt cách ly {}, báo cáo {}, hàng đợi gửi {}).",
-            engine.policy().retention.period.num_days(),
-            report.declarations, report.visits, report.episodes, report.reports, report.outbox
-        ),
-        format!(
-            "Purged {n} records older than {} days (declarations {}, visits {}, episodes {}, reports {}, outbox {}).",
-            engine.policy().retention.period.num_days(),
-            report.declarations, report.visits, report.episodes, report.reports, report.outbox
-        ),
-    ));
+    ctx.out.say(&report.msg());
     Ok(())
 }
 

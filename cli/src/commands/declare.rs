@@ -4,7 +4,7 @@
 use std::io::BufRead;
 use std::path::Path;
 
-use tokhai_core::{DeclarationForm, Msg, Person, Relation};
+use tokhai_core::{DeclarationForm, Localized, Msg, Person, Relation};
 
 use super::people;
 use crate::args::{DeclareArgs, DependantKind, FormFlags, SymptomFlag};
@@ -108,20 +108,9 @@ fn read_form(path: &Path) -> Result<DeclarationForm, CliError> {
     } else {
         std::fs::read_to_string(path).map_err(|e| CliError::read(path, e))?
     };
-    serde_json::from_str(&text).map_err(|e| {
-        CliError::usage(
-            "form_json_invalid",
-            format!(
-                "Tệp tờ khai không phải JSON hợp lệ (dòng {}, cột {}).",
-                e.line(),
-                e.column()
-            ),
-            format!(
-                "The form file is not valid JSON (line {}, column {}).",
-                e.line(),
-                e.column()
-            ),
-        )
+    DeclarationForm::from_json(&text).map_err(|e| CliError::Usage {
+        code: e.code(),
+        msg: e.msg(),
     })
 }
 

@@ -216,7 +216,20 @@ fn poster(ctx: &Ctx, args: &PosterArgs) -> Result<(), CliError> {
         .map(|w| list.full_name(w))
         .unwrap_or_default();
     let code = verified.code();
-    let text = PosterText { place };
+    let building = args
+        .building
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    if verified.payload().parent.is_some() && building.is_empty() {
+        ctx.out.note(&Msg::new(
+            "Đây là điểm con (tầng, khoa, phòng): thêm --building \"tên tòa nhà\" để áp phích ghi cả tòa nhà.",
+            "This is a sub-checkpoint (floor, department, room): add --building \"building name\" to name the \
+             building on the poster.",
+        ));
+    }
+    let text = PosterText { place, building };
     if let Some(path) = &args.pdf {
         write(path, &rendered(render::poster_pdf(&code, &text))?)?;
     }

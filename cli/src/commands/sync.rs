@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use tokhai_core::sync_client::{HttpTransport, OsJitter, SyncOptions, SyncStatus};
-use tokhai_core::{Engine, Msg};
+use tokhai_core::{Engine, Lang, Msg, en_count};
 
-use crate::args::{LoginArgs, WipeArgs};
+use crate::args::{LangChoice, LoginArgs, WipeArgs};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::when;
@@ -104,7 +104,14 @@ pub(crate) fn sync(ctx: &Ctx) -> Result<(), CliError> {
                 "⚠ {} cảnh báo phơi nhiễm mới: xem `tokhai alerts`.",
                 report.new_alerts
             ),
-            format!("{} new exposure alerts: see `tokhai alerts`.", report.new_alerts),
+            format!(
+                "{}: see `tokhai alerts`.",
+                en_count(
+                    i64::try_from(report.new_alerts).unwrap_or(i64::MAX),
+                    "new exposure alert",
+                    "new exposure alerts"
+                )
+            ),
         ));
     }
     Ok(())
@@ -209,7 +216,14 @@ pub(crate) fn status(ctx: &Ctx) -> Result<(), CliError> {
     if st.alerts > 0 {
         out.say(&Msg::owned(
             format!("⚠ {} cảnh báo phơi nhiễm: xem `tokhai alerts`.", st.alerts),
-            format!("{} exposure alerts: see `tokhai alerts`.", st.alerts),
+            format!(
+                "{}: see `tokhai alerts`.",
+                en_count(
+                    i64::try_from(st.alerts).unwrap_or(i64::MAX),
+                    "exposure alert",
+                    "exposure alerts"
+                )
+            ),
         ));
     }
     Ok(())
@@ -225,8 +239,14 @@ pub(crate) fn alerts(ctx: &Ctx) -> Result<(), CliError> {
     if alerts.is_empty() {
         out.say(&Msg::new("Không có cảnh báo phơi nhiễm.", "No exposure alerts."));
     }
+    // One language at a time: the advice is the health office's own text, and each line already holds it
+    // once. Vietnamese unless `--lang en`.
+    let lang = match out.lang {
+        LangChoice::En => Lang::En,
+        LangChoice::Vi | LangChoice::Both => Lang::Vi,
+    };
     for a in &alerts {
-        out.say(&a.msg());
+        out.line(a.msg().get(lang));
     }
     Ok(())
 }

@@ -73,6 +73,11 @@ fn offline_first_then_sync_reaches_the_managers_arrivals() {
     let url = server.url();
     let out = home.ok(&["--server", &url, "--lang", "en", "sync"]);
     assert!(out.contains("2 changes sent"), "{out}");
+    // Purging now removes what the server has, and says so: those entries are minutes old, not 21 days.
+    let json = home.json(&["purge"]);
+    assert_eq!(json["outbox_sent"], 2, "{json}");
+    assert_eq!(json["visits"], 0, "{json}");
+    assert_eq!(json["outbox_expired"], 0, "{json}");
     assert!(
         home.ok(&["--lang", "en", "status"])
             .contains("Nothing waits to be sent.")
@@ -91,6 +96,19 @@ fn offline_first_then_sync_reaches_the_managers_arrivals() {
     assert!(
         home.ok(&["--lang", "en", "alerts"])
             .contains("No exposure alerts")
+    );
+    // One more sent entry at a time: the message agrees in number.
+    home.ok(&["checkin", "--payload", &code]);
+    home.ok(&["--server", &url, "sync"]);
+    assert_eq!(
+        home.ok(&["--lang", "en", "purge"]).trim(),
+        "Removed 1 sync-queue entry the server already has. Nothing was older than 21 days."
+    );
+    home.ok(&["checkout"]);
+    home.ok(&["--server", &url, "sync"]);
+    assert_eq!(
+        home.ok(&["--lang", "vi", "purge"]).trim(),
+        "Đã xóa 1 mục trong hàng đợi đồng bộ mà máy chủ đã nhận. Không có dữ liệu nào quá 21 ngày."
     );
     home.ok(&["--server", &url, "logout"]);
     assert!(home.ok(&["--lang", "en", "status"]).contains("Not signed in"));

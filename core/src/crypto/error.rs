@@ -78,6 +78,9 @@ pub enum KeyProviderError {
     /// An empty passphrase was given, or the passphrase variable is unset.
     #[error("no passphrase given")]
     EmptyPassphrase,
+    /// A passphrase chosen for a new store is too weak (an existing store opens with any).
+    #[error(transparent)]
+    WeakPassphrase(#[from] super::PassphraseWeakness),
     /// Stored key parameters are unreadable or below the minimum strength.
     #[error("stored key parameters are invalid: {0}")]
     BadParameters(&'static str),

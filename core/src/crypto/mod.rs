@@ -21,6 +21,7 @@ mod hex;
 mod keyring;
 mod keys;
 mod provider;
+mod strength;
 
 pub use envelope::{Plaintext, SealContext, Sealed, SealingKey};
 pub use error::{CryptoError, KeyProviderError};
@@ -31,6 +32,7 @@ pub use provider::{
     FixedKeyProvider, KekParams, KeyProvider, PBKDF2_MIN_ITERATIONS, PassphraseProvider, PlatformKeyError,
     PlatformKeyProvider, PlatformKeyStore, ProviderKind,
 };
+pub use strength::{MIN_PASSPHRASE_CHARS, PassphraseWeakness, check_new_passphrase};
 
 #[cfg(test)]
 mod tests;

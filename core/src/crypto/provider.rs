@@ -129,6 +129,12 @@ pub trait KeyProvider: Send + Sync + fmt::Debug {
 
     /// Deletes whatever key material the provider itself holds for `label` (nothing for a passphrase).
     fn destroy(&self, label: &str) -> Result<(), KeyProviderError>;
+
+    /// Whether this provider may lock a **new** store (a passphrase must be strong enough); asked before
+    /// anything is written, so a refusal leaves no file behind.
+    fn check_new(&self) -> Result<(), KeyProviderError> {
+        Ok(())
+    }
 }
 
 /// A passphrase stretched with PBKDF2-HMAC-SHA256. The passphrase is normalised to Unicode NFC so that
@@ -203,7 +209,12 @@ impl KeyProvider for PassphraseProvider {
         ProviderKind::Passphrase
     }
 
+    fn check_new(&self) -> Result<(), KeyProviderError> {
+        Ok(super::check_new_passphrase(&self.passphrase)?)
+    }
+
     fn create(&self, _label: &str) -> Result<(KeyEncryptionKey, KekParams), KeyProviderError> {
+        self.check_new()?;
         let mut salt = [0u8; SALT_LEN];
         SystemRandom::new()
             .fill(&mut salt)

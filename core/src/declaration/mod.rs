@@ -14,6 +14,7 @@ mod countries;
 mod errors;
 mod fields;
 mod form;
+mod form_json;
 mod model;
 mod record;
 mod validate;
@@ -24,6 +25,7 @@ mod tests;
 pub use errors::{FieldError, FieldErrorKind, ValidationErrors};
 pub(crate) use fields::clean_line;
 pub use form::{AddressForm, DeclarationForm};
+pub use form_json::FormFileError;
 pub use model::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,

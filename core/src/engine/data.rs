@@ -7,24 +7,9 @@ use super::error::EngineError;
 use super::facade::Engine;
 use crate::declaration::{DeclarationRecord, Person};
 use crate::health::{DailyReport, QuarantineEpisode};
-use crate::retention::plan_purge;
+use crate::retention::{PurgeReport, plan_purge};
 use crate::store::OutboxEntry;
 use crate::visit::{Visit, visit_history};
-
-/// How many records a purge deleted, by kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PurgeReport {
-    /// Declaration versions.
-    pub declarations: usize,
-    /// Visits.
-    pub visits: usize,
-    /// Quarantine episodes (their reports go with them).
-    pub episodes: usize,
-    /// Daily reports.
-    pub reports: usize,
-    /// Outbox entries (sent ones, and unsent ones past retention).
-    pub outbox: usize,
-}
 
 /// Everything the device holds about its people, opened, as one JSON-serialisable value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +67,7 @@ impl Engine {
             let episodes = tx.episodes()?;
             let reports = tx.all_reports()?;
             let plan = plan_purge(&visits, &declarations, &episodes, &reports, now, &retention);
-            let mut report = PurgeReport::default();
+            let mut report = PurgeReport::new(&retention);
             for id in &plan.declarations {
                 report.declarations += usize::from(tx.delete_declaration(*id)?);
             }
@@ -100,8 +85,10 @@ impl Engine {
             // The outbox: what the server has, and what waited past the retention period unsent (the
             // server would purge it on arrival; least data, least time).
             for (entry, sent) in tx.outbox()? {
-                if (sent || retention.expired(entry.created_at, now)) && tx.delete_outbox(entry.id)? {
-                    report.outbox += 1;
+                if sent {
+                    report.outbox_sent += usize::from(tx.delete_outbox(entry.id)?);
+                } else if retention.expired(entry.created_at, now) {
+                    report.outbox_expired += usize::from(tx.delete_outbox(entry.id)?);
                 }
             }
             Ok(report)

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::crypto::KeyProviderError;
+use crate::crypto::{KeyProviderError, PassphraseWeakness};
 use crate::declaration::ValidationErrors;
 use crate::health::{EpisodeError, ReportError};
 use crate::i18n::{Localized, Msg};
@@ -75,6 +75,8 @@ pub enum Rejection {
     Report(ReportError),
     /// A quarantine-episode rule (ends before it starts, too long, already ended…).
     Episode(EpisodeError),
+    /// The passphrase chosen for new data is too weak.
+    Passphrase(PassphraseWeakness),
 }
 
 /// The detailed internal cause of an error, for logs and debugging. Never holds personal data.
@@ -103,6 +105,7 @@ impl From<KeyProviderError> for EngineError {
         match err {
             KeyProviderError::WrongKey | KeyProviderError::ProviderMismatch { .. } => Self::WrongKey,
             KeyProviderError::EmptyPassphrase => Self::NoPassphrase,
+            KeyProviderError::WeakPassphrase(weak) => Self::Rejected(Rejection::Passphrase(weak)),
             KeyProviderError::Unavailable(_) | KeyProviderError::NotFound | KeyProviderError::Platform(_) => {
                 Self::KeyUnavailable(Cause(Box::new(err)))
             }
@@ -203,6 +206,7 @@ impl Localized for Rejection {
             Self::Visit(e) => e.code(),
             Self::Report(e) => e.code(),
             Self::Episode(e) => e.code(),
+            Self::Passphrase(e) => e.code(),
         }
     }
 
@@ -220,6 +224,7 @@ impl Localized for Rejection {
             Self::Visit(e) => e.msg(),
             Self::Report(e) => e.msg(),
             Self::Episode(e) => e.msg(),
+            Self::Passphrase(e) => e.msg(),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! - `visits.rs`: check in (`CheckIn`), one-tap and automatic check-out, history newest first, edits.
 //! - `health.rs`: quarantine episodes (`NewEpisode`), daily reports, day statuses, reminders.
 //! - `personal.rs`: the personal QR code's payload (pending until the server signs it).
-//! - `data.rs`: retention purge (`PurgeReport`) and export of all the person's data (`Export`).
+//! - `data.rs`: retention purge (its `retention::PurgeReport`) and export of all the person's data (`Export`).
 //! - `policy.rs`: `Policy`: the domain's freshness, visit, health and retention policies together.
 //! - `error.rs`: `EngineError`, the public error (each variant `Localized`), with `Missing`, `Rejection`.
 //! - `tests.rs`, `crash_tests.rs`: the invariant tests through the facade.
@@ -22,7 +22,7 @@ mod personal;
 mod policy;
 mod visits;
 
-pub use data::{EpisodeExport, Export, OutboxExport, PersonExport, PurgeReport};
+pub use data::{EpisodeExport, Export, OutboxExport, PersonExport};
 pub use error::{Cause, EngineError, Missing, Rejection};
 pub use facade::Engine;
 pub use health::NewEpisode;

@@ -13,6 +13,7 @@ use crate::declaration::Freshness;
 use crate::declaration::Relation;
 use crate::health::{QuarantineKind, ReportInput};
 use crate::i18n::Localized;
+use crate::retention::{PurgeReport, RetentionPolicy};
 use crate::store::OutboxEvent;
 use crate::test_support as ts;
 use crate::visit::VisitEdit;
@@ -474,15 +475,16 @@ fn purge_deletes_what_is_past_retention_and_sent() {
         .declare(me.id, &engine.declaration_form(me.id).unwrap().unwrap())
         .unwrap();
     // Nothing is old yet; nothing is sent yet.
-    assert_eq!(engine.purge().unwrap(), PurgeReport::default());
+    let nothing = PurgeReport::new(&RetentionPolicy::default());
+    assert_eq!(engine.purge().unwrap(), nothing);
 
     let sent: Vec<_> = engine.pending_outbox(2).unwrap().iter().map(|e| e.id).collect();
     engine.mark_outbox_sent(&sent).unwrap();
     assert_eq!(
         engine.purge().unwrap(),
         PurgeReport {
-            outbox: 2,
-            ..PurgeReport::default()
+            outbox_sent: 2,
+            ..nothing
         }
     );
 
@@ -496,7 +498,11 @@ fn purge_deletes_what_is_past_retention_and_sent() {
     assert_eq!(report.visits, 2);
     assert_eq!(report.episodes, 1);
     assert_eq!(report.reports, 1);
-    assert!(report.outbox >= 5, "{report:?}");
+    assert_eq!(report.outbox_sent, 0, "nothing was sent since");
+    assert!(
+        report.outbox_expired >= 5,
+        "unsent and past retention: {report:?}"
+    );
     assert_eq!(
         engine.visits().unwrap().iter().map(|v| v.id).collect::<Vec<_>>(),
         vec![recent.id]

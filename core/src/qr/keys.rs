@@ -92,8 +92,12 @@ impl Signer {
         Ok(out)
     }
 
-    /// Signs a checkpoint code (format v1).
+    /// Signs a checkpoint code (format v1). A code whose validity ends at or before its issue time is
+    /// refused: it would be printed and posted already expired, and every check-in at it refused.
     pub fn sign_checkpoint(&self, p: &CheckpointPayload) -> Result<CheckpointCode, SignError> {
+        if p.valid_until.is_some_and(|until| until <= p.issued_at) {
+            return Err(SignError::ExpiredAtIssue);
+        }
         let mut body = v1::checkpoint::encode_signed_part(p, self.key_id)?;
         let sig = self.sign(&v1::signing_input(v1::checkpoint::CONTEXT, &body))?;
         body.extend_from_slice(&sig);
@@ -129,6 +133,9 @@ pub enum SignError {
     /// The key could not be used.
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// The code's validity ends at or before its issue time (an end date in the past).
+    #[error("the validity ends before the code is issued")]
+    ExpiredAtIssue,
 }
 
 impl crate::i18n::Localized for SignError {
@@ -136,6 +143,7 @@ impl crate::i18n::Localized for SignError {
         match self {
             Self::Encode(e) => e.code(),
             Self::Key(e) => e.code(),
+            Self::ExpiredAtIssue => "qr_expired_at_issue",
         }
     }
 
@@ -143,6 +151,12 @@ impl crate::i18n::Localized for SignError {
         match self {
             Self::Encode(e) => e.msg(),
             Self::Key(e) => e.msg(),
+            Self::ExpiredAtIssue => crate::i18n::Msg::new(
+                "Ngày hết hạn đã qua: mã sẽ hết hạn ngay khi in ra và mọi lượt check-in đều bị từ chối. Hãy chọn \
+                 ngày hết hạn từ hôm nay trở đi (giờ Việt Nam).",
+                "The end date has passed: the code would be expired as soon as it is printed, and every check-in \
+                 refused. Choose an end date of today or later (Vietnam time).",
+            ),
         }
     }
 }

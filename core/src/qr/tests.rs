@@ -425,11 +425,26 @@ fn encode_errors() {
         Err(SignError::Encode(EncodeError::ControlChar(Field::Street)))
     ));
     let mut p = checkpoint();
+    p.valid_from = Some(t(2026, 1, 1, 0, 0));
     p.valid_until = p.valid_from;
     assert!(matches!(
         signer.sign_checkpoint(&p),
         Err(SignError::Encode(EncodeError::OutOfRange(Field::Window)))
     ));
+    // A validity that ends before (or at) the issue time: the poster would be born expired.
+    for until in [t(2025, 7, 1, 7, 59), t(2025, 7, 1, 8, 0)] {
+        let mut p = checkpoint();
+        p.valid_until = Some(until);
+        let err = signer.sign_checkpoint(&p).unwrap_err();
+        assert!(matches!(err, SignError::ExpiredAtIssue), "{err:?}");
+        assert_eq!(err.code(), "qr_expired_at_issue");
+    }
+    let mut p = checkpoint();
+    p.valid_until = Some(t(2025, 7, 1, 8, 1));
+    assert!(
+        signer.sign_checkpoint(&p).is_ok(),
+        "a minute after issue is still valid"
+    );
     let mut p = checkpoint();
     p.issued_at = t(2019, 1, 1, 0, 0);
     assert!(matches!(
@@ -616,6 +631,7 @@ proptest! {
                 prop_assert!(p.name.chars().any(char::is_control));
             }
             Err(SignError::Encode(EncodeError::TooLong(Field::Name))) => prop_assert!(p.name.len() > 180),
+            Err(SignError::ExpiredAtIssue) => prop_assert!(p.valid_until.is_some_and(|u| u <= p.issued_at)),
             Err(e) => prop_assert!(false, "{e:?}"),
         }
     }

@@ -33,6 +33,9 @@ impl Store {
     pub(crate) fn open(dir: &Path, provider: &dyn KeyProvider) -> Result<Self, StoreError> {
         fs::create_dir_all(dir)?;
         let path = dir.join(FILE_NAME);
+        if !path.exists() {
+            provider.check_new()?;
+        }
         let mut conn = Connection::open(&path)?;
         configure(&conn)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

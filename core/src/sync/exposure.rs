@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::wire::ExposureWindow;
 use crate::calendar::local_day;
-use crate::i18n::Msg;
+use crate::i18n::{Msg, en_count};
 use crate::ids::{CheckpointId, VisitId};
 use crate::visit::{DEFAULT_STAY_MINUTES, Visit};
 
@@ -46,26 +46,35 @@ pub struct Alert {
 }
 
 impl Alert {
-    /// The alert in words.
+    /// The alert in words, in each language once (the officer's advice is one text, so a front end shows
+    /// one language at a time, not both side by side). Every time is Vietnam time, and says so.
     pub fn msg(&self) -> Msg {
-        let at = |t: DateTime<Utc>| {
-            (t + Duration::minutes(i64::from(crate::calendar::VIETNAM_UTC_OFFSET_MINUTES)))
-                .format("%H:%M")
-                .to_string()
+        let offset = Duration::minutes(i64::from(crate::calendar::VIETNAM_UTC_OFFSET_MINUTES));
+        let at = |t: DateTime<Utc>| (t + offset).format("%H:%M").to_string();
+        let (from, day) = (at(self.overlap_from), self.day.format("%d/%m/%Y"));
+        // An overlap that runs past midnight names the day it ends on too.
+        let to = if local_day(
+            self.overlap_to - Duration::seconds(1),
+            crate::calendar::VIETNAM_UTC_OFFSET_MINUTES,
+        ) == self.day
+        {
+            at(self.overlap_to)
+        } else {
+            (self.overlap_to + offset).format("%H:%M %d/%m/%Y").to_string()
         };
-        let (from, to, day) = (
-            at(self.overlap_from),
-            at(self.overlap_to),
-            self.day.format("%d/%m/%Y"),
-        );
+        let n = self.overlap_minutes;
         Msg::owned(
             format!(
-                "Bạn đã ở {} ngày {day}, {from}–{to} ({} phút), trùng thời gian có ca nhiễm. Khuyến cáo: {}",
-                self.place, self.overlap_minutes, self.advice
+                "Bạn đã ở {} ngày {day}, {from}–{to} (giờ Việt Nam, UTC+7), trùng {n} phút với thời gian có ca \
+                 nhiễm ở đó. Khuyến cáo: {}",
+                self.place, self.advice
             ),
             format!(
-                "You were at {} on {day}, {from}–{to} ({} minutes), when a case was there. Advice: {}",
-                self.place, self.overlap_minutes, self.advice
+                "You were at {} on {day}, {from}–{to} (Vietnam time, UTC+7), {} while a case was there. \
+                 Advice: {}",
+                self.place,
+                en_count(n, "minute", "minutes"),
+                self.advice
             ),
         )
     }

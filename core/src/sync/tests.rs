@@ -229,6 +229,46 @@ fn matched(visits: &[Visit], windows: &[ExposureWindow], now: DateTime<Utc>) -> 
 }
 
 #[test]
+fn an_alert_reads_in_one_time_zone_with_its_plural_and_the_advice_once_per_language() {
+    // 02:59–03:00 UTC is 09:59–10:00 in Vietnam.
+    let v = closed(ts::visit(7, t(2, 0)), t(3, 0));
+    let a = &matched(
+        std::slice::from_ref(&v),
+        &[window(1, 7, t(2, 59), t(4, 0))],
+        t(20, 0),
+    )[0];
+    let m = a.msg();
+    assert!(
+        m.en.contains("on 20/05/2026, 09:59–10:00 (Vietnam time, UTC+7), 1 minute while"),
+        "{}",
+        m.en
+    );
+    assert!(
+        m.vi.contains("ngày 20/05/2026, 09:59–10:00 (giờ Việt Nam, UTC+7), trùng 1 phút"),
+        "{}",
+        m.vi
+    );
+    assert_eq!(m.en.matches("Theo dõi sức khỏe").count(), 1, "{}", m.en);
+    assert_eq!(m.vi.matches("Theo dõi sức khỏe").count(), 1, "{}", m.vi);
+    let a = &matched(
+        std::slice::from_ref(&v),
+        &[window(2, 7, t(2, 0), t(2, 2))],
+        t(20, 0),
+    )[0];
+    assert!(a.msg().en.contains("2 minutes while"), "{}", a.msg().en);
+    // Past midnight in Vietnam (16:59–17:01 UTC): the end names its day.
+    let late = closed(ts::visit(7, t(16, 0)), t(18, 0));
+    let a = &matched(&[late], &[window(3, 7, t(16, 59), t(17, 1))], t(20, 0))[0];
+    assert!(
+        a.msg()
+            .en
+            .contains("on 20/05/2026, 23:59–00:01 21/05/2026 (Vietnam time"),
+        "{}",
+        a.msg().en
+    );
+}
+
+#[test]
 fn exposure_overlap_edges() {
     let v = closed(ts::visit(7, t(9, 0)), t(10, 0));
     let now = t(20, 0);

@@ -247,6 +247,15 @@ fn text_field(value: &str, field: &'static str, min: usize, max: usize) -> ApiRe
     Ok(t.to_owned())
 }
 
+/// A sub-checkpoint (floor, department, room) lies in its building: same unit list, same province.
+fn same_province(child: &CheckpointInfo, parent: &CheckpointInfo) -> ApiResult<()> {
+    if child.scheme == parent.scheme && child.province == parent.province {
+        Ok(())
+    } else {
+        Err(ApiError::ProvinceOfParent)
+    }
+}
+
 /// Checks the fields; the unit codes against the unit list of their scheme.
 fn info_of(f: &CheckpointFields) -> ApiResult<CheckpointInfo> {
     if let Some(e) = tokhai_core::units(f.scheme)
@@ -392,6 +401,19 @@ pub(super) async fn edit(
         return Err(ApiError::Conflict);
     }
     let info = info_of(&fields)?;
+    // A sub-checkpoint stays in its building's province; a building keeps its sub-checkpoints' province.
+    if let Some(parent) = cp.parent_id {
+        let parent = state
+            .store()
+            .checkpoint(parent)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        same_province(&info, &parent.info)?;
+    }
+    let children = state.store().checkpoint_tree(cp.id).await?;
+    for child in children.iter().filter(|c| c.parent_id == Some(cp.id) && c.active) {
+        same_province(&child.info, &info)?;
+    }
     let cp = state
         .store()
         .update_checkpoint_info(id, info, state.now_ms())
@@ -418,6 +440,7 @@ pub(super) async fn add_child(
         manager_id: parent.manager_id,
         info: {
             let info = info_of(&fields)?;
+            same_province(&info, &parent.info)?;
             codes::check_fits(state.keys(), &info, state.now_ms())?;
             info
         },
@@ -477,7 +500,11 @@ pub(super) async fn poster(
         _ => return Err(ApiError::InvalidParameter),
     };
     let code = codes::checkpoint_code(state.keys(), &cp)?;
-    let bytes = codes::poster(&code, &cp, format)?;
+    let parent = match cp.parent_id {
+        Some(p) => state.store().checkpoint(p).await?,
+        None => None,
+    };
+    let bytes = codes::poster(&code, &cp, parent.as_ref(), format)?;
     Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
 }
 

@@ -16,7 +16,101 @@ both!(
     open_visits_last_the_devices_auto_checkout,
     ops_endpoints,
     quarantine_retention_and_key_rotation,
+    sub_checkpoints_stay_in_their_buildings_province_and_posters_name_the_building,
 );
+
+/// A floor of a building in Hồ Chí Minh City cannot be registered in Hà Nội (nor moved there, nor the
+/// building moved away from its floors), and the floor's poster names the building.
+async fn sub_checkpoints_stay_in_their_buildings_province_and_posters_name_the_building(env: Env) {
+    let cp = env.register("0912000061", "Khu phức hợp Sài Gòn").await;
+    let id = cp["id"].as_i64().unwrap();
+    let manager = env.sign_in("0912000061").await;
+    let ha_noi = json!({ "name": "Tầng 2 — Khối 7", "kind": "office", "scheme": "v2025", "province": 1,
+        "ward": 226, "street": "1 Kim Liên" });
+    let (s, body) = env
+        .post(
+            &format!("/v1/checkpoints/{id}/children"),
+            Some(&manager),
+            ha_noi.clone(),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["code"], "province_of_parent", "{body}");
+    assert!(
+        body["error"]["en"].as_str().unwrap().contains("same province"),
+        "{body}"
+    );
+    let (_, mine) = env.get("/v1/checkpoints", Some(&manager)).await;
+    assert_eq!(mine.as_array().unwrap().len(), 1, "nothing was added");
+
+    let (s, child) = env
+        .post(
+            &format!("/v1/checkpoints/{id}/children"),
+            Some(&manager),
+            child_body("Tầng 2 — Khối 7"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{child}");
+    let child_id = child["id"].as_i64().unwrap();
+    // Moving the floor to Hà Nội, or the building away from its floor: refused alike.
+    let (s, body) = env
+        .call(
+            Method::PUT,
+            &format!("/v1/checkpoints/{child_id}"),
+            Some(&manager),
+            Some(ha_noi.clone()),
+        )
+        .await;
+    assert_eq!(
+        (s, &body["error"]["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("province_of_parent"))
+    );
+    let (s, body) = env
+        .call(
+            Method::PUT,
+            &format!("/v1/checkpoints/{id}"),
+            Some(&manager),
+            Some(ha_noi),
+        )
+        .await;
+    assert_eq!(
+        (s, &body["error"]["code"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("province_of_parent"))
+    );
+
+    // The floor's poster carries the building's name: renaming the building changes the floor's poster
+    // (whose own code is unchanged), and nothing else does.
+    let poster = |cp: i64| {
+        axum::http::Request::get(format!("/v1/checkpoints/{cp}/poster?format=png"))
+            .header("authorization", format!("Bearer {manager}"))
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let (s, before, _) = env.raw(&env.app, poster(child_id)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, again, _) = env.raw(&env.app, poster(child_id)).await;
+    assert_eq!(before, again, "a poster is a function of its checkpoint");
+    let mut renamed = child_body("Khu phức hợp Sài Gòn — Tòa B");
+    renamed["kind"] = json!("market");
+    let (s, body) = env
+        .call(
+            Method::PUT,
+            &format!("/v1/checkpoints/{id}"),
+            Some(&manager),
+            Some(renamed),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, code_after) = env
+        .get(&format!("/v1/checkpoints/{child_id}"), Some(&manager))
+        .await;
+    assert_eq!(
+        code_after["code"], child["code"],
+        "the floor's own code is unchanged"
+    );
+    let (_, after, _) = env.raw(&env.app, poster(child_id)).await;
+    assert_ne!(before, after, "the building's new name is on the floor's poster");
+}
 
 async fn registry_and_manager_views(env: Env) {
     let cp = env.register("0912000001", "Chợ Bến Thành").await;

@@ -13,6 +13,9 @@ use crate::qr::payload::{CheckpointCode, PersonalCode};
 pub struct PosterText {
     /// The ward and province, e.g. "Phường Sài Gòn, Thành phố Hồ Chí Minh" (from the unit list).
     pub place: String,
+    /// For a sub-checkpoint (floor, department, room): the name of the checkpoint it belongs to (the
+    /// building), shown above the place, since the code carries only the parent's id. Empty otherwise.
+    pub building: String,
 }
 
 /// One drawing operation.
@@ -141,12 +144,21 @@ pub(crate) fn poster(code: &CheckpointCode, text: &PosterText) -> Result<Page, R
         size -= 0.5;
         lines = p.fonts.wrap(Face::Bold, name, inner / size, 2);
     }
-    let mut y = if lines.len() > 1 { 46.0 } else { 50.0 };
+    let building = text.building.trim();
+    let mut y = match (lines.len() > 1, building.is_empty()) {
+        (true, true) => 46.0,
+        (false, true) => 50.0,
+        (true, false) => 44.5,
+        (false, false) => 48.5,
+    };
     for line in &lines {
         p.centred(cx, y, size, Face::Bold, line, inner);
         y += size * 1.15;
     }
-    p.centred(cx, 66.0, 4.5, Face::Regular, &text.place, inner);
+    if !building.is_empty() {
+        p.centred(cx, 61.0, 5.0, Face::Bold, building, inner);
+    }
+    p.centred(cx, 66.5, 4.5, Face::Regular, &text.place, inner);
 
     let matrix = qr_matrix(code.as_str())?;
     let module = POSTER_QR / matrix.width() as f32;

@@ -120,6 +120,7 @@ fn poster_png_at_150_dpi_and_as_a_640x480_photo_decodes_and_verifies() {
         .unwrap();
     let text = PosterText {
         place: "Phường Bến Thành, Thành phố Hồ Chí Minh".to_owned(),
+        building: String::new(),
     };
     let png = poster_png(&code, &text, 150).unwrap();
     let (page, texts) = decode_png(&png);
@@ -174,12 +175,42 @@ fn personal_card_decodes_and_verifies_signed_and_reads_pending() {
 }
 
 #[test]
+fn a_sub_checkpoints_poster_names_its_building() {
+    let code = dev::signer().unwrap().sign_checkpoint(&checkpoint()).unwrap();
+    let texts = |building: &str| -> Vec<String> {
+        let text = PosterText {
+            place: "Phường Tân Định, Thành phố Hồ Chí Minh".to_owned(),
+            building: building.to_owned(),
+        };
+        super::layout::poster(&code, &text)
+            .unwrap()
+            .ops
+            .into_iter()
+            .filter_map(|op| match op {
+                super::layout::Op::Text { text, .. } => Some(text),
+                _ => None,
+            })
+            .collect()
+    };
+    let with = texts("Bệnh viện Đa khoa Quận 1");
+    assert!(with.iter().any(|t| t == "Bệnh viện Đa khoa Quận 1"), "{with:?}");
+    assert!(with.iter().any(|t| t.starts_with("Phường Tân Định")), "{with:?}");
+    let without = texts("");
+    assert_eq!(
+        without.len() + 1,
+        with.len(),
+        "one line more, nothing else changes"
+    );
+}
+
+#[test]
 fn pdfs_are_one_page_vector_documents_of_the_right_size() {
     let code = dev::signer().unwrap().sign_checkpoint(&checkpoint()).unwrap();
     let pdf = poster_pdf(
         &code,
         &PosterText {
             place: "Phường Tân Định".to_owned(),
+            building: String::new(),
         },
     )
     .unwrap();
