@@ -596,6 +596,39 @@ fn quarantine_daily_report_and_status() {
     assert_eq!(home.json(&["qr", "personal"])["status"], "in_quarantine");
 }
 
+/// A second `health start` during a quarantine extends it instead of opening a second episode; `health
+/// end` then ends the only one, and today's report is in it (issue 9).
+#[test]
+fn a_second_quarantine_start_extends_the_open_one() {
+    let home = Home::new();
+    home.declare_me();
+    let first = home.json(&["health", "start", "--kind", "home", "--days", "7"]);
+    home.ok(&["health", "report", "--temp", "36,8"]);
+    let second = home.json(&["health", "start", "--kind", "facility", "--days", "14"]);
+    assert_eq!(
+        second["id"], first["id"],
+        "the open episode is extended: {second}"
+    );
+    assert_eq!(second["kind"], "facility");
+    let text = home.ok(&["health", "start", "--kind", "facility", "--days", "14"]);
+    assert!(text.contains("gia hạn"), "{text}");
+    home.ok(&["health", "end"]);
+    let export = home.json(&["export"]);
+    let episodes = export["quarantine"].as_array().unwrap();
+    assert_eq!(episodes.len(), 1, "{export}");
+    assert!(episodes[0]["episode"]["ended_on"].is_string(), "{export}");
+    assert_eq!(episodes[0]["reports"].as_array().unwrap().len(), 1);
+    // A new order that would leave a gap after an open quarantine is refused with a clear message.
+    let other = Home::new();
+    other.declare_me();
+    let open = other.json(&["health", "start", "--kind", "home", "--days", "7"]);
+    let end: chrono::NaiveDate = open["expected_end"].as_str().unwrap().parse().unwrap();
+    let later = (end + chrono::Duration::days(5)).to_string();
+    let out = other.run(&["--json", "health", "start", "--kind", "home", "--from", &later]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(error_code(&out), "episode_open");
+}
+
 #[test]
 fn purge_on_fresh_data_removes_nothing_and_says_why() {
     let home = Home::new();

@@ -199,6 +199,7 @@ fn main() {
             checked_out_at: Some(t0 + chrono::Duration::hours(i as i64) + chrono::Duration::minutes(30)),
             end: VisitEnd::CheckedOut,
             edited: false,
+            person: None,
         })
         .collect();
     visits.last_mut().unwrap().checked_out_at = None;

@@ -50,12 +50,13 @@ pub use declaration::{
 #[cfg(feature = "store")]
 pub use engine::{
     Cause, CheckIn, Engine, EngineError, EpisodeExport, Export, Missing, NewEpisode, OutboxExport,
-    PersonExport, Policy, Rejection,
+    PersonExport, Policy, QuarantineStart, Rejection,
 };
 pub use health::{
     DEFAULT_GRACE_HOURS, DayState, DayStatus, EPISODE_PLACE_MAX, EpisodeError, HealthPolicy,
     MAX_EPISODE_DAYS, REPORT_NOTE_MAX, REPORT_OTHER_SYMPTOMS_MAX, ReportError, ReportInput, ReportPlan,
-    TEMPERATURE_RANGE_DECIDEGREES, day_statuses, next_reminder, parse_temperature, plan_report,
+    StartPlan, TEMPERATURE_RANGE_DECIDEGREES, current_episode, day_statuses, next_reminder, open_episode,
+    parse_temperature, plan_report, plan_start,
 };
 pub use health::{DailyReport, QuarantineEpisode, QuarantineKind};
 pub use i18n::{Lang, Localized, Msg, en_count};
@@ -86,7 +87,7 @@ pub use visit::{
     VisitPolicy, due_auto_check_outs, next_auto_check_out, open_visit, plan_check_in, plan_check_out,
     plan_edit, visit_history,
 };
-pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
+pub use visit::{CheckpointKind, CheckpointRef, Visit, VisitEnd, VisitState};
 
 mod qr;
 #[cfg(feature = "dev-key")]

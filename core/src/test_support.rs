@@ -127,6 +127,7 @@ pub(crate) fn visit(checkpoint_id: u64, at: DateTime<Utc>) -> Visit {
         checked_out_at: None,
         end: VisitEnd::Open,
         edited: false,
+        person: None,
     }
 }
 

@@ -336,6 +336,7 @@ impl Bench {
                             edited: false,
                             source: "self".into(),
                             received_at: now,
+                            person_id: None,
                         };
                         let k = i * 11;
                         groups.push(format!(

@@ -9,10 +9,19 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::store::{ContactPart, Millis};
 
-/// How much two stays overlap, in milliseconds, when the first is widened by `buffer` on both sides.
-pub fn overlap_ms(a_in: Millis, a_end: Millis, b_in: Millis, b_end: Millis, buffer: Millis) -> Millis {
+/// How much two stays overlap, in milliseconds, when the first is widened by `buffer` on both sides,
+/// counting nothing after `now` (a stay still open ends, for tracing, at its assumed end, which may lie
+/// in the future).
+pub fn overlap_ms(
+    a_in: Millis,
+    a_end: Millis,
+    b_in: Millis,
+    b_end: Millis,
+    buffer: Millis,
+    now: Millis,
+) -> Millis {
     let start = contact_start(a_in, b_in, buffer);
-    let end = (a_end + buffer).min(b_end);
+    let end = (a_end + buffer).min(b_end).min(now);
     (end - start).max(0)
 }
 
@@ -82,11 +91,15 @@ mod tests {
 
     #[test]
     fn overlap_edges() {
-        assert_eq!(overlap_ms(0, 10, 10, 20, 0), 0);
-        assert_eq!(overlap_ms(0, 10, 5, 20, 0), 5);
-        assert_eq!(overlap_ms(0, 10, 12, 20, 5), 3);
-        assert_eq!(overlap_ms(10, 20, 0, 30, 0), 10);
-        assert_eq!(overlap_ms(0, 10, 30, 40, 5), 0);
+        let late = 1_000;
+        assert_eq!(overlap_ms(0, 10, 10, 20, 0, late), 0);
+        assert_eq!(overlap_ms(0, 10, 5, 20, 0, late), 5);
+        assert_eq!(overlap_ms(0, 10, 12, 20, 5, late), 3);
+        assert_eq!(overlap_ms(10, 20, 0, 30, 0, late), 10);
+        assert_eq!(overlap_ms(0, 10, 30, 40, 5, late), 0);
+        // Nothing counts after now: two open stays assumed to last until 100, traced at 40.
+        assert_eq!(overlap_ms(0, 100, 10, 100, 0, 40), 30);
+        assert_eq!(overlap_ms(0, 100, 50, 100, 0, 40), 0);
         assert_eq!(contact_start(100, 50, 20), 80);
         assert_eq!(contact_start(100, 90, 20), 90);
     }

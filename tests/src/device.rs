@@ -10,7 +10,8 @@ use tokhai_core::sync_client::{
     SyncOptions, SyncReport, Transport, TransportError, UploadBody, UploadResult,
 };
 use tokhai_core::{
-    CheckpointId, CheckpointKind, CheckpointRef, Engine, FixedClock, FixedKeyProvider, Policy,
+    AddressForm, CheckpointId, CheckpointKind, CheckpointRef, DeclarationForm, Engine, FixedClock,
+    FixedKeyProvider, Person, Policy, Relation,
 };
 
 use crate::server::TestServer;
@@ -102,6 +103,31 @@ impl Device {
             phone: format!("09{:08}", 10_000_000 + n),
             seed: u64::from(n),
         }
+    }
+
+    /// Declares a new person of `relation` on this device (a valid form in ward 26743 of Hồ Chí Minh
+    /// City); a dependant leaves the phone blank and gets the holder's.
+    pub fn declare(&self, relation: Relation, name: &str, birth_year: u16, id_number: &str) -> Person {
+        let phone = if relation == Relation::Myself {
+            self.phone.clone()
+        } else {
+            String::new()
+        };
+        let form = DeclarationForm {
+            full_name: name.into(),
+            id_number: id_number.into(),
+            birth_year: birth_year.to_string(),
+            sex: "nam".into(),
+            address: AddressForm {
+                province: "79".into(),
+                ward: "26743".into(),
+                street: "12 Lê Lợi".into(),
+                ..AddressForm::default()
+            },
+            phone,
+            ..DeclarationForm::default()
+        };
+        self.engine.declare_new(relation, &form).unwrap().0
     }
 
     /// Signs in through `t` with the code the server texted.

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
-use tokhai_core::FixedClock;
-use tokhai_server::store::{StoreUrl, VisitRow, open_store};
+use tokhai_core::{Clock, FixedClock};
+use tokhai_server::store::{Scope, StoreUrl, VisitRow, open_store};
 use tokhai_server::testing::PgTestDb;
 use tokhai_server::{AppState, Config, DevSms, Kek, OtpLimits, router};
 
@@ -271,6 +271,56 @@ impl TestServer {
             .await;
         assert_eq!(s, 201, "{body}");
         body
+    }
+
+    /// Signs in `phone` and makes it an officer of province 79 (every ward); returns the token.
+    pub async fn officer(&self, phone: &str) -> String {
+        use base64::Engine as _;
+        let token = self.sign_in(phone).await;
+        let (_, me) = self
+            .call(reqwest::Method::GET, "/v1/me", Some(&token), None)
+            .await;
+        let subject = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(me["subject"].as_str().unwrap())
+            .unwrap();
+        let store = self.state.store();
+        let account = store.account_by_subject(&subject).await.unwrap().unwrap();
+        store
+            .set_scopes(
+                account.id,
+                &[Scope {
+                    province: 79,
+                    ward: 0,
+                }],
+            )
+            .await
+            .unwrap();
+        token
+    }
+
+    /// Registers the person of `phone` as a case tested today (by the officer of `token`); the trace
+    /// (`buffer_minutes=0`, `depth=1`) as JSON.
+    pub async fn trace_case(&self, token: &str, phone: &str) -> Value {
+        let today = self.clock.now().date_naive();
+        let (s, case) = self
+            .call(
+                reqwest::Method::POST,
+                "/v1/cases",
+                Some(token),
+                Some(
+                    json!({ "phone": phone, "province": 79, "ward": 26743, "test_date": today,
+                    "symptom_onset": null, "purpose": "ca F0" }),
+                ),
+            )
+            .await;
+        assert_eq!(s, 201, "{case}");
+        let path = format!(
+            "/v1/cases/{}/trace?purpose=truy%20vet&buffer_minutes=0&depth=1",
+            case["id"]
+        );
+        let (s, trace) = self.call(reqwest::Method::GET, &path, Some(token), None).await;
+        assert_eq!(s, 200, "{trace}");
+        trace
     }
 
     /// Every visit the server holds at `checkpoints`.

@@ -1,6 +1,6 @@
 //! `tokhai health start|report|status|extend|end`: the daily health log of a person in quarantine.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use tokhai_core::{
     DayState, DayStatus, Engine, Msg, NewEpisode, Person, QuarantineEpisode, QuarantineKind, ReportInput,
@@ -9,7 +9,7 @@ use tokhai_core::{
 
 use super::declare::symptoms;
 use super::people;
-use super::time::{parse_day, today};
+use super::time::parse_day;
 use crate::args::{
     HealthCommand, HealthDayArgs, HealthReportArgs, HealthStartArgs, PersonArg, QuarantineFlag,
 };
@@ -38,7 +38,7 @@ fn start(ctx: &Ctx, args: &HealthStartArgs) -> Result<(), CliError> {
         (Some(until), _) => parse_day(Some(until), ctx.clock())?,
         (None, days) => start + Duration::days(i64::from(days.unwrap_or(DEFAULT_DAYS).max(1)) - 1),
     };
-    let episode = engine.start_quarantine(NewEpisode {
+    let started = engine.start_quarantine(NewEpisode {
         person: person.id,
         kind: match args.kind {
             QuarantineFlag::Facility => QuarantineKind::Facility,
@@ -50,8 +50,28 @@ fn start(ctx: &Ctx, args: &HealthStartArgs) -> Result<(), CliError> {
         expected_end,
         utc_offset_minutes: VIETNAM_UTC_OFFSET_MINUTES,
     })?;
+    let episode = started.episode;
     if ctx.out.json {
         return ctx.out.json(&episode);
+    }
+    if started.extended {
+        ctx.out.say(&Msg::owned(
+            format!(
+                "✓ Đã có đợt cách ly đang diễn ra: đợt đó được gia hạn ({}, từ {} đến {}), không mở đợt thứ hai. \
+                 Hãy báo cáo sức khỏe mỗi ngày (`tokhai health report`).",
+                episode.kind.label().vi,
+                episode.start,
+                episode.expected_end
+            ),
+            format!(
+                "A quarantine was already open: it now covers the new order ({}, from {} to {}); no second \
+                 one was opened. Report your health every day (`tokhai health report`).",
+                episode.kind.label().en,
+                episode.start,
+                episode.expected_end
+            ),
+        ));
+        return Ok(());
     }
     ctx.out.say(&Msg::owned(
         format!(
@@ -70,15 +90,9 @@ fn start(ctx: &Ctx, args: &HealthStartArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The person's episode that covers `today`, or else their latest one.
-fn current(engine: &Engine, person: &Person, ctx: &Ctx) -> Result<QuarantineEpisode, CliError> {
-    let today = today(ctx.clock());
-    let episodes = engine.episodes(person.id)?;
-    let covering = episodes
-        .iter()
-        .rev()
-        .find(|e| e.start <= today && today <= e.ended_on.unwrap_or(e.expected_end));
-    covering.or(episodes.last()).cloned().ok_or_else(|| {
+/// The person's episode for `day` (today when `None`): core's choice (`Engine::current_episode`).
+fn current(engine: &Engine, person: &Person, day: Option<NaiveDate>) -> Result<QuarantineEpisode, CliError> {
+    engine.current_episode(person.id, day)?.ok_or_else(|| {
         CliError::usage(
             "no_episode",
             "Chưa có đợt cách ly nào; bắt đầu bằng `tokhai health start`.",
@@ -90,11 +104,11 @@ fn current(engine: &Engine, person: &Person, ctx: &Ctx) -> Result<QuarantineEpis
 fn report(ctx: &Ctx, args: &HealthReportArgs) -> Result<(), CliError> {
     let engine = ctx.engine()?;
     let person = people::select(&engine, &args.person)?;
-    let episode = current(&engine, &person, ctx)?;
     let day = match &args.day {
         Some(d) => Some(parse_day(Some(d), ctx.clock())?),
         None => None,
     };
+    let episode = current(&engine, &person, day)?;
     let report = engine.report_day(
         episode.id,
         &ReportInput {
@@ -130,7 +144,7 @@ struct Status {
 fn status(ctx: &Ctx, args: &PersonArg) -> Result<(), CliError> {
     let engine = ctx.engine()?;
     let person = people::select(&engine, args)?;
-    let episode = current(&engine, &person, ctx)?;
+    let episode = current(&engine, &person, None)?;
     let days = engine.day_statuses(episode.id)?;
     let next_reminder = engine.next_reminder(episode.id)?;
     let out = &ctx.out;
@@ -167,7 +181,7 @@ fn status(ctx: &Ctx, args: &PersonArg) -> Result<(), CliError> {
 fn change_end(ctx: &Ctx, args: &HealthDayArgs, extend: bool) -> Result<(), CliError> {
     let engine = ctx.engine()?;
     let person = people::select(&engine, &args.person)?;
-    let episode = current(&engine, &person, ctx)?;
+    let episode = current(&engine, &person, None)?;
     let day = parse_day(args.day.as_deref(), ctx.clock())?;
     let changed = if extend {
         engine.extend_quarantine(episode.id, day)?

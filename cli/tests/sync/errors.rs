@@ -84,7 +84,12 @@ fn a_rate_limit_says_when_to_try_again() {
     let server = rt
         .block_on(TestServer::start_with(Db::Sqlite, |c| c.otp_limits.per_phone = 2))
         .unwrap();
-    server.clock.set(SystemClock.now());
+    // A minute into the current hour's window, so the wait left is in minutes whenever the test runs
+    // (the limits count per clock hour: at 10:59:20 the honest answer is "in 40 seconds").
+    let now = SystemClock.now();
+    server
+        .clock
+        .set(now - Duration::seconds(now.timestamp().rem_euclid(3600)) + Duration::minutes(1));
     let url = server.url();
     let home = Home::new();
     let phone = "0912000333";

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{EngineError, Missing};
 use super::facade::Engine;
+use crate::calendar::{VIETNAM_UTC_OFFSET_MINUTES, local_day};
 use crate::health::{
-    DailyReport, DayState, QuarantineEpisode, QuarantineKind, ReportInput, day_statuses, next_reminder,
-    plan_report,
+    DailyReport, DayState, QuarantineEpisode, QuarantineKind, ReportInput, StartPlan, current_episode,
+    day_statuses, next_reminder, plan_report, plan_start,
 };
 use crate::ids::{EpisodeId, PersonId, ReportId};
 use crate::store::{OutboxEvent, Tx};
@@ -30,6 +31,15 @@ pub struct NewEpisode {
     pub utc_offset_minutes: i32,
 }
 
+/// What `start_quarantine` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuarantineStart {
+    /// The episode now open.
+    pub episode: QuarantineEpisode,
+    /// The person already had an open episode, which was extended (same id) instead of opening another.
+    pub extended: bool,
+}
+
 fn episode(tx: &Tx<'_>, id: EpisodeId) -> Result<QuarantineEpisode, EngineError> {
     tx.episode(id)?.ok_or(EngineError::NotFound(Missing::Episode))
 }
@@ -45,8 +55,10 @@ fn save_episode(
 }
 
 impl Engine {
-    /// Starts a quarantine episode.
-    pub fn start_quarantine(&self, new: NewEpisode) -> Result<QuarantineEpisode, EngineError> {
+    /// Starts a quarantine, or, when the person already has an open one, extends that one to cover the
+    /// new order (`health::plan_start`: one open episode per person). Refused when it would leave a gap
+    /// after the open episode or cover days of an earlier one.
+    pub fn start_quarantine(&self, new: NewEpisode) -> Result<QuarantineStart, EngineError> {
         let episode = QuarantineEpisode::new(
             new.person,
             new.kind,
@@ -59,8 +71,34 @@ impl Engine {
         self.write(|tx| {
             tx.person(new.person)?
                 .ok_or(EngineError::NotFound(Missing::Person))?;
-            save_episode(tx, episode, now)
+            let theirs: Vec<QuarantineEpisode> = tx
+                .episodes()?
+                .into_iter()
+                .filter(|e| e.person == new.person)
+                .collect();
+            let plan = plan_start(&theirs, episode, now)?;
+            let extended = matches!(plan, StartPlan::Extended(_));
+            let episode = match plan {
+                StartPlan::New(e) | StartPlan::Extended(e) => e,
+            };
+            Ok(QuarantineStart {
+                episode: save_episode(tx, episode, now)?,
+                extended,
+            })
         })
+    }
+
+    /// The episode a report for `day` (today when `None`) goes to: the person's episode covering that
+    /// day, else their open one, else their latest (`health::current_episode`).
+    pub fn current_episode(
+        &self,
+        person: PersonId,
+        day: Option<NaiveDate>,
+    ) -> Result<Option<QuarantineEpisode>, EngineError> {
+        let now = self.now();
+        let day = day.unwrap_or_else(|| local_day(now, VIETNAM_UTC_OFFSET_MINUTES));
+        let episodes = self.episodes(person)?;
+        Ok(current_episode(&episodes, person, day, now).cloned())
     }
 
     /// Extends an episode to a later expected end.

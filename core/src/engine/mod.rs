@@ -25,7 +25,7 @@ mod visits;
 pub use data::{EpisodeExport, Export, OutboxExport, PersonExport};
 pub use error::{Cause, EngineError, Missing, Rejection};
 pub use facade::Engine;
-pub use health::NewEpisode;
+pub use health::{NewEpisode, QuarantineStart};
 pub use policy::Policy;
 pub use visits::CheckIn;
 

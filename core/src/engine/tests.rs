@@ -57,7 +57,8 @@ fn fill(engine: &Engine, clock: &FixedClock) -> crate::declaration::Person {
             expected_end: ts::day() + chrono::Days::new(13),
             utc_offset_minutes: 420,
         })
-        .unwrap();
+        .unwrap()
+        .episode;
     engine
         .report_day(
             episode.id,
@@ -385,7 +386,8 @@ fn daily_reports_one_per_day_within_the_episode() {
     );
     let ep = engine
         .start_quarantine(new(d0, d0 + chrono::Days::new(13)))
-        .unwrap();
+        .unwrap()
+        .episode;
     let first = engine
         .report_day(
             ep.id,
@@ -620,4 +622,59 @@ fn a_garbage_or_newer_file_is_named_never_misread() {
     drop(engine);
     let err = Engine::open_with(dir.path(), key(), clock(), Policy::default()).unwrap_err();
     assert_eq!(err.code(), "newer_version", "{err:?}");
+}
+
+/// A check-in records who checked in: the account holder, also when a dependant was added later (the
+/// server names the contact after this person, issue 9).
+#[test]
+fn a_check_in_names_the_account_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let engine = open_at(dir.path(), clock.clone());
+    let me = engine.add_person(Relation::Myself).unwrap();
+    engine.add_person(Relation::Child).unwrap();
+    let visit = engine.check_in(ts::checkpoint(7)).unwrap().visit;
+    assert_eq!(visit.person, Some(me.id));
+    assert_eq!(engine.visits().unwrap()[0].person, Some(me.id));
+    let sent = engine.pending_outbox(100).unwrap();
+    assert!(
+        sent.iter()
+            .any(|e| matches!(&e.event, OutboxEvent::VisitCheckedIn(v) if v.person == Some(me.id))),
+        "the upload carries the person"
+    );
+}
+
+/// `start_quarantine` during an open quarantine extends it (issue 9): one episode, reports in it.
+#[test]
+fn a_second_quarantine_start_extends_the_open_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let engine = open_at(dir.path(), clock.clone());
+    let me = engine.add_person(Relation::Myself).unwrap();
+    let d0 = ts::day();
+    let new = |start, days: u64, kind| NewEpisode {
+        person: me.id,
+        kind,
+        place: None,
+        start,
+        expected_end: start + chrono::Days::new(days),
+        utc_offset_minutes: 420,
+    };
+    let first = engine.start_quarantine(new(d0, 6, QuarantineKind::Home)).unwrap();
+    assert!(!first.extended);
+    let second = engine
+        .start_quarantine(new(d0 + chrono::Days::new(2), 13, QuarantineKind::Facility))
+        .unwrap();
+    assert!(second.extended);
+    assert_eq!(second.episode.id, first.episode.id);
+    assert_eq!(second.episode.expected_end, d0 + chrono::Days::new(15));
+    assert_eq!(engine.episodes(me.id).unwrap().len(), 1);
+    let current = engine.current_episode(me.id, None).unwrap().unwrap();
+    assert_eq!(current.id, first.episode.id);
+    engine.end_quarantine(current.id, d0).unwrap();
+    // Ended today: a new order from today would share the day; refused with the earlier last day.
+    let err = engine
+        .start_quarantine(new(d0, 6, QuarantineKind::Home))
+        .unwrap_err();
+    assert_eq!(err.code(), "episode_overlaps_earlier");
 }

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{EngineError, Missing};
 use super::facade::Engine;
-use crate::ids::VisitId;
+use crate::declaration::Relation;
+use crate::ids::{PersonId, VisitId};
 use crate::store::{OutboxEvent, Tx};
 use crate::visit::{
     CheckInPlan, CheckpointRef, Visit, VisitChange, VisitEdit, VisitEnd, due_auto_check_outs,
@@ -34,6 +35,15 @@ fn open_visits(tx: &Tx<'_>) -> Result<Vec<Visit>, EngineError> {
         .filter(|v| v.end == VisitEnd::Open && v.checked_out_at.is_none())
         .into_iter()
         .collect())
+}
+
+/// The account holder on this device (`Relation::Myself`), if they have been added.
+fn holder(tx: &Tx<'_>) -> Result<Option<PersonId>, EngineError> {
+    Ok(tx
+        .persons()?
+        .into_iter()
+        .find(|p| p.relation == Relation::Myself)
+        .map(|p| p.id))
 }
 
 /// Applies `changes` to `visits`, stores each changed visit and queues `event` for it.
@@ -84,7 +94,10 @@ impl Engine {
                         repeat: true,
                     })
                 }
-                CheckInPlan::New { close, visit } => {
+                CheckInPlan::New { close, mut visit } => {
+                    // A check-in from this device is the account holder's: the visit says so, so that
+                    // tracing names the holder and not a dependant declared on the same device.
+                    visit.person = holder(tx)?;
                     let closed = apply(tx, &open, &close, OutboxEvent::VisitCheckedOut, now)?;
                     save(tx, &visit, OutboxEvent::VisitCheckedIn(visit.clone()), now)?;
                     Ok(CheckIn {

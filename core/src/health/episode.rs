@@ -4,6 +4,16 @@
 //! unless told otherwise). `expected_end` is the planned last day; an extension moves it later; an early
 //! end sets `ended_on`, which then is the last day. An ended episode is not extended again (a new
 //! episode is started instead), so the history stays what happened.
+//!
+//! **One person, one quarantine at a time** (`plan_start`): a person's episodes never share a day, and
+//! at most one is *open* (not ended early, last day not yet over). Starting a quarantine while one is open
+//! does what a health officer expects of a new order given during a quarantine: it **extends the open
+//! episode** instead of opening a second one. The episode keeps its id and reports; it runs from the
+//! earlier of the two starts to the later of the two expected ends, and takes the new order's kind and
+//! place (where the person is now). A new order that would leave a gap after the open episode (it starts
+//! more than a day after the open one's last day) is refused: the open one must be ended or extended
+//! first, else the days in between would read as missed reports. A new episode may not cover the days of
+//! an earlier one either. Reports go to the episode that covers their day (`current_episode`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -42,6 +52,12 @@ pub enum EpisodeError {
     /// An early end must fall within the episode.
     #[error("end day outside the episode")]
     EndOutsideEpisode,
+    /// A new episode would start after a gap while another one, lasting until this day, is open.
+    #[error("a quarantine is open")]
+    OpenEpisode(NaiveDate),
+    /// A new episode would cover days of an earlier one, which ended on this day.
+    #[error("overlaps an earlier quarantine")]
+    OverlapsEarlier(NaiveDate),
 }
 
 impl Localized for EpisodeError {
@@ -54,6 +70,8 @@ impl Localized for EpisodeError {
             Self::ExtensionNotLater => "episode_extension_not_later",
             Self::AlreadyEnded => "episode_already_ended",
             Self::EndOutsideEpisode => "episode_end_outside",
+            Self::OpenEpisode(_) => "episode_open",
+            Self::OverlapsEarlier(_) => "episode_overlaps_earlier",
         }
     }
 
@@ -83,6 +101,17 @@ impl Localized for EpisodeError {
             Self::EndOutsideEpisode => Msg::new(
                 "Ngày kết thúc phải nằm trong thời gian cách ly.",
                 "The end day must fall within the quarantine.",
+            ),
+            Self::OpenEpisode(last) => Msg::owned(
+                format!(
+                    "Đang có đợt cách ly đến hết ngày {last}. Hãy gia hạn đợt này, hoặc kết thúc nó \
+                     trước khi bắt đầu đợt mới."
+                ),
+                format!("A quarantine is open until {last}. Extend it, or end it before starting a new one."),
+            ),
+            Self::OverlapsEarlier(last) => Msg::owned(
+                format!("Đợt cách ly mới phải bắt đầu sau ngày {last}, ngày cuối của đợt trước."),
+                format!("The new quarantine must start after {last}, the last day of the previous one."),
             ),
         }
     }
@@ -169,6 +198,16 @@ impl QuarantineEpisode {
         })
     }
 
+    /// Whether the episode is still open at `now`: not ended early and its last day not over.
+    pub fn is_open(&self, now: DateTime<Utc>) -> bool {
+        self.ended_on.is_none() && !self.is_over(now)
+    }
+
+    /// Whether the episode shares a day with `start ..= last`.
+    fn overlaps(&self, start: NaiveDate, last: NaiveDate) -> bool {
+        self.start <= last && start <= self.last_day()
+    }
+
     /// The episode ended early, `last_day` being its last day (between its start and expected end).
     pub fn end_early(&self, last_day: NaiveDate) -> Result<Self, EpisodeError> {
         if self.ended_on.is_some() {
@@ -181,5 +220,90 @@ impl QuarantineEpisode {
             ended_on: Some(last_day),
             ..self.clone()
         })
+    }
+}
+
+/// What starting a quarantine does (`plan_start`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartPlan {
+    /// No quarantine was open: a new episode.
+    New(QuarantineEpisode),
+    /// A quarantine was open: it is extended to cover the new order (same id, reports kept).
+    Extended(QuarantineEpisode),
+}
+
+impl StartPlan {
+    /// The episode to store.
+    pub fn episode(&self) -> &QuarantineEpisode {
+        match self {
+            Self::New(e) | Self::Extended(e) => e,
+        }
+    }
+}
+
+/// The open episode of a person among `episodes` (theirs or anyone's) at `now`: the one not ended early
+/// whose last day is not over; the latest started if older data holds several.
+pub fn open_episode(
+    episodes: &[QuarantineEpisode],
+    person: PersonId,
+    now: DateTime<Utc>,
+) -> Option<&QuarantineEpisode> {
+    episodes
+        .iter()
+        .filter(|e| e.person == person && e.is_open(now))
+        .max_by_key(|e| e.start)
+}
+
+/// The episode a report for `day` belongs to: the person's episode covering that day (the latest started
+/// if older data holds several), else their open one, else their latest.
+pub fn current_episode(
+    episodes: &[QuarantineEpisode],
+    person: PersonId,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Option<&QuarantineEpisode> {
+    let theirs = || episodes.iter().filter(move |e| e.person == person);
+    theirs()
+        .filter(|e| e.start <= day && day <= e.last_day())
+        .max_by_key(|e| e.start)
+        .or_else(|| open_episode(episodes, person, now))
+        .or_else(|| theirs().max_by_key(|e| e.start))
+}
+
+/// What starting `new` does to its person's `episodes` at `now` (the rule in the module documentation):
+/// a new episode, the open one extended, or a refusal.
+pub fn plan_start(
+    episodes: &[QuarantineEpisode],
+    new: QuarantineEpisode,
+    now: DateTime<Utc>,
+) -> Result<StartPlan, EpisodeError> {
+    let open = open_episode(episodes, new.person, now);
+    let plan = match open {
+        Some(open) => {
+            if open.last_day().succ_opt().is_some_and(|next| new.start > next) {
+                return Err(EpisodeError::OpenEpisode(open.last_day()));
+            }
+            let start = open.start.min(new.start);
+            let expected_end = open.expected_end.max(new.expected_end);
+            check_span(start, expected_end)?;
+            StartPlan::Extended(QuarantineEpisode {
+                start,
+                expected_end,
+                kind: new.kind,
+                place: new.place.or_else(|| open.place.clone()),
+                ..open.clone()
+            })
+        }
+        None => StartPlan::New(new),
+    };
+    let e = plan.episode();
+    let earlier = episodes
+        .iter()
+        .filter(|o| o.person == e.person && o.id != e.id && o.overlaps(e.start, e.last_day()))
+        .map(QuarantineEpisode::last_day)
+        .max();
+    match earlier {
+        Some(last) => Err(EpisodeError::OverlapsEarlier(last)),
+        None => Ok(plan),
     }
 }

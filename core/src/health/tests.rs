@@ -493,3 +493,93 @@ proptest! {
         prop_assert!(reminder.is_none_or(|r| r > now && e.is_active(r)));
     }
 }
+
+// ---- one open episode per person (issue 9) ----
+
+/// Day `n` counted from 1 May 2021 (past 31 into June).
+fn may_on(n: i64) -> NaiveDate {
+    may(1) + Duration::days(n - 1)
+}
+
+fn order(person: PersonId, kind: QuarantineKind, from: NaiveDate, to: NaiveDate) -> QuarantineEpisode {
+    QuarantineEpisode::new(person, kind, None, from, to, VIETNAM_UTC_OFFSET_MINUTES).unwrap()
+}
+
+#[test]
+fn a_second_start_extends_the_open_episode() {
+    let first = episode();
+    let now = vn(22, 9, 0);
+    // A new 14-day home order on the 22nd, at a facility now.
+    let second = order(first.person, QuarantineKind::Facility, may(22), may_on(35));
+    let plan = plan_start(std::slice::from_ref(&first), second, now).unwrap();
+    let StartPlan::Extended(e) = &plan else {
+        panic!("a second episode was opened: {plan:?}");
+    };
+    assert_eq!(e.id, first.id, "the open episode keeps its id (and its reports)");
+    assert_eq!((e.start, e.expected_end), (may(20), may_on(35)));
+    assert_eq!(e.kind, QuarantineKind::Facility);
+    assert_eq!(e.place, first.place, "no new place given: the old one stays");
+    // An order ending earlier does not shorten the quarantine (ending early is `end_early`).
+    let short = order(first.person, QuarantineKind::Home, may(21), may(23));
+    let StartPlan::Extended(e) = plan_start(std::slice::from_ref(&first), short, now).unwrap() else {
+        panic!("not extended");
+    };
+    assert_eq!((e.start, e.expected_end), (may(20), may(26)));
+    // Back to back with the open one (starts the day after its last day): extended too.
+    let next = order(first.person, QuarantineKind::Home, may(27), may(30));
+    let plan = plan_start(std::slice::from_ref(&first), next, now).unwrap();
+    assert_eq!(plan.episode().id, first.id);
+    assert_eq!(plan.episode().expected_end, may(30));
+}
+
+#[test]
+fn a_start_after_a_gap_or_over_an_earlier_episode_is_refused() {
+    let first = episode();
+    let now = vn(22, 9, 0);
+    let later = order(first.person, QuarantineKind::Home, may(29), may_on(40));
+    let err = plan_start(std::slice::from_ref(&first), later, now).unwrap_err();
+    assert_eq!(err, EpisodeError::OpenEpisode(may(26)));
+    assert_eq!(err.code(), "episode_open");
+    assert!(err.msg().vi.contains("2021-05-26") && err.msg().en.contains("2021-05-26"));
+    // Ended early on the 22nd: a new one from the 22nd would share that day; from the 23rd it is new.
+    let ended = first.end_early(may(22)).unwrap();
+    let again = order(first.person, QuarantineKind::Home, may(22), may(30));
+    assert_eq!(
+        plan_start(std::slice::from_ref(&ended), again, now).unwrap_err(),
+        EpisodeError::OverlapsEarlier(may(22))
+    );
+    let after = order(first.person, QuarantineKind::Home, may(23), may(30));
+    assert!(matches!(
+        plan_start(std::slice::from_ref(&ended), after, vn(23, 8, 0)).unwrap(),
+        StartPlan::New(_)
+    ));
+    // Someone else's episodes do not count.
+    let other = order(PersonId::random(), QuarantineKind::Home, may(21), may(30));
+    assert!(matches!(
+        plan_start(std::slice::from_ref(&first), other, now).unwrap(),
+        StartPlan::New(_)
+    ));
+    // Over (last day passed, never ended early): a later start is a new episode.
+    let next = order(first.person, QuarantineKind::Home, may_on(40), may_on(45));
+    assert!(matches!(
+        plan_start(std::slice::from_ref(&first), next, vn(40, 8, 0)).unwrap(),
+        StartPlan::New(_)
+    ));
+}
+
+#[test]
+fn reports_go_to_the_episode_of_their_day() {
+    let person = PersonId::random();
+    let old = order(person, QuarantineKind::Home, may(1), may(7));
+    let open = order(person, QuarantineKind::Home, may(20), may(26));
+    let all = [old.clone(), open.clone()];
+    let now = vn(22, 9, 0);
+    let pick = |day| current_episode(&all, person, day, now).map(|e| e.id);
+    assert_eq!(pick(may(22)), Some(open.id));
+    assert_eq!(pick(may(3)), Some(old.id));
+    // A day in no episode: the open one (which the report rules then refuse with a clear message).
+    assert_eq!(pick(may(15)), Some(open.id));
+    assert_eq!(open_episode(&all, person, now).map(|e| e.id), Some(open.id));
+    assert_eq!(open_episode(&all, person, vn(27, 0, 0)), None);
+    assert_eq!(current_episode(&all, PersonId::random(), may(22), now), None);
+}

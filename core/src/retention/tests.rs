@@ -38,6 +38,7 @@ fn visit(from: DateTime<Utc>, to: Option<DateTime<Utc>>) -> Visit {
             VisitEnd::Open
         },
         edited: false,
+        person: None,
     }
 }
 

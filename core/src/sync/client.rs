@@ -11,11 +11,13 @@ use serde::{Deserialize, Serialize};
 use super::backoff::{BackoffPolicy, Jitter};
 use super::exposure::{Alert, match_exposures};
 use super::merge::{Merge, merge};
-use super::plan::{MAX_BATCH, plan_batches};
+use super::plan::{Batch, Covered, ItemKind, MAX_BATCH, plan_batches};
 use super::skew::ClockCheck;
 use super::status::{Persisted, Refusal, SyncError, SyncStatus, refusal_msg};
 use super::transport::{Transport, TransportError};
-use super::wire::{AccountDeleted, DirectoryEntry, ExposureWindow, SafetyLevel, SignedCode, kind};
+use super::wire::{
+    AccountDeleted, DirectoryEntry, ExposureWindow, SafetyLevel, SignedCode, UploadBody, kind,
+};
 use crate::engine::{Engine, EngineError};
 use crate::i18n::Localized as _;
 use crate::ids::CheckpointId;
@@ -242,7 +244,7 @@ impl Engine {
         'plan: loop {
             let entries = self.pending_outbox(max_batch.saturating_mul(4).max(1))?;
             if entries.is_empty() {
-                return Ok(());
+                return self.probe_open_visit(transport, token, report).await;
             }
             let mut progressed = false;
             for mut batch in plan_batches(&entries, max_batch) {
@@ -263,7 +265,7 @@ impl Engine {
                 };
                 let m = merge(&batch, &answer);
                 let clock = answer.clock_offset_ms.map(ClockCheck::from_offset);
-                self.apply_merge(&m, clock, answer.server_time)?;
+                self.apply_merge(&batch, &m, clock, answer.server_time)?;
                 progressed |= !m.done.is_empty() || !m.failed.is_empty();
                 report.sent += m.done.len();
                 report.refused += m.failed.len();
@@ -279,9 +281,49 @@ impl Engine {
         }
     }
 
+    /// With nothing left to upload and a visit still open on the device, sends that visit once more (as
+    /// is: a duplicate to the server) to learn the server's state of it: a manager's "check out
+    /// everyone" after the visit was uploaded comes back `kept` with the server's version, which the
+    /// device takes. Not counted as a batch.
+    async fn probe_open_visit<T: Transport>(
+        &self,
+        transport: &T,
+        token: &str,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        let Some(open) = self.open_visit()? else {
+            return Ok(());
+        };
+        let batch = Batch {
+            covers: vec![Covered {
+                kind: ItemKind::Visit,
+                id: *open.id.as_uuid(),
+                entries: vec![],
+            }],
+            body: UploadBody {
+                visits: vec![open],
+                client_time: Some(self.now()),
+                ..UploadBody::default()
+            },
+        };
+        let answer = match transport.upload(token, &batch.body).await {
+            Ok(a) => a,
+            Err(TransportError::Status { status: 401, .. }) => {
+                self.write(|tx| Ok(tx.clear_slot(Slot::Session)?))?;
+                return Err(SyncError::SessionExpired);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let m = merge(&batch, &answer);
+        self.apply_merge(&batch, &m, None, answer.server_time)?;
+        report.kept += m.kept.len();
+        Ok(())
+    }
+
     /// Records an answer in one transaction: done, failed, visits taken from the server, clock flags.
     fn apply_merge(
         &self,
+        batch: &Batch,
         m: &Merge,
         clock: Option<ClockCheck>,
         server_time: DateTime<Utc>,
@@ -291,9 +333,28 @@ impl Engine {
             for (id, code) in &m.failed {
                 tx.mark_failed(*id, code)?;
             }
-            for id in &m.kept {
-                // The manager's "check out everyone" stands (ADR 0008). The answer does not carry the
-                // server's check-out time: the time of the answer is the latest it can be, capped at the
+            // The server's version of a visit it kept or refused (ADR 0008): taken when the device still
+            // holds what it sent (nothing newer was recorded meanwhile), so that the device and the server
+            // agree on whether the person is still there. Never reopens a visit that a later check-in
+            // closed (the device keeps one open visit). No outbox entry: the server has this version.
+            for (id, state) in &m.server_versions {
+                let sent = batch.body.visits.iter().find(|v| v.id == *id);
+                let Some(mut v) = tx.visit(*id)? else {
+                    continue;
+                };
+                if sent != Some(&v) {
+                    continue;
+                }
+                if state.checked_out_at.is_none() && tx.last_visit()?.map(|l| l.id) != Some(*id) {
+                    continue;
+                }
+                state.apply_to(&mut v);
+                tx.put_visit(&v)?;
+            }
+            let taken: std::collections::HashSet<_> = m.server_versions.iter().map(|(id, _)| *id).collect();
+            for id in m.kept.iter().filter(|id| !taken.contains(id)) {
+                // The manager's "check out everyone" stands (ADR 0008). An older server's answer does not
+                // carry its check-out time: the time of the answer is the latest it can be, capped at the
                 // 24 hours the server assumes at most. No outbox entry: the server has this version.
                 if let Some(mut v) = tx.visit(*id)?
                     && v.checked_out_at.is_none()

@@ -41,7 +41,7 @@ pub use status::{Refusal, SyncError, SyncStatus, refusal_msg};
 pub use transport::{Transport, TransportError};
 pub use wire::{
     AccountDeleted, DeletedCounts, DirectoryEntry, ExposureWindow, FeedEntry, ItemResult, PullResult,
-    RevocationEntry, SafetyLevel, SessionCreated, SignedCode, UploadBody, UploadResult,
+    RevocationEntry, SafetyLevel, SessionCreated, SignedCode, UploadBody, UploadResult, VisitState,
 };
 
 #[cfg(test)]

@@ -87,6 +87,7 @@ fn answer(batch: &Batch, statuses: &[(&str, Option<&str>)]) -> UploadResult {
                 id: c.id.to_string(),
                 status: (*s).into(),
                 code: code.map(str::to_owned),
+                visit: None,
             })
             .collect(),
         server_time: t(10, 0),
@@ -116,6 +117,7 @@ fn merge_follows_each_status() {
         id: Uuid::new_v4().to_string(),
         status: "accepted".into(),
         code: None,
+        visit: None,
     });
     let m = merge(&batch, &a);
     assert_eq!(m.done, entries[..4].iter().map(|e| e.id).collect::<Vec<_>>());
@@ -458,6 +460,7 @@ impl Transport for Fake {
                         id: id.to_string(),
                         status: "refused".into(),
                         code: Some("in_future".into()),
+                        visit: None,
                     });
                     continue;
                 } else if s.closed_by_checkpoint.contains(&id) && v.checked_out_at.is_none() {
@@ -475,6 +478,7 @@ impl Transport for Fake {
                     id: id.to_string(),
                     status: status.into(),
                     code: None,
+                    visit: None,
                 });
             }
             if fault == Fault::CutAfterCommit {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::declaration::DeclarationRecord;
 use crate::health::{DailyReport, QuarantineEpisode};
 use crate::visit::Visit;
+pub use crate::visit::VisitState;
 
 /// `POST /v1/sync/upload` body.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -52,6 +53,10 @@ pub struct ItemResult {
     /// The refusal code.
     #[serde(default)]
     pub code: Option<String>,
+    /// For a visit the server answered `kept` or `refused`: its own version, when it holds one for this
+    /// account. The device takes it, so that both agree on whether the person is still there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitState>,
 }
 
 /// The answer to an upload.

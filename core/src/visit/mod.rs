@@ -12,7 +12,7 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
-pub use model::{CheckpointKind, CheckpointRef, Visit, VisitEnd};
+pub use model::{CheckpointKind, CheckpointRef, Visit, VisitEnd, VisitState};
 pub use rules::{
     CheckInPlan, DEFAULT_REPEAT_SCAN_MINUTES, DEFAULT_STAY_MINUTES, VisitChange, VisitEdit, VisitError,
     VisitPolicy, due_auto_check_outs, next_auto_check_out, open_visit, plan_check_in, plan_check_out,

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Msg;
-use crate::ids::{CheckpointId, VisitId};
+use crate::ids::{CheckpointId, PersonId, VisitId};
 
 /// Kinds of checkpoint, as the registry lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -136,4 +136,34 @@ pub struct Visit {
     pub end: VisitEnd,
     /// Whether the visitor corrected the times by hand.
     pub edited: bool,
+    /// Who checked in: the person on this device whose declaration names the visitor (the account
+    /// holder for a check-in from the holder's phone). The server names a contact from this person's
+    /// newest declaration, never from whichever declaration of the account is newest. `None` in visits
+    /// recorded before this field existed and in staff scans (the scanned code names the declaration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<PersonId>,
+}
+
+/// The server's version of a visit, as the sync upload answer carries it (`ItemResult::visit`): the
+/// device takes it when the server kept or refused its own (ADR 0008).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitState {
+    /// Arrival.
+    pub checked_in_at: DateTime<Utc>,
+    /// Departure, once known.
+    pub checked_out_at: Option<DateTime<Utc>>,
+    /// How the visit ended (or `open`).
+    pub end: VisitEnd,
+    /// Whether the times were corrected by hand.
+    pub edited: bool,
+}
+
+impl VisitState {
+    /// `visit` with this state's times and end.
+    pub fn apply_to(&self, visit: &mut Visit) {
+        visit.checked_in_at = self.checked_in_at;
+        visit.checked_out_at = self.checked_out_at;
+        visit.end = self.end;
+        visit.edited = self.edited;
+    }
 }

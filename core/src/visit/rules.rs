@@ -228,6 +228,7 @@ pub fn plan_check_in(
         checked_out_at: None,
         end: VisitEnd::Open,
         edited: false,
+        person: None,
     };
     CheckInPlan::New { close, visit }
 }

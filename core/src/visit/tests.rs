@@ -42,6 +42,7 @@ fn visit(cp: CheckpointRef, from: DateTime<Utc>, to: Option<DateTime<Utc>>, end:
         checked_out_at: to,
         end,
         edited: false,
+        person: None,
     }
 }
 
@@ -94,6 +95,7 @@ fn first_check_in_opens_a_visit() {
         checked_out_at: None,
         end: VisitEnd::Open,
         edited: false,
+        person: None,
     };
     assert_eq!(
         plan,

@@ -20,7 +20,9 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery, Officer};
 use crate::feed::ts;
 use crate::phone;
 use crate::state::AppState;
-use crate::store::{AggregateRow, AuditRow, CaseRow, DeclarationRow, ExposureRow, Millis, Scope};
+use crate::store::{
+    AggregateRow, AuditRow, CaseRow, DeclarationRow, EpisodeStatus, ExposureRow, Millis, Scope,
+};
 
 const DAY_MS: i64 = 86_400_000;
 /// Days before symptom onset (or the test) that a case counts as infectious.
@@ -258,33 +260,54 @@ async fn contacts_of(
     let list: Vec<(Vec<u8>, Millis)> = subjects.iter().map(|(s, &start)| (s.clone(), start)).collect();
     let parts = state
         .store()
-        .overlap_contacts(&list, to, buffer, building, MAX_CONTACT_ROWS)
+        .overlap_contacts(&list, to, state.now_ms(), buffer, building, MAX_CONTACT_ROWS)
         .await?;
     accumulate(&mut acc, &parts, exclude);
     Ok(acc)
 }
 
-/// Name (from the newest declaration) and phone number of each of `subjects` that has an account, in two
-/// queries whatever their number.
+/// Name and phone number of each of `subjects` that has an account, in three queries whatever their
+/// number. The name is that of the person who checked in (the visits' `person_id`, latest in
+/// `[from, to)`), from that person's newest declaration: a parent's visit is named after the parent even
+/// when the child declared on the same phone later. Visits that name nobody (older apps) fall back to
+/// the account's newest declaration.
 async fn identify_all(
     state: &AppState,
     subjects: &[Vec<u8>],
+    from: Millis,
+    to: Millis,
 ) -> ApiResult<HashMap<Vec<u8>, (Option<String>, Option<String>)>> {
     let store = state.store();
     let sealer = &state.inner().sealer;
     let accounts = store.accounts_by_subjects(subjects).await?;
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
-    let newest: HashMap<i64, DeclarationRow> = store
-        .latest_declarations(&ids)
-        .await?
-        .into_iter()
-        .map(|d| (d.account_id, d))
-        .collect();
+    let persons: HashMap<Vec<u8>, Vec<u8>> = if accounts.is_empty() {
+        HashMap::new()
+    } else {
+        let known: Vec<Vec<u8>> = accounts.iter().map(|a| a.subject.clone()).collect();
+        store.visit_persons(&known, from, to).await?.into_iter().collect()
+    };
+    // Per account: the newest declaration of each person, and the newest of all.
+    let mut per_person: HashMap<(i64, Vec<u8>), DeclarationRow> = HashMap::new();
+    let mut newest: HashMap<i64, DeclarationRow> = HashMap::new();
+    for d in store.latest_declarations_per_person(&ids).await? {
+        let replace = newest.get(&d.account_id).is_none_or(|n| {
+            (d.declared_at, std::cmp::Reverse(&d.id)) > (n.declared_at, std::cmp::Reverse(&n.id))
+        });
+        if replace {
+            newest.insert(d.account_id, d.clone());
+        }
+        per_person.insert((d.account_id, d.person_id.clone()), d);
+    }
     let mut out = HashMap::with_capacity(accounts.len());
     for acc in accounts {
         let phone = sealer.open("accounts", &acc.phone_hash, &acc.phone_sealed)?;
         let phone = String::from_utf8_lossy(&phone).into_owned();
-        let name = match newest.get(&acc.id) {
+        let declaration = match persons.get(&acc.subject) {
+            Some(person) => per_person.get(&(acc.id, person.clone())),
+            None => newest.get(&acc.id),
+        };
+        let name = match declaration {
             Some(d) => {
                 let plain = sealer.open("declarations", &d.id, &d.sealed)?;
                 serde_json::from_slice::<tokhai_core::DeclarationRecord>(&plain)
@@ -346,7 +369,7 @@ pub(super) async fn trace(
     let f2 = contacts_of(&state, &f1_starts, to, buffer, q.building, &exclude).await?;
     let mut contacts = Vec::with_capacity(f1.len() + f2.len());
     let everyone: Vec<Vec<u8>> = f1.keys().chain(f2.keys()).cloned().collect();
-    let mut known = identify_all(&state, &everyone).await?;
+    let mut known = identify_all(&state, &everyone, from, to).await?;
     for (level, set) in [("F1", &f1), ("F2", &f2)] {
         let mut list: Vec<_> = set.iter().collect();
         list.sort_by(|a, b| b.1.overlap_ms.cmp(&a.1.overlap_ms).then(a.0.cmp(b.0)));
@@ -525,6 +548,49 @@ pub(super) struct QuarantineView {
     pub symptomatic_reports: i64,
 }
 
+/// One view per person (account and the device's person id): a person whose episodes overlap (uploaded
+/// by apps older than the one-open-episode rule of `tokhai_core::plan_start`) is listed once, over the
+/// union of those episodes' days, with the reports of all of them — a report that landed in the other
+/// episode is not a missed day. The episode shown is the one started last. Sorted by start.
+fn one_per_person(rows: Vec<EpisodeStatus>, day: i64) -> Vec<QuarantineView> {
+    let mut people: HashMap<(i64, Vec<u8>), Vec<EpisodeStatus>> = HashMap::new();
+    for r in rows {
+        let key = (r.episode.account_id, r.episode.person_id.clone());
+        people.entry(key).or_default().push(r);
+    }
+    let mut out: Vec<(i64, QuarantineView)> = people
+        .into_values()
+        .filter_map(|list| {
+            let shown = list.iter().max_by(|a, b| {
+                (a.episode.start_day, &a.episode.id).cmp(&(b.episode.start_day, &b.episode.id))
+            })?;
+            let start = list.iter().map(|s| s.episode.start_day).min()?;
+            let last = list
+                .iter()
+                .map(|s| s.episode.ended_on.unwrap_or(s.episode.expected_end_day))
+                .max()?;
+            let last_report = list.iter().filter_map(|s| s.last_report_day).max();
+            Some((
+                start,
+                QuarantineView {
+                    episode: uuid::Uuid::from_slice(&shown.episode.id)
+                        .map(|u| u.to_string())
+                        .unwrap_or_default(),
+                    kind: shown.episode.kind.clone(),
+                    ward: shown.episode.ward,
+                    start: date_of(start),
+                    expected_end: date_of(last),
+                    last_report: last_report.map(date_of),
+                    missed: last_report.is_none_or(|d| d < day),
+                    symptomatic_reports: list.iter().map(|s| s.symptomatic_reports).sum(),
+                },
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.episode.cmp(&b.1.episode)));
+    out.into_iter().map(|(_, v)| v).collect()
+}
+
 /// Quarantine monitoring: people in quarantine in an area and whether they reported on the day.
 #[utoipa::path(get, path = "/v1/officer/quarantine", tag = "officer", security(("bearer" = [])), params(AreaQuery),
     responses((status = 200, body = [QuarantineView]), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -537,21 +603,7 @@ pub(super) async fn quarantine(
     let today = (state.now_ms() + 7 * 3_600_000).div_euclid(DAY_MS);
     let day = q.day.map_or(today, day_of);
     let rows = state.store().quarantine_status(scope, day).await?;
-    let out: Vec<QuarantineView> = rows
-        .into_iter()
-        .map(|s| QuarantineView {
-            episode: uuid::Uuid::from_slice(&s.episode.id)
-                .map(|u| u.to_string())
-                .unwrap_or_default(),
-            kind: s.episode.kind,
-            ward: s.episode.ward,
-            start: date_of(s.episode.start_day),
-            expected_end: date_of(s.episode.expected_end_day),
-            last_report: s.last_report_day.map(date_of),
-            missed: s.last_report_day.is_none_or(|d| d < day),
-            symptomatic_reports: s.symptomatic_reports,
-        })
-        .collect();
+    let out = one_per_person(rows, day);
     audit(
         &state,
         &officer,

@@ -75,6 +75,7 @@ pub(crate) fn visit_row(
         edited: v.edited,
         source: source.to_owned(),
         received_at: state.now_ms(),
+        person_id: v.person.map(|p| p.as_uuid().as_bytes().to_vec()),
     })
 }
 

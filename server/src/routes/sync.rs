@@ -10,7 +10,7 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokhai_core::{
-    DailyReport, DeclarationRecord, Localized as _, QuarantineEpisode, TrustStore, Visit, VisitId,
+    DailyReport, DeclarationRecord, Localized as _, QuarantineEpisode, TrustStore, Visit, VisitId, VisitState,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -64,6 +64,11 @@ pub struct ItemResult {
     /// "declaration_required", "conflict", "not_staff", "unknown_code", or a QR verification code
     /// ("qr_bad_signature", "qr_expired", "qr_pending", …) for a scanned personal code.
     pub code: Option<String>,
+    /// For a visit answered "kept" or "refused": the server's version of it (`VisitState`: check-in,
+    /// check-out, end, edited), when the server holds one for this account; the device takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub visit: Option<VisitState>,
 }
 
 /// The answer to an upload.
@@ -83,6 +88,7 @@ pub(crate) fn refused(kind: &str, id: String, code: &str) -> ItemResult {
         id,
         status: "refused".into(),
         code: Some(code.to_owned()),
+        visit: None,
     }
 }
 
@@ -99,7 +105,21 @@ pub(crate) fn outcome(kind: &str, id: String, u: Upsert) -> ItemResult {
         id,
         status: status.into(),
         code: None,
+        visit: None,
     }
+}
+
+/// The server's version of a stored visit, for the answer.
+fn visit_state(r: &VisitRow) -> Option<VisitState> {
+    Some(VisitState {
+        checked_in_at: DateTime::from_timestamp_millis(r.checked_in_at)?,
+        checked_out_at: match r.checked_out_at {
+            Some(t) => Some(DateTime::from_timestamp_millis(t)?),
+            None => None,
+        },
+        end: serde_json::from_value(serde_json::Value::String(r.end_kind.clone())).ok()?,
+        edited: r.edited,
+    })
 }
 
 /// Whether `t` is plausible now: not before the retention window, not in the future.
@@ -206,6 +226,34 @@ pub(super) async fn upload(
     if !rows.is_empty() {
         for (id, u) in ids.into_iter().zip(store.upsert_visits(rows).await?) {
             items.push(outcome("visit", id, u));
+        }
+    }
+
+    // Visits kept or refused: the answer carries the server's version (if this account has one), so
+    // that the device takes it and both agree on whether the person is still there (ADR 0008).
+    let wanted: Vec<(usize, Vec<u8>)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.kind == "visit" && (i.status == "kept" || i.status == "refused"))
+        .filter_map(|(n, i)| {
+            uuid::Uuid::parse_str(&i.id)
+                .ok()
+                .map(|u| (n, u.as_bytes().to_vec()))
+        })
+        .collect();
+    if !wanted.is_empty() {
+        let ids: Vec<Vec<u8>> = wanted.iter().map(|(_, id)| id.clone()).collect();
+        let stored: HashMap<Vec<u8>, VisitRow> = store
+            .visits_by_ids(&ids)
+            .await?
+            .into_iter()
+            .filter(|r| r.account_id == Some(account.id))
+            .map(|r| (r.id.clone(), r))
+            .collect();
+        for (n, id) in wanted {
+            if let (Some(item), Some(row)) = (items.get_mut(n), stored.get(&id)) {
+                item.visit = visit_state(row);
+            }
         }
     }
 
@@ -342,6 +390,7 @@ pub(super) async fn upload_scans(
                 tokhai_core::VisitEnd::Open
             },
             edited: false,
+            person: None,
         };
         match visit_row(
             &state,

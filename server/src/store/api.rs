@@ -134,15 +134,19 @@ pub trait SyncStore: Send + Sync {
     /// Contacts of the visits of `subjects` (each person's visits starting in `[their start, to)`): every
     /// visit by someone else at the same place that overlaps one of them ± `buffer`, summed per (other
     /// person, checkpoint) in one query. The same place is the same checkpoint, or with `building` any
-    /// checkpoint of the same tree. At most `limit` rows.
+    /// checkpoint of the same tree. Nothing counts after `now`: a visit still open is assumed to last its
+    /// usual stay, which may end in the future. At most `limit` rows.
     async fn overlap_contacts(
         &self,
         subjects: &[(Vec<u8>, Millis)],
         to: Millis,
+        now: Millis,
         buffer: Millis,
         building: bool,
         limit: i64,
     ) -> R<Vec<ContactPart>>;
+    /// The stored visits with these ids (those that exist), in one query per 500.
+    async fn visits_by_ids(&self, ids: &[Vec<u8>]) -> R<Vec<VisitRow>>;
     /// A subject's visits starting in `[from, to)`.
     async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>>;
     /// Visits still open at these checkpoints.
@@ -159,6 +163,17 @@ pub trait SyncStore: Send + Sync {
     /// The newest declaration of each of these accounts (those that have one), in one query per 500;
     /// the same choice as `latest_declaration`.
     async fn latest_declarations(&self, account_ids: &[i64]) -> R<Vec<DeclarationRow>>;
+    /// The newest declaration of each person of each of these accounts (`person_id` of the declaration),
+    /// in one query per 500 accounts; ties as in `latest_declaration`.
+    async fn latest_declarations_per_person(&self, account_ids: &[i64]) -> R<Vec<DeclarationRow>>;
+    /// For each of these subjects, who on the device checked in at its latest visit in `[from, to)` that
+    /// names a person (`VisitRow::person_id`): (subject, person id).
+    async fn visit_persons(
+        &self,
+        subjects: &[Vec<u8>],
+        from: Millis,
+        to: Millis,
+    ) -> R<Vec<(Vec<u8>, Vec<u8>)>>;
     /// An account's declarations, newest first.
     async fn declarations_of(&self, account_id: i64) -> R<Vec<DeclarationRow>>;
     /// Records that the server signed a personal code with this pseudonym for this account (idempotent;

@@ -30,6 +30,7 @@ impl Dialect {
                     include_str!("../../migrations/sqlite/0003_official_ward_codes.sql"),
                 ),
                 (4, include_str!("../../migrations/sqlite/0004_rate_counters.sql")),
+                (5, include_str!("../../migrations/sqlite/0005_visit_person.sql")),
             ],
             Self::Postgres => &[
                 (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -45,6 +46,7 @@ impl Dialect {
                     4,
                     include_str!("../../migrations/postgres/0004_rate_counters.sql"),
                 ),
+                (5, include_str!("../../migrations/postgres/0005_visit_person.sql")),
             ],
         }
     }

@@ -213,6 +213,9 @@ pub struct VisitRow {
     pub source: String,
     /// When the server received it.
     pub received_at: Millis,
+    /// Who on the uploading device checked in (the device's person id, as in `DeclarationRow::person_id`);
+    /// `None` for staff scans and visits from older apps.
+    pub person_id: Option<Vec<u8>>,
 }
 
 /// One person's contact with the followed visits at one checkpoint, summed over every overlapping pair

@@ -14,6 +14,8 @@ both!(
     sync_uploads_and_pull,
     officer_tracing_and_publishing,
     open_visits_last_the_devices_auto_checkout,
+    open_visits_count_only_until_now,
+    quarantine_lists_a_person_once,
     ops_endpoints,
     quarantine_retention_and_key_rotation,
     sub_checkpoints_stay_in_their_buildings_province_and_posters_name_the_building,
@@ -571,6 +573,101 @@ async fn open_visits_last_the_devices_auto_checkout(env: Env) {
     assert_eq!(contacts.len(), 1, "{t}");
     assert_eq!(contacts[0]["phone"], "+84912300011");
     assert_eq!(contacts[0]["overlap_minutes"], 30);
+}
+
+/// Traced while two visits are still open: the overlap counts up to the trace's "now", not up to the
+/// assumed end (4 h after check-in) that lies in the future.
+async fn open_visits_count_only_until_now(env: Env) {
+    let cp = env.register("0912400001", "Bệnh viện").await;
+    let manager = env.sign_in("0912400001").await;
+    let (_, ward) = env
+        .post(
+            &format!("/v1/checkpoints/{}/children", cp["id"]),
+            Some(&manager),
+            child_body("Khoa Ngoại"),
+        )
+        .await;
+    let ward_id = ward["id"].as_i64().unwrap();
+    let case_phone = "0912400010";
+    let case_token = env.sign_in(case_phone).await;
+    let visitor = env.sign_in("0912400011").await;
+    let ago = |m: i64| t0() - Duration::minutes(m);
+    for (token, cin) in [(&visitor, ago(30)), (&case_token, ago(20))] {
+        let (_, r) = env
+            .post(
+                "/v1/sync/upload",
+                Some(token),
+                json!({ "visits": [visit(Uuid::new_v4(), ward_id, cin, None)] }),
+            )
+            .await;
+        assert_eq!(r["items"][0]["status"], "accepted", "{r}");
+    }
+    let (officer_token, _) = officer_of_province_79(&env, "0912400099").await;
+    let case_id = open_case(&env, &officer_token, case_phone, "ca F0").await;
+    let (s, t) = env
+        .get(
+            &format!("/v1/cases/{case_id}/trace?purpose=truy%20vet&buffer_minutes=0&depth=1"),
+            Some(&officer_token),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let contacts = t["contacts"].as_array().unwrap();
+    assert_eq!(contacts.len(), 1, "{t}");
+    assert_eq!(contacts[0]["overlap_minutes"], 20, "{t}");
+    // A 15-minute buffer moves the contact's start back to the visitor's arrival, never its end past now.
+    let (_, t) = env
+        .get(
+            &format!("/v1/cases/{case_id}/trace?purpose=truy%20vet&buffer_minutes=15&depth=1"),
+            Some(&officer_token),
+        )
+        .await;
+    assert_eq!(t["contacts"][0]["overlap_minutes"], 30, "{t}");
+}
+
+/// Episodes that overlap (as an app older than the one-open-episode rule uploads them: a second start,
+/// reports in the first) show the person once, and a report in either episode is not a missed day.
+async fn quarantine_lists_a_person_once(env: Env) {
+    let citizen = env.sign_in("0919100001").await;
+    let person = Uuid::new_v4();
+    let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
+    let today = (t0() + Duration::hours(7)).date_naive();
+    let episode = |id: Uuid, start: chrono::NaiveDate, days: i64| {
+        json!({ "id": id, "person": person, "kind": "home", "place": null, "start": start,
+                "expected_end": start + Duration::days(days), "ended_on": null, "utc_offset_minutes": 420 })
+    };
+    let batch = json!({
+        "declarations": [declaration(Uuid::new_v4(), person, t0() - Duration::days(3), "LÊ VĂN D", "0919100001", "079190002222", "7 Pasteur", "")],
+        "episodes": [episode(first, today - Duration::days(2), 13), episode(second, today - Duration::days(1), 13)],
+        "reports": [{ "id": Uuid::new_v4(), "episode": first, "day": today, "reported_at": t0(),
+              "temperature_decidegrees": 368,
+              "symptoms": { "fever": false, "cough": false, "shortness_of_breath": false, "pneumonia": false,
+                            "sore_throat": false, "fatigue": false, "loss_of_taste_or_smell": false, "other": null },
+              "note": null }]
+    });
+    let (_, r) = env.post("/v1/sync/upload", Some(&citizen), batch).await;
+    assert!(
+        r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == "accepted"),
+        "{r}"
+    );
+    let (officer, _) = officer_of_province_79(&env, "0919100099").await;
+    let (s, q) = env
+        .get(
+            &format!("/v1/officer/quarantine?province=79&ward=26743&day={today}"),
+            Some(&officer),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{q}");
+    let rows = q.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "one person, one row: {q}");
+    assert_eq!(rows[0]["missed"], false, "{q}");
+    assert_eq!(rows[0]["episode"], second.to_string());
+    assert_eq!(rows[0]["start"], json!(today - Duration::days(2)));
+    assert_eq!(rows[0]["expected_end"], json!(today + Duration::days(12)));
+    assert_eq!(rows[0]["last_report"], json!(today));
 }
 
 async fn officer_tracing_and_publishing(env: Env) {

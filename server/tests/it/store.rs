@@ -20,6 +20,7 @@ fn visit(id: u8, subject: u8, cp: i64, cin: i64, out: Option<i64>, end: &str) ->
         edited: false,
         source: "self".into(),
         received_at: cin,
+        person_id: None,
     }
 }
 
@@ -299,6 +300,7 @@ fn reference(
     stored: &[VisitRow],
     followed: &[(Vec<u8>, Millis)],
     to: Millis,
+    now: Millis,
     buffer: Millis,
     same_place: impl Fn(i64, i64) -> bool,
 ) -> BTreeMap<(Vec<u8>, i64), (Millis, Millis)> {
@@ -312,8 +314,14 @@ fn reference(
                 .iter()
                 .filter(|o| o.subject != s.subject && same_place(s.checkpoint_id, o.checkpoint_id))
             {
-                let ms =
-                    tokhai_server::overlap_ms(s.checked_in_at, s.ends_at, o.checked_in_at, o.ends_at, buffer);
+                let ms = tokhai_server::overlap_ms(
+                    s.checked_in_at,
+                    s.ends_at,
+                    o.checked_in_at,
+                    o.ends_at,
+                    buffer,
+                    now,
+                );
                 if ms > 0 {
                     let first = tokhai_server::contact_start(s.checked_in_at, o.checked_in_at, buffer);
                     let e = out
@@ -374,9 +382,9 @@ async fn overlap_contacts_match_the_reference(env: Env) {
     let followed = vec![(vec![1u8; 16], t + 5 * H), (vec![2u8; 16], t + 10 * H)];
     for (building, buffer) in [(false, 0), (false, 15 * 60_000), (true, 0), (true, 15 * 60_000)] {
         let same = |a: i64, b: i64| if building { roots[&a] == roots[&b] } else { a == b };
-        let want = reference(&stored, &followed, t + 50 * H, buffer, same);
+        let want = reference(&stored, &followed, t + 50 * H, t + 50 * H, buffer, same);
         let got: BTreeMap<(Vec<u8>, i64), (Millis, Millis)> = store
-            .overlap_contacts(&followed, t + 50 * H, buffer, building, 1000)
+            .overlap_contacts(&followed, t + 50 * H, t + 50 * H, buffer, building, 1000)
             .await
             .unwrap()
             .into_iter()
@@ -390,6 +398,25 @@ async fn overlap_contacts_match_the_reference(env: Env) {
         assert_eq!(got.contains_key(&(vec![4; 16], y)), building);
         assert_eq!(got.contains_key(&(vec![5; 16], x)), buffer > 0);
         assert_eq!(got.contains_key(&(vec![9; 16], x)), buffer > 0);
+    }
+    // Traced while the stays are still going on (45 min after the case arrived at X): nothing counts
+    // after now — the long stay of 3 and the case's own stay have not ended yet.
+    let now = t + 10 * H + 3 * H / 4;
+    for buffer in [0, 15 * 60_000] {
+        let same = |a: i64, b: i64| a == b;
+        let want = reference(&stored, &followed, now + 60_000, now, buffer, same);
+        let got: BTreeMap<(Vec<u8>, i64), (Millis, Millis)> = store
+            .overlap_contacts(&followed, now + 60_000, now, buffer, false, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| ((p.subject, p.checkpoint_id), (p.overlap_ms, p.first_contact)))
+            .collect();
+        assert_eq!(got, want, "traced during the stays, buffer {buffer}");
+        assert_eq!(got.get(&(vec![2; 16], x)).map(|p| p.0), Some(H / 4));
+        // 3 met the case (45 min) and 2 (15 min), each widened by the buffer before.
+        assert_eq!(got.get(&(vec![3; 16], x)).map(|p| p.0), Some(H + 2 * buffer));
+        assert!(!got.contains_key(&(vec![5; 16], x)), "arrives after now");
     }
     // A visit checked out by the checkpoint days later ends, for overlaps, 24 h after arrival.
     let open = visit(200, 10, z, t, None, "open");

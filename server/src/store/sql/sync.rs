@@ -16,7 +16,7 @@ type R<T> = Result<T, StoreError>;
 /// The `meta` row that migration 3 leaves for `src/units.rs`.
 const PENDING_WARD_CODES: &str = "pending.ward_codes_2025";
 
-const VISIT_COLS: &str = "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at";
+const VISIT_COLS: &str = "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at, person_id";
 
 fn visit(r: &Row) -> R<VisitRow> {
     Ok(VisitRow {
@@ -31,6 +31,7 @@ fn visit(r: &Row) -> R<VisitRow> {
         edited: r.bool(8)?,
         source: r.text(9)?,
         received_at: r.i64(10)?,
+        person_id: r.opt_bytes(11)?,
     })
 }
 
@@ -115,7 +116,8 @@ fn visit_values(v: &VisitRow) -> Vec<Value> {
         v.end_kind.clone(),
         v.edited,
         v.source.clone(),
-        v.received_at
+        v.received_at,
+        v.person_id.clone()
     ]
 }
 
@@ -161,6 +163,7 @@ impl SyncStore for SqlStore {
         &self,
         subjects: &[(Vec<u8>, Millis)],
         to: Millis,
+        now: Millis,
         buffer: Millis,
         building: bool,
         limit: i64,
@@ -174,13 +177,14 @@ impl SyncStore for SqlStore {
         // `checked_in_at ∈ [start - buffer - MAX_VISIT_MS, end + buffer)` of `visits_by_checkpoint`. Both
         // indexes cover the columns read (migration 2), so the table itself is not touched, and the pairs
         // are summed in the database: one row per (person met, checkpoint) comes back, not one per pair.
-        // The overlap of a pair is `contact::overlap_ms`; the join condition makes it positive.
+        // The overlap of a pair is `contact::overlap_ms`; the join condition makes it positive. No stay
+        // counts past `now` ($5): an open visit's assumed end may lie in the future.
         let (bytes, int, least, greatest) = match self.dialect() {
             Dialect::Sqlite => ("", "", "MIN", "MAX"),
             Dialect::Postgres => ("::bytea", "::bigint", "LEAST", "GREATEST"),
         };
         let rows: Vec<String> = (0..subjects.len())
-            .map(|i| format!("(${}{bytes}, ${}{int})", 5 + 2 * i, 6 + 2 * i))
+            .map(|i| format!("(${}{bytes}, ${}{int})", 6 + 2 * i, 7 + 2 * i))
             .collect();
         let place = if building {
             "JOIN checkpoints cs ON cs.id = s.checkpoint_id JOIN checkpoints co ON co.root_id = cs.root_id \
@@ -191,15 +195,16 @@ impl SyncStore for SqlStore {
         let sql = format!(
             "WITH f (subject, start) AS (VALUES {}) \
              SELECT o.subject, o.checkpoint_id, \
-                    CAST(SUM({least}(s.ends_at + $2, o.ends_at) - {greatest}(s.checked_in_at - $2, o.checked_in_at)) AS BIGINT), \
+                    CAST(SUM({least}(s.ends_at + $2, o.ends_at, $5) - {greatest}(s.checked_in_at - $2, o.checked_in_at)) AS BIGINT), \
                     MIN({greatest}(s.checked_in_at - $2, o.checked_in_at)) \
              FROM f JOIN visits s ON s.subject = f.subject AND s.checked_in_at >= f.start AND s.checked_in_at < $1 \
              {place} AND o.checked_in_at >= s.checked_in_at - $2 - $3 AND o.checked_in_at < s.ends_at + $2 \
              AND o.ends_at > s.checked_in_at - $2 AND o.subject <> s.subject \
+             AND o.checked_in_at < $5 AND s.checked_in_at - $2 < $5 \
              GROUP BY o.subject, o.checkpoint_id LIMIT $4",
             rows.join(", ")
         );
-        let mut p = params![to, buffer, MAX_VISIT_MS, limit];
+        let mut p = params![to, buffer, MAX_VISIT_MS, limit, now];
         for (subject, start) in subjects {
             p.push(Value::Bytes(subject.clone()));
             p.push(Value::I64(*start));
@@ -216,6 +221,21 @@ impl SyncStore for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn visits_by_ids(&self, ids: &[Vec<u8>]) -> R<Vec<VisitRow>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT {VISIT_COLS} FROM visits WHERE id IN ({})",
+                placeholders(1, chunk.len())
+            );
+            let p = chunk.iter().map(|id| Value::Bytes(id.clone())).collect();
+            for r in self.query(&sql, p).await? {
+                out.push(visit(&r)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>> {
@@ -338,6 +358,59 @@ impl SyncStore for SqlStore {
             }
         }
         Ok(newest.into_values().collect())
+    }
+
+    async fn latest_declarations_per_person(&self, account_ids: &[i64]) -> R<Vec<DeclarationRow>> {
+        let mut newest: std::collections::HashMap<(i64, Vec<u8>), DeclarationRow> =
+            std::collections::HashMap::new();
+        for chunk in account_ids.chunks(500) {
+            let (list, p) = id_list(1, chunk);
+            let sql = format!(
+                "SELECT {DECLARATION_COLS} FROM declarations d WHERE d.account_id IN ({list}) \
+                 AND d.declared_at = (SELECT MAX(m.declared_at) FROM declarations m \
+                 WHERE m.account_id = d.account_id AND m.person_id = d.person_id)"
+            );
+            for r in self.query(&sql, p).await? {
+                let d = declaration(&r)?;
+                let key = (d.account_id, d.person_id.clone());
+                match newest.get(&key) {
+                    Some(kept) if kept.id <= d.id => {}
+                    _ => {
+                        newest.insert(key, d);
+                    }
+                }
+            }
+        }
+        Ok(newest.into_values().collect())
+    }
+
+    async fn visit_persons(
+        &self,
+        subjects: &[Vec<u8>],
+        from: Millis,
+        to: Millis,
+    ) -> R<Vec<(Vec<u8>, Vec<u8>)>> {
+        let mut latest: std::collections::HashMap<Vec<u8>, (Millis, Vec<u8>)> =
+            std::collections::HashMap::new();
+        for chunk in subjects.chunks(500) {
+            let sql = format!(
+                "SELECT subject, person_id, checked_in_at FROM visits WHERE subject IN ({}) \
+                 AND checked_in_at >= $1 AND checked_in_at < $2 AND person_id IS NOT NULL",
+                placeholders(3, chunk.len())
+            );
+            let mut p = params![from, to];
+            p.extend(chunk.iter().map(|s| Value::Bytes(s.clone())));
+            for r in self.query(&sql, p).await? {
+                let (subject, person, at) = (r.bytes(0)?, r.bytes(1)?, r.i64(2)?);
+                match latest.get(&subject) {
+                    Some((kept, kept_person)) if (*kept, kept_person) >= (at, &person) => {}
+                    _ => {
+                        latest.insert(subject, (at, person));
+                    }
+                }
+            }
+        }
+        Ok(latest.into_iter().map(|(s, (_, p))| (s, p)).collect())
     }
 
     async fn declarations_of(&self, account_id: i64) -> R<Vec<DeclarationRow>> {
@@ -604,7 +677,7 @@ async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
     let fresh = insert_new(
         &mut tx,
         &cols,
-        11,
+        12,
         rows.iter().map(|v| (v.id.clone(), visit_values(v))).collect(),
     )
     .await?;
