@@ -68,8 +68,11 @@ if ! kill -0 "$pid" 2>/dev/null; then
   tail -50 "$work/server.log" >&2
   exit 1
 fi
+# An error in the log is a failure even when every answer looked right (a 201 that logged "internal
+# error" once hid a bug from the checks above).
 if grep -q '"level":"ERROR"' "$work/server.log"; then
   log "the server logged errors:"
   grep '"level":"ERROR"' "$work/server.log" | tail -20 >&2
+  status=1
 fi
 exit "$status"

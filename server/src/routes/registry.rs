@@ -63,7 +63,8 @@ pub(super) async fn new_captcha(
             break;
         }
     }
-    let answer = answer.ok_or(ApiError::from(crate::error::Error::Render))?;
+    // Lazily: turning an `Error` into an `ApiError` logs it, and most requests have an answer.
+    let answer = answer.ok_or_else(|| ApiError::from(crate::error::Error::Render))?;
     let seed = u64::from_le_bytes(sealer.random::<8>()?);
     let png = captcha::render_png(&answer, seed).map_err(ApiError::from)?;
     let expires = state.now_ms() + CAPTCHA_TTL_MS;
