@@ -132,10 +132,9 @@ impl Ctx {
         }
         for file in files {
             match std::fs::read_to_string(&file) {
-                Ok(json) => merge(
-                    &mut trust,
-                    TrustStore::from_json(&json).map_err(bad_trust)?.to_list(),
-                )?,
+                Ok(json) => trust
+                    .merge(TrustStore::from_json(&json).map_err(bad_trust)?.to_list())
+                    .map_err(bad_trust)?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(CliError::read(&file, e)),
             }
@@ -151,7 +150,7 @@ impl Ctx {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => TrustStore::new(),
             Err(e) => return Err(CliError::read(&path, e)),
         };
-        merge(&mut trust, list)?;
+        trust.merge(list).map_err(bad_trust)?;
         std::fs::create_dir_all(&self.data_dir).map_err(|e| CliError::write(&self.data_dir, e))?;
         let json = serde_json::to_string_pretty(&trust.to_list())
             .map_err(|e| CliError::usage("json_failed", e.to_string(), e.to_string()))?;
@@ -166,27 +165,6 @@ impl Ctx {
             .map_err(|e| CliError::usage("json_failed", e.to_string(), e.to_string()))?;
         std::fs::write(&path, json).map_err(|e| CliError::write(&path, e))
     }
-}
-
-fn merge(trust: &mut TrustStore, list: TrustList) -> Result<(), CliError> {
-    let known = trust.to_list().keys;
-    for key in list.keys {
-        // The same key from two lists (added by hand and pulled from the server) counts once.
-        if known
-            .iter()
-            .any(|k| k.id == key.id && k.public_key == key.public_key)
-        {
-            continue;
-        }
-        trust.add_key(key).map_err(bad_trust)?;
-    }
-    list.revoked_checkpoints
-        .into_iter()
-        .for_each(|id| trust.revoke_checkpoint(id));
-    list.revoked_personal
-        .into_iter()
-        .for_each(|p| trust.revoke_personal(p));
-    Ok(())
 }
 
 fn no_passphrase<E>(_: E) -> CliError {

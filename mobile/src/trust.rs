@@ -32,27 +32,6 @@ fn unreadable(name: &str) -> TokhaiError {
     )
 }
 
-/// Adds `list` to `trust`; a key already trusted (same id and public key) counts once.
-fn merge(trust: &mut TrustStore, list: TrustList) -> Result<(), TokhaiError> {
-    let known = trust.to_list().keys;
-    for key in list.keys {
-        if known
-            .iter()
-            .any(|k| k.id == key.id && k.public_key == key.public_key)
-        {
-            continue;
-        }
-        trust.add_key(key).map_err(bad_trust)?;
-    }
-    list.revoked_checkpoints
-        .into_iter()
-        .for_each(|id| trust.revoke_checkpoint(id));
-    list.revoked_personal
-        .into_iter()
-        .for_each(|p| trust.revoke_personal(p));
-    Ok(())
-}
-
 fn read(dir: &Path, name: &str) -> Result<Option<TrustList>, TokhaiError> {
     match std::fs::read_to_string(dir.join(name)) {
         Ok(json) => Ok(Some(TrustStore::from_json(&json).map_err(bad_trust)?.to_list())),
@@ -66,7 +45,7 @@ pub(crate) fn load(dir: &Path) -> Result<TrustStore, TokhaiError> {
     let mut trust = TrustStore::builtin().map_err(bad_trust)?;
     for name in [TRUST_FILE, FEED_TRUST_FILE] {
         if let Some(list) = read(dir, name)? {
-            merge(&mut trust, list)?;
+            trust.merge(list).map_err(bad_trust)?;
         }
     }
     Ok(trust)
@@ -80,7 +59,7 @@ pub(crate) fn add(dir: &Path, json: &str) -> Result<u32, TokhaiError> {
         Some(list) => TrustStore::from_list(list).map_err(bad_trust)?,
         None => TrustStore::new(),
     };
-    merge(&mut trust, list)?;
+    trust.merge(list).map_err(bad_trust)?;
     let text = serde_json::to_string_pretty(&trust.to_list()).map_err(|_| bad_json())?;
     std::fs::write(dir.join(TRUST_FILE), text).map_err(|_| unreadable(TRUST_FILE))?;
     Ok(added)

@@ -676,3 +676,41 @@ proptest! {
         prop_assert_eq!(FallbackCode::parse(&f.to_string()), Ok(f));
     }
 }
+
+/// Merging trust lists (a list added by hand, then the server's feed): the same key counts once, a
+/// known id with another public key is refused and changes nothing, revocations add up.
+#[test]
+fn trust_lists_merge() {
+    let a = Signer::from_seed(KeyId(1), &[1; 32]).unwrap();
+    let b = Signer::from_seed(KeyId(1), &[2; 32]).unwrap();
+    let key = |s: &Signer| TrustedKey {
+        id: KeyId(1),
+        public_key: s.public_key(),
+        not_before: t(2024, 1, 1, 0, 0),
+        not_after: None,
+    };
+    let mut store = TrustStore::new();
+    let list = TrustList {
+        keys: vec![key(&a)],
+        revoked_checkpoints: vec![CheckpointId(7)],
+        revoked_personal: Vec::new(),
+    };
+    store.merge(list.clone()).unwrap();
+    store.merge(list).unwrap();
+    assert_eq!(store.to_list().keys.len(), 1);
+    assert_eq!(store.to_list().revoked_checkpoints, vec![CheckpointId(7)]);
+    let before = store.clone();
+    // A new key before the clash in the same list is not added either.
+    let c = Signer::from_seed(KeyId(2), &[3; 32]).unwrap();
+    let new_key = TrustedKey {
+        id: KeyId(2),
+        ..key(&c)
+    };
+    let clash = TrustList {
+        keys: vec![new_key, key(&b)],
+        revoked_checkpoints: Vec::new(),
+        revoked_personal: Vec::new(),
+    };
+    assert!(matches!(store.merge(clash), Err(KeyError::DuplicateKeyId(1))));
+    assert_eq!(store, before);
+}

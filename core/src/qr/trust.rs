@@ -205,6 +205,29 @@ impl TrustStore {
         Ok(())
     }
 
+    /// Adds everything `list` holds: its keys (a key already trusted with the same id and public key counts
+    /// once, as when a list added by hand and the server's feed carry the same key) and its revocations.
+    ///
+    /// # Errors
+    /// [`KeyError::DuplicateKeyId`] when the list gives a known key id another public key (or one id two
+    /// keys); then nothing of the list is added.
+    pub fn merge(&mut self, list: TrustList) -> Result<(), KeyError> {
+        let mut merged = self.keys.clone();
+        for key in list.keys {
+            match merged.get(&key.id) {
+                Some(known) if known.public_key == key.public_key => {}
+                Some(_) => return Err(KeyError::DuplicateKeyId(key.id.0)),
+                None => {
+                    merged.insert(key.id, key);
+                }
+            }
+        }
+        self.keys = merged;
+        self.revoked_checkpoints.extend(list.revoked_checkpoints);
+        self.revoked_personal.extend(list.revoked_personal);
+        Ok(())
+    }
+
     /// Revokes a checkpoint's codes.
     pub fn revoke_checkpoint(&mut self, id: CheckpointId) {
         self.revoked_checkpoints.insert(id);
