@@ -139,6 +139,8 @@ pub(crate) enum Command {
     Status,
     /// Cảnh báo phơi nhiễm trên máy này / exposure alerts on this device.
     Alerts,
+    /// Cấp độ an toàn của các phường/xã (tải khi đồng bộ) / the safety level of each ward (fetched by sync).
+    Areas,
     /// Xóa dữ liệu quá thời hạn lưu giữ (21 ngày) / purge data past the retention period.
     Purge,
     /// Xuất toàn bộ dữ liệu của bạn (JSON) / export all your data as JSON.
@@ -304,14 +306,28 @@ pub(crate) enum SymptomFlag {
 }
 
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 pub(crate) struct CheckinArgs {
+    /// Where: one of the code's text, a photo, a fallback code.
+    #[command(flatten)]
+    pub(crate) code: CheckinCode,
+    /// Người phụ thuộc đi cùng (số trong `tokhai people` hoặc mã; lặp lại được) / a dependant travelling
+    /// with you (number in `tokhai people`, or id; repeat for several).
+    #[arg(long = "with", value_name = "PERSON")]
+    pub(crate) with: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct CheckinCode {
     /// Nội dung mã QR của điểm kiểm soát / the checkpoint QR code's text.
     #[arg(long, value_name = "TEXT")]
     pub(crate) payload: Option<String>,
     /// Ảnh chụp áp phích mã QR (JPEG/PNG) / a photo of the checkpoint's QR poster (JPEG/PNG).
     #[arg(long, value_name = "FILE")]
     pub(crate) image: Option<PathBuf>,
+    /// Mã dự phòng in dưới mã QR / the fallback code printed under the QR.
+    #[arg(long, value_name = "CODE")]
+    pub(crate) fallback: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -553,4 +569,8 @@ pub(crate) struct KioskArgs {
     /// Liệt kê camera rồi thoát / list the cameras and exit.
     #[arg(long)]
     pub(crate) list: bool,
+    /// Mã số điểm kiểm soát nơi đặt máy: mỗi mã hợp lệ được ghi lại và gửi khi đồng bộ / the id of the
+    /// checkpoint this device serves: each verified code is recorded and uploaded with `tokhai sync`.
+    #[arg(long, value_name = "ID")]
+    pub(crate) checkpoint: Option<u64>,
 }

@@ -1,12 +1,12 @@
-//! What every command needs: where the data lives, how to unlock it, the clock, the trusted keys, and
-//! how to print.
+//! What every command needs: where the data lives, how to unlock it, the clock, and how to print. The
+//! trusted keys are the engine's (sealed in the store); only `qr poster` reads an issuer's list.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokhai_core::{
     Clock, Engine, KeyProvider, Localized, Msg, OsKeyStoreProvider, PassphraseProvider, Policy, SystemClock,
-    TrustList, TrustStore,
+    TrustStore,
 };
 
 use crate::args::{Cli, KeyStore};
@@ -16,12 +16,8 @@ use crate::prompt;
 
 /// Environment variable holding the passphrase, for scripts and tests.
 pub(crate) const PASSPHRASE_ENV: &str = "TOKHAI_PASSPHRASE";
-/// Environment variable naming a trust list (issuer keys and revocations) to use besides the built-in one.
+/// Environment variable naming an issuer's trust list for `qr poster` (the engine keeps its own, sealed).
 pub(crate) const TRUST_FILE_ENV: &str = "TOKHAI_TRUST_FILE";
-/// The trust list kept in the data folder (public keys and revoked ids only: nothing personal).
-const TRUST_FILE: &str = "trust.json";
-/// The issuer keys and revocations last pulled from the server (replaced at each `tokhai sync`).
-const FEED_TRUST_FILE: &str = "trust-from-server.json";
 
 /// The context of one command.
 pub(crate) struct Ctx {
@@ -119,51 +115,19 @@ impl Ctx {
         ))
     }
 
-    /// The trusted issuer keys and revocations: built in, plus the data folder's list, plus
-    /// `$TOKHAI_TRUST_FILE`.
-    pub(crate) fn trust(&self) -> Result<TrustStore, CliError> {
-        let mut trust = TrustStore::builtin().map_err(bad_trust)?;
-        let mut files = vec![
-            self.data_dir.join(TRUST_FILE),
-            self.data_dir.join(FEED_TRUST_FILE),
-        ];
-        if let Some(extra) = std::env::var_os(TRUST_FILE_ENV) {
-            files.push(PathBuf::from(extra));
-        }
-        for file in files {
-            match std::fs::read_to_string(&file) {
-                Ok(json) => trust
-                    .merge(TrustStore::from_json(&json).map_err(bad_trust)?.to_list())
-                    .map_err(bad_trust)?,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(CliError::read(&file, e)),
-            }
-        }
-        Ok(trust)
-    }
-
-    /// Adds `list`'s keys and revocations to the data folder's trust list; returns its path.
-    pub(crate) fn add_trust(&self, list: TrustList) -> Result<PathBuf, CliError> {
-        let path = self.data_dir.join(TRUST_FILE);
-        let mut trust = match std::fs::read_to_string(&path) {
-            Ok(json) => TrustStore::from_json(&json).map_err(bad_trust)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => TrustStore::new(),
-            Err(e) => return Err(CliError::read(&path, e)),
+    /// For `qr poster`: the engine's trust, or, for an issuer with no data folder, the build's keys plus
+    /// the issuer's own list named by `$TOKHAI_TRUST_FILE` (outside the data folder, which never holds a
+    /// trust file).
+    pub(crate) fn issuer_trust(&self) -> Result<TrustStore, CliError> {
+        let Some(file) = std::env::var_os(TRUST_FILE_ENV).map(PathBuf::from) else {
+            return Ok(self.engine()?.trust_store()?);
         };
-        trust.merge(list).map_err(bad_trust)?;
-        std::fs::create_dir_all(&self.data_dir).map_err(|e| CliError::write(&self.data_dir, e))?;
-        let json = serde_json::to_string_pretty(&trust.to_list())
-            .map_err(|e| CliError::usage("json_failed", e.to_string(), e.to_string()))?;
-        std::fs::write(&path, json).map_err(|e| CliError::write(&path, e))?;
-        Ok(path)
-    }
-
-    /// Replaces the trust list pulled from the server (keys and revocations of the sync feed).
-    pub(crate) fn set_feed_trust(&self, list: &TrustList) -> Result<(), CliError> {
-        let path = self.data_dir.join(FEED_TRUST_FILE);
-        let json = serde_json::to_string_pretty(list)
-            .map_err(|e| CliError::usage("json_failed", e.to_string(), e.to_string()))?;
-        std::fs::write(&path, json).map_err(|e| CliError::write(&path, e))
+        let mut trust = TrustStore::builtin().map_err(bad_trust)?;
+        let json = std::fs::read_to_string(&file).map_err(|e| CliError::read(&file, e))?;
+        trust
+            .merge(TrustStore::from_json(&json).map_err(bad_trust)?.to_list())
+            .map_err(bad_trust)?;
+        Ok(trust)
     }
 }
 

@@ -15,6 +15,7 @@ mod i18n;
 mod ids;
 mod officer;
 mod phone;
+mod public_error;
 mod retention;
 #[cfg(feature = "store")]
 mod store;
@@ -49,8 +50,9 @@ pub use declaration::{
 };
 #[cfg(feature = "store")]
 pub use engine::{
-    Cause, CheckIn, Engine, EngineError, EpisodeExport, Export, Missing, NewEpisode, OutboxExport,
-    PersonExport, Policy, QuarantineStart, Rejection,
+    Cause, CheckIn, Deployment, Engine, EngineError, EngineEvent, EngineListener, EpisodeExport, Export,
+    MAX_COMPANIONS, Missing, NewEpisode, OutboxExport, PersonExport, Policy, QuarantineStart, Rejection,
+    ReminderDue, StaffScan, Subscription, WakeReason, WakeReport, Wakeup, pick_checkpoint,
 };
 pub use health::{
     DEFAULT_GRACE_HOURS, DayState, DayStatus, EPISODE_PLACE_MAX, EpisodeError, HealthPolicy,
@@ -67,6 +69,7 @@ pub use officer::{
     check_exposure_window, parse_scope, same_infection,
 };
 pub use phone::{Phone, PhoneError, PhoneKind};
+pub use public_error::{FieldProblem, PublicError};
 pub use retention::{
     DEFAULT_RETENTION_DAYS, PurgePlan, PurgeReport, RetentionPolicy, expired_declarations, expired_episodes,
     expired_reports, expired_visits, plan_purge,

@@ -81,17 +81,6 @@ fn parts(e: &dyn Localized) -> (String, String, String) {
 }
 
 impl TokhaiError {
-    /// An `Invalid` error from any of core's localized errors (QR, scan, trust list).
-    pub(crate) fn invalid(e: &dyn Localized) -> Self {
-        let (code, message_vi, message_en) = parts(e);
-        Self::Invalid {
-            code,
-            message_vi,
-            message_en,
-            fields: Vec::new(),
-        }
-    }
-
     /// An `Invalid` error made here (bad arguments of the binding itself).
     pub(crate) fn invalid_msg(code: &str, vi: &str, en: &str) -> Self {
         Self::Invalid {
@@ -157,6 +146,17 @@ impl From<EngineError> for TokhaiError {
                         }
                     })
                     .collect(),
+            },
+            EngineError::Code(_)
+            | EngineError::Fallback(_)
+            | EngineError::UnknownFallback
+            | EngineError::NoCodeInPhoto
+            | EngineError::Unreadable { .. }
+            | EngineError::TrustList(_) => Self::Invalid {
+                code,
+                message_vi,
+                message_en,
+                fields: Vec::new(),
             },
             EngineError::NotFound(_) | EngineError::Rejected(_) => Self::Rejected {
                 code,

@@ -11,14 +11,11 @@
 mod error;
 mod keystore;
 mod records;
-mod trust;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use tokhai_core::{
-    CheckpointRef, Engine, PlatformKeyProvider, Policy, QrError, ScanOptions, SystemClock, TrustStore,
-};
+use tokhai_core::{CheckIn, Engine, PlatformKeyProvider, Policy, SystemClock};
 
 pub use error::{FieldProblem, TokhaiError};
 pub use keystore::{KeyStore, KeyStoreError};
@@ -36,8 +33,6 @@ uniffi::setup_scaffolding!();
 #[derive(Debug, uniffi::Object)]
 pub struct Tokhai {
     engine: Engine,
-    dir: PathBuf,
-    trust: Mutex<TrustStore>,
 }
 
 #[uniffi::export]
@@ -66,24 +61,15 @@ impl Tokhai {
             let provider = PlatformKeyProvider::new(Arc::new(keystore::Platform(key_store)));
             let engine =
                 Engine::open_with(&dir, Arc::new(provider), Arc::new(SystemClock), Policy::default())?;
-            let trust = trust::load(&dir)?;
-            Ok(Arc::new(Self {
-                engine,
-                dir,
-                trust: Mutex::new(trust),
-            }))
+            Ok(Arc::new(Self { engine }))
         })
     }
 
-    /// Adds issuer keys and revocations (a trust list in JSON, as `tokhai qr keygen` writes it and the
-    /// sync feed carries) to the data folder's list; returns how many keys it held.
+    /// Trusts the issuer keys and revocations of a trust list in JSON (as `tokhai qr keygen` writes it),
+    /// kept sealed by the engine beside its built-in keys and the pulled feed; returns how many keys it
+    /// held.
     pub fn add_trust_list(&self, json: String) -> Result<u32, TokhaiError> {
-        guard(|| {
-            let mut trust = self.trust.lock().unwrap_or_else(PoisonError::into_inner);
-            let added = trust::add(&self.dir, &json)?;
-            *trust = trust::load(&self.dir)?;
-            Ok(added)
-        })
+        guard(|| Ok(u32::try_from(self.engine.add_trust_json(&json)?).unwrap_or(u32::MAX)))
     }
 
     /// Saves the account holder's declaration (the first one makes the account holder).
@@ -119,40 +105,25 @@ impl Tokhai {
 
     /// Checks in at the checkpoint whose code text was read (by the platform's own scanner, or typed).
     pub fn check_in_code(&self, text: String) -> Result<CheckInResult, TokhaiError> {
-        guard(|| {
-            let checkpoint = self
-                .trust()
-                .verify_checkpoint(text.trim(), &SystemClock)
-                .map_err(|e| TokhaiError::invalid(&e))?
-                .checkpoint_ref();
-            self.check_in_at(checkpoint)
-        })
+        guard(|| Ok(result(self.engine.check_in_code(&text, &[])?)))
     }
 
     /// Checks in at the checkpoint on a photo of its poster (JPEG or PNG bytes).
     pub fn check_in_image(&self, image: Vec<u8>) -> Result<CheckInResult, TokhaiError> {
-        guard(|| {
-            let scan = tokhai_core::scan_image_bytes(&image, &ScanOptions::default())
-                .map_err(|e| TokhaiError::invalid(&e))?;
-            let checkpoint = self.first_checkpoint(scan.codes.iter().map(|c| c.text.as_str()))?;
-            self.check_in_at(checkpoint)
-        })
+        guard(|| Ok(result(self.engine.check_in_image(&image, &[])?)))
     }
 
     /// Checks in at the checkpoint in one camera frame (NV21 from CameraX, BGRA from AVFoundation…).
     pub fn check_in_frame(&self, frame: CameraFrame) -> Result<CheckInResult, TokhaiError> {
         guard(|| {
-            let codes = tokhai_core::scan_pixels(
-                &frame.data,
-                frame.width as usize,
-                frame.height as usize,
-                frame.stride as usize,
-                records::core_format(frame.format),
-                &ScanOptions::default(),
-            )
-            .map_err(|e| TokhaiError::invalid(&e))?;
-            let checkpoint = self.first_checkpoint(codes.iter().map(|c| c.text.as_str()))?;
-            self.check_in_at(checkpoint)
+            let frame = tokhai_core::Frame {
+                data: frame.data,
+                width: frame.width as usize,
+                height: frame.height as usize,
+                stride: frame.stride as usize,
+                format: records::core_format(frame.format),
+            };
+            Ok(result(self.engine.check_in_frame(&frame, &[])?))
         })
     }
 
@@ -161,12 +132,9 @@ impl Tokhai {
         guard(|| Ok((&self.engine.check_out()?).into()))
     }
 
-    /// Every visit, newest first (after closing any whose stay ran out).
+    /// Every visit, newest first (the engine closes any whose stay ran out first).
     pub fn visits(&self) -> Result<Vec<Visit>, TokhaiError> {
-        guard(|| {
-            self.engine.auto_check_out()?;
-            Ok(self.engine.visits()?.iter().map(Visit::from).collect())
-        })
+        guard(|| Ok(self.engine.visits()?.iter().map(Visit::from).collect()))
     }
 
     /// How many changes wait to be sent to the server.
@@ -180,47 +148,11 @@ impl Tokhai {
     }
 }
 
-impl Tokhai {
-    fn trust(&self) -> std::sync::MutexGuard<'_, TrustStore> {
-        self.trust.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn check_in_at(&self, checkpoint: CheckpointRef) -> Result<CheckInResult, TokhaiError> {
-        self.engine.auto_check_out()?;
-        let result = self.engine.check_in(checkpoint)?;
-        Ok(CheckInResult {
-            visit: (&result.visit).into(),
-            closed: result.closed.as_ref().map(Visit::from),
-            repeat: result.repeat,
-            auto_check_out_at: self.engine.next_auto_check_out()?.map(Into::into),
-        })
-    }
-
-    /// The first scanned code that verifies as a checkpoint. When codes were found but none verifies, the
-    /// first tokhai code's refusal is the answer (a forged or expired poster), else "not a tokhai code" —
-    /// as `tokhai checkin --image` answers.
-    fn first_checkpoint<'a>(
-        &self,
-        texts: impl Iterator<Item = &'a str>,
-    ) -> Result<CheckpointRef, TokhaiError> {
-        let trust = self.trust();
-        let mut found = false;
-        let mut refusal: Option<QrError> = None;
-        for text in texts {
-            found = true;
-            match trust.verify_checkpoint(text, &SystemClock) {
-                Ok(verified) => return Ok(verified.checkpoint_ref()),
-                Err(QrError::NotTokhai) => {}
-                Err(e) => refusal = refusal.or(Some(e)),
-            }
-        }
-        if !found {
-            return Err(TokhaiError::invalid_msg(
-                "no_code_in_photo",
-                "Không thấy mã QR trong ảnh. Hãy chụp lại gần hơn, đủ sáng và không bị lóa, hoặc nhập mã dự phòng in dưới mã QR.",
-                "No QR code in the photo. Take it again closer, with enough light and no glare, or type the fallback code printed under the QR.",
-            ));
-        }
-        Err(TokhaiError::invalid(&refusal.unwrap_or(QrError::NotTokhai)))
+fn result(c: CheckIn) -> CheckInResult {
+    CheckInResult {
+        visit: (&c.visit).into(),
+        closed: c.closed.as_ref().map(Visit::from),
+        repeat: c.repeat,
+        auto_check_out_at: c.auto_check_out_at.map(Into::into),
     }
 }

@@ -102,6 +102,10 @@ pub enum AdminCommand {
     RotateKeys,
     /// List the published issuing keys.
     Keys,
+    /// Print the published issuing keys as a trust list (JSON): what a client build for this deployment
+    /// embeds (`TOKHAI_TRUSTED_KEYS_JSON`, docs/deployment.md) so that it verifies codes offline from the
+    /// first minute.
+    TrustList,
     /// Run the retention purge now.
     Purge,
 }

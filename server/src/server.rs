@@ -335,6 +335,10 @@ async fn run_admin(state: &AppState, cmd: AdminCommand, scopes: &[Scope]) -> Res
                 "new issuing key {id}; earlier keys retired and still published for verification"
             ))
         }
+        AdminCommand::TrustList => {
+            let list = crate::keys::trust_list(state.store().as_ref()).await?;
+            Ok(serde_json::to_string_pretty(&list).map_err(|_| Error::Keys("trust list"))?)
+        }
         AdminCommand::Keys => {
             let rows = state.store().issuer_keys().await?;
             Ok(rows

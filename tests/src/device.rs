@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokhai_core::sync_client::{
-    AccountDeleted, HttpTransport, PullResult, SeededJitter, SessionCreated, SignedCode, SyncError,
-    SyncOptions, SyncReport, Transport, TransportError, UploadBody, UploadResult,
+    AccountDeleted, HttpTransport, PullResult, ScanBatch, SeededJitter, SessionCreated, SignedCode,
+    SyncError, SyncOptions, SyncReport, Transport, TransportError, UploadBody, UploadResult,
 };
 use tokhai_core::{
     AddressForm, CheckpointId, CheckpointKind, CheckpointRef, DeclarationForm, Engine, FixedClock,
@@ -47,6 +47,9 @@ impl Transport for Routed {
     }
     async fn upload(&self, token: &str, body: &UploadBody) -> Result<UploadResult, TransportError> {
         self.upload.upload(token, body).await
+    }
+    async fn upload_scans(&self, token: &str, body: &ScanBatch) -> Result<UploadResult, TransportError> {
+        self.upload.upload_scans(token, body).await
     }
     async fn pull(&self, cursor: Option<&str>, limit: u32) -> Result<PullResult, TransportError> {
         self.other.pull(cursor, limit).await

@@ -6,7 +6,8 @@
 //! - `health.rs`: `health start|report|status|extend|end`.
 //! - `qr.rs`: `qr personal|checkpoint|poster|keygen`, `trust add|show`.
 //! - `scan.rs`: `scan`, `checkin --image`, `kiosk` (photos and the webcam).
-//! - `sync.rs`: `login`, `logout`, `sync`, `status`, `alerts`, `account delete` (the sync client in core).
+//! - `sync.rs`: `login`, `logout`, `sync`, `status`, `alerts`, `areas`, `account delete` (the sync client in
+//!   core).
 //! - `data.rs`: `purge`, `export`, `wipe`.
 //! - `time.rs`: times and days as typed.
 
@@ -51,6 +52,7 @@ pub(crate) fn run(ctx: &Ctx, command: &Command) -> Result<(), CliError> {
         Command::Sync => sync::sync(ctx),
         Command::Status => sync::status(ctx),
         Command::Alerts => sync::alerts(ctx),
+        Command::Areas => sync::areas(ctx),
         Command::Purge => data::purge(ctx),
         Command::Export(args) => data::export(ctx, args),
         Command::Wipe(args) => data::wipe(ctx, args),

@@ -209,7 +209,9 @@ fn poster(ctx: &Ctx, args: &PosterArgs) -> Result<(), CliError> {
         ));
     }
     // Only a code that verifies is worth printing: a poster with a bad code sends everyone away.
-    let verified = ctx.trust()?.verify_checkpoint(args.payload.trim(), ctx.clock())?;
+    let verified = ctx
+        .issuer_trust()?
+        .verify_checkpoint(args.payload.trim(), ctx.clock())?;
     let list = units(UnitScheme::V2025);
     let place = list
         .ward(verified.payload().ward)
@@ -295,16 +297,15 @@ pub(crate) fn trust(ctx: &Ctx, command: &TrustCommand) -> Result<(), CliError> {
                     format!("The trust list is invalid: {e}"),
                 )
             })?;
-            let added = list.keys.len();
-            let path = ctx.add_trust(list)?;
+            let added = ctx.engine()?.add_trust_list(list)?;
             ctx.out.say(&Msg::owned(
-                format!("✓ Đã thêm {added} khóa vào {}", path.display()),
-                format!("Added {added} key(s) to {}", path.display()),
+                format!("✓ Đã tin cậy thêm {added} khóa (lưu đã mã hóa trong dữ liệu)."),
+                format!("Now trusting {added} more key(s) (kept sealed in the data)."),
             ));
             Ok(())
         }
         TrustCommand::Show => {
-            let list = ctx.trust()?.to_list();
+            let list = ctx.engine()?.trust_list()?;
             ctx.out.json(&list)
         }
     }

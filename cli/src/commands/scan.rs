@@ -1,11 +1,12 @@
-//! `tokhai scan`, `tokhai checkin --image`, `tokhai kiosk`: QR codes read from photos and the webcam.
+//! `tokhai scan` and `tokhai kiosk`: QR codes read from photos and the webcam. (`tokhai checkin --image`
+//! is the engine's `check_in_image`.) With `--checkpoint`, the kiosk records each verified code as a
+//! sealed staff scan, uploaded by `tokhai sync`.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tokhai_core::{
-    CheckpointRef, Clock, DesktopCamera, LiveScanner, Localized, Msg, PersonalStatus, QrError, ScanOptions,
-    ScanReport, StreamEvent, TrustStore, VerifiedPersonal, list_cameras, scan_image_file,
+    CheckpointId, DesktopCamera, EngineError, LiveScanner, Localized, Msg, PersonalPayload, PersonalStatus,
+    ScanOptions, ScanReport, StreamEvent, list_cameras, scan_image_file,
 };
 
 use crate::args::KioskArgs;
@@ -67,33 +68,6 @@ pub(crate) fn scan(
     Ok(())
 }
 
-/// The checkpoint in a photo of its poster: the first code in the photo that verifies. When the photo
-/// holds codes but none verifies, the first tokhai code's refusal is the answer (a forged or expired
-/// poster), else "not a tokhai code".
-pub(crate) fn checkpoint_in_photo(
-    path: &Path,
-    trust: &TrustStore,
-    clock: &dyn Clock,
-) -> Result<CheckpointRef, CliError> {
-    let scan = scan_image_file(path, &ScanOptions::default()).map_err(|e| scan_error(&e))?;
-    if scan.codes.is_empty() {
-        return Err(CliError::usage(
-            "no_code_in_photo",
-            "Không thấy mã QR trong ảnh. Hãy chụp lại gần hơn, đủ sáng và không bị lóa, hoặc nhập mã dự phòng in dưới mã QR.",
-            "No QR code in the photo. Take it again closer, with enough light and no glare, or type the fallback code printed under the QR.",
-        ));
-    }
-    let mut refusal: Option<QrError> = None;
-    for code in &scan.codes {
-        match trust.verify_checkpoint(&code.text, clock) {
-            Ok(verified) => return Ok(verified.checkpoint_ref()),
-            Err(QrError::NotTokhai) => {}
-            Err(e) => refusal = refusal.or(Some(e)),
-        }
-    }
-    Err(refusal.unwrap_or(QrError::NotTokhai).into())
-}
-
 pub(crate) fn kiosk(ctx: &Ctx, args: &KioskArgs) -> Result<(), CliError> {
     if args.list {
         let cameras = list_cameras();
@@ -105,17 +79,24 @@ pub(crate) fn kiosk(ctx: &Ctx, args: &KioskArgs) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let trust = ctx.trust()?;
+    let engine = ctx.engine()?;
+    let checkpoint = args.checkpoint.map(CheckpointId);
+    let check = |texts: &[String]| engine.staff_check(checkpoint, texts);
     if !args.image.is_empty() {
         let mut refused = 0usize;
         for path in &args.image {
             let scan = scan_image_file(path, &ScanOptions::default()).map_err(|e| scan_error(&e))?;
-            let verdict = match scan.codes.first() {
-                None => Err(QrError::NotTokhai),
-                Some(code) => trust.verify_personal(&code.text, ctx.clock()),
-            };
+            let texts: Vec<String> = scan.codes.into_iter().map(|c| c.text).collect();
+            let verdict = check(&texts);
             refused += usize::from(verdict.is_err());
             show_verdict(&ctx.out, &verdict);
+        }
+        if checkpoint.is_some() {
+            let queued = engine.pending_staff_scans()?;
+            ctx.out.note(&Msg::owned(
+                format!("{queued} lượt quét chờ gửi lên máy chủ (`tokhai sync`)."),
+                format!("{queued} scan(s) wait to be sent to the server (`tokhai sync`)."),
+            ));
         }
         return if refused == 0 {
             Ok(())
@@ -127,12 +108,16 @@ pub(crate) fn kiosk(ctx: &Ctx, args: &KioskArgs) -> Result<(), CliError> {
             ))
         };
     }
-    live(ctx, args.camera, &trust)
+    live(ctx, args.camera, &check)
 }
 
 /// Scans the webcam until interrupted: each visitor's code is verified and shown in large colours with
 /// a bell, then scanning resumes for the next visitor.
-fn live(ctx: &Ctx, camera: Option<u32>, trust: &TrustStore) -> Result<(), CliError> {
+fn live(
+    ctx: &Ctx,
+    camera: Option<u32>,
+    check: &dyn Fn(&[String]) -> Result<PersonalPayload, EngineError>,
+) -> Result<(), CliError> {
     let mut cam = match camera {
         Some(i) => DesktopCamera::open(i),
         None => DesktopCamera::open_default(),
@@ -161,20 +146,19 @@ fn live(ctx: &Ctx, camera: Option<u32>, trust: &TrustStore) -> Result<(), CliErr
         {
             continue;
         }
-        show_verdict(&ctx.out, &trust.verify_personal(&text, ctx.clock()));
+        show_verdict(&ctx.out, &check(std::slice::from_ref(&text)));
         last = Some((text, Instant::now()));
     }
 }
 
 /// The verdict as the person at the door sees it: a green tick or a red cross, big and plain.
-fn show_verdict(out: &Out, verdict: &Result<VerifiedPersonal, QrError>) {
+fn show_verdict(out: &Out, verdict: &Result<PersonalPayload, EngineError>) {
     const GREEN: &str = "\x1b[1;97;42m";
     const AMBER: &str = "\x1b[1;30;43m";
     const RED: &str = "\x1b[1;97;41m";
     const RESET: &str = "\x1b[0m";
     match verdict {
-        Ok(v) => {
-            let p = v.payload();
+        Ok(p) => {
             let colour = if p.status == PersonalStatus::NoSymptoms {
                 GREEN
             } else {

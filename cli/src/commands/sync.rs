@@ -75,12 +75,8 @@ pub(crate) fn logout(ctx: &Ctx) -> Result<(), CliError> {
 
 pub(crate) fn sync(ctx: &Ctx) -> Result<(), CliError> {
     let engine = ctx.engine()?;
-    engine.auto_check_out()?;
     let t = transport(ctx)?;
-    let result = block_on(engine.sync(&t, &SyncOptions::default(), &mut OsJitter))?;
-    // Keys and revocations pulled so far feed QR verification, whatever happened to the upload.
-    ctx.set_feed_trust(&engine.feed_trust_list()?)?;
-    let report = result?;
+    let report = block_on(engine.sync(&t, &SyncOptions::default(), &mut OsJitter))??;
     let out = &ctx.out;
     if out.json {
         return out.json(&report);
@@ -166,7 +162,8 @@ pub(crate) fn status(ctx: &Ctx) -> Result<(), CliError> {
         ));
     }
     match (&st.last_error, st.signed_in) {
-        (Some((_, msg)), _) => {
+        (Some(failure), _) => {
+            let msg = &failure.message;
             let at = st.last_error_at.map(when).unwrap_or_default();
             out.say(&Msg::owned(
                 format!("Lần đồng bộ trước ({at}) không thành: {}", msg.vi),
@@ -247,6 +244,33 @@ pub(crate) fn alerts(ctx: &Ctx) -> Result<(), CliError> {
     };
     for a in &alerts {
         out.line(a.msg().get(lang));
+    }
+    Ok(())
+}
+
+/// `tokhai areas`: the wards' safety levels the last sync brought.
+pub(crate) fn areas(ctx: &Ctx) -> Result<(), CliError> {
+    let areas = ctx.engine()?.area_safety()?;
+    let out = &ctx.out;
+    if out.json {
+        return out.json(&areas);
+    }
+    if areas.is_empty() {
+        out.say(&Msg::new(
+            "Chưa có cấp độ an toàn nào (đồng bộ để tải: `tokhai sync`).",
+            "No safety levels yet (sync to fetch them: `tokhai sync`).",
+        ));
+    }
+    for a in &areas {
+        let place = if a.place.is_empty() {
+            a.ward.to_string()
+        } else {
+            a.place.clone()
+        };
+        out.say(&Msg::owned(
+            format!("{place}: {} (từ {})", a.words.vi, when(a.updated_at)),
+            format!("{place}: {} (since {})", a.words.en, when(a.updated_at)),
+        ));
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `tokhai checkin`, `checkout`, `visits`, `visit edit`.
 
 use serde::Serialize;
-use tokhai_core::{CheckpointRef, Engine, Msg, UnitScheme, Visit, VisitEdit, VisitEnd, units};
+use tokhai_core::{CheckIn, CheckpointRef, Engine, Msg, UnitScheme, Visit, VisitEdit, VisitEnd, units};
 
 use super::time::parse_time;
 use crate::args::{CheckinArgs, VisitEditArgs};
@@ -25,27 +25,36 @@ pub(crate) fn place(c: &CheckpointRef) -> String {
 }
 
 pub(crate) fn checkin(ctx: &Ctx, args: &CheckinArgs) -> Result<(), CliError> {
-    let trust = ctx.trust()?;
-    let checkpoint = match (&args.payload, &args.image) {
-        (_, Some(photo)) => super::scan::checkpoint_in_photo(photo, &trust, ctx.clock())?,
-        (payload, None) => {
-            let text = payload.as_deref().unwrap_or_default();
-            trust
-                .verify_checkpoint(text.trim(), ctx.clock())?
-                .checkpoint_ref()
-        }
+    let engine = ctx.engine()?;
+    let with = args
+        .with
+        .iter()
+        .map(|w| {
+            super::people::select(
+                &engine,
+                &crate::args::PersonArg {
+                    person: Some(w.clone()),
+                },
+            )
+            .map(|p| p.id)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let code = &args.code;
+    let result = if let Some(photo) = &code.image {
+        let bytes = std::fs::read(photo).map_err(|e| CliError::read(photo, e))?;
+        engine.check_in_image(&bytes, &with)?
+    } else if let Some(fallback) = &code.fallback {
+        engine.check_in_fallback(fallback, &with)?
+    } else {
+        engine.check_in_code(code.payload.as_deref().unwrap_or_default(), &with)?
     };
-    check_in_at(ctx, checkpoint)
+    print_check_in(&ctx.out, &result)
 }
 
-/// Checks in at a verified checkpoint and says what happened.
-pub(crate) fn check_in_at(ctx: &Ctx, checkpoint: CheckpointRef) -> Result<(), CliError> {
-    let engine = ctx.engine()?;
-    engine.auto_check_out()?;
-    let result = engine.check_in(checkpoint)?;
-    let out = &ctx.out;
+/// Says what a check-in did.
+fn print_check_in(out: &Out, result: &CheckIn) -> Result<(), CliError> {
     if out.json {
-        return out.json(&result);
+        return out.json(result);
     }
     let at = when(result.visit.checked_in_at);
     let where_ = place(&result.visit.checkpoint);
@@ -60,6 +69,16 @@ pub(crate) fn check_in_at(ctx: &Ctx, checkpoint: CheckpointRef) -> Result<(), Cl
             format!("Checked in at {at}: {where_}"),
         ));
     }
+    if !result.companions.is_empty() {
+        let n = result.companions.len();
+        out.say(&Msg::owned(
+            format!("  cùng {n} người phụ thuộc."),
+            format!(
+                "  with {}.",
+                tokhai_core::en_count(i64::try_from(n).unwrap_or(i64::MAX), "dependant", "dependants")
+            ),
+        ));
+    }
     if let Some(closed) = &result.closed {
         let out_at = closed.checked_out_at.map(when).unwrap_or_default();
         out.say(&Msg::owned(
@@ -70,7 +89,7 @@ pub(crate) fn check_in_at(ctx: &Ctx, checkpoint: CheckpointRef) -> Result<(), Cl
             ),
         ));
     }
-    if let Some(auto) = engine.next_auto_check_out()? {
+    if let Some(auto) = result.auto_check_out_at {
         let t = when(auto);
         out.note(&Msg::owned(
             format!("Nhớ check-out khi rời đi (`tokhai checkout`); nếu quên, hệ thống tự check-out lúc {t}."),
@@ -122,7 +141,6 @@ struct VisitRow<'a> {
 
 pub(crate) fn visits(ctx: &Ctx) -> Result<(), CliError> {
     let engine = ctx.engine()?;
-    engine.auto_check_out()?;
     let visits = engine.visits()?;
     let out = &ctx.out;
     if out.json {

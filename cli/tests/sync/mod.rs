@@ -67,7 +67,7 @@ fn offline_first_then_sync_reaches_the_managers_arrivals() {
     assert!(status.contains("Next attempt"), "{status}");
     let json = home.json(&["status"]);
     assert_eq!(json["status"]["pending"], 2);
-    assert_eq!(json["status"]["last_error"][0], "offline");
+    assert_eq!(json["status"]["last_error"]["code"], "offline");
 
     // The server is back (on a new port): sync, and the manager sees the visit.
     rt.block_on(server.restart());

@@ -61,7 +61,7 @@ impl Engine {
     pub fn purge(&self) -> Result<PurgeReport, EngineError> {
         let now = self.now();
         let retention = self.policy().retention;
-        self.write(|tx| {
+        let report = self.write(|tx| {
             let visits = tx.visits()?;
             let declarations = tx.all_declarations()?;
             let episodes = tx.episodes()?;
@@ -92,7 +92,11 @@ impl Engine {
                 }
             }
             Ok(report)
-        })
+        })?;
+        // Staff scans are other people's visits: they leave with the same period.
+        self.purge_staff_scans()?;
+        self.emit(super::events::EngineEvent::Purged);
+        Ok(report)
     }
 
     /// All of the device's data, opened, for the person to take away (`tokhai export`).

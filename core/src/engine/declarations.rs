@@ -1,6 +1,7 @@
 //! Declaring (for oneself or on behalf of a dependant), updating, the latest version and its freshness.
 
 use super::error::{EngineError, Missing};
+use super::events::EngineEvent;
 use super::facade::Engine;
 use crate::declaration::{
     Declaration, DeclarationForm, DeclarationRecord, Freshness, IdNumber, Person, Relation,
@@ -42,6 +43,7 @@ impl Engine {
             let declaration = self.validate_in(tx, who.relation, form)?;
             self.store_declaration(tx, person, declaration)
         })
+        .inspect(|_| self.emit(EngineEvent::DeclarationChanged { person }))
     }
 
     /// Adds a person (the account holder or a dependant) together with their first declaration, in one
@@ -61,6 +63,10 @@ impl Engine {
             tx.insert_person(&person)?;
             let record = self.store_declaration(tx, person.id, declaration)?;
             Ok((person, record))
+        })
+        .inspect(|(person, _)| {
+            self.emit(EngineEvent::PersonsChanged);
+            self.emit(EngineEvent::DeclarationChanged { person: person.id });
         })
     }
 

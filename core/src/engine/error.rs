@@ -7,7 +7,7 @@ use crate::crypto::{KeyProviderError, PassphraseWeakness};
 use crate::declaration::ValidationErrors;
 use crate::health::{EpisodeError, ReportError};
 use crate::i18n::{Localized, Msg};
-use crate::qr::EncodeError;
+use crate::qr::{EncodeError, FallbackError, KeyError, QrError};
 use crate::store::{Conflict, StoreError};
 use crate::visit::VisitError;
 
@@ -43,6 +43,33 @@ pub enum EngineError {
     /// outside the quarantine…).
     #[error("rejected: {0:?}")]
     Rejected(Rejection),
+    /// A scanned or typed code was refused (not a tokhai code, forged, expired, unknown key…).
+    #[error("code refused: {0}")]
+    Code(QrError),
+    /// A typed fallback code is mistyped.
+    #[error("fallback code refused: {0}")]
+    Fallback(FallbackError),
+    /// A well-formed fallback code names no checkpoint of the directory this device holds (or one that
+    /// was deactivated).
+    #[error("fallback code unknown")]
+    UnknownFallback,
+    /// A photo or frame holds no QR code at all.
+    #[error("no QR code in the photo")]
+    NoCodeInPhoto,
+    /// A photo or frame could not be read (format, size…): its reason in words.
+    #[error("photo unreadable: {code}")]
+    Unreadable {
+        /// The scanner's stable code.
+        code: &'static str,
+        /// Its words.
+        msg: Msg,
+    },
+    /// The data was wiped: this engine holds nothing any more.
+    #[error("data wiped")]
+    Wiped,
+    /// A trust list (issuer keys) was refused: not a list, or a key id already trusted with another key.
+    #[error("trust list refused: {0}")]
+    TrustList(KeyError),
 }
 
 /// What was not found.
@@ -77,6 +104,10 @@ pub enum Rejection {
     Episode(EpisodeError),
     /// The passphrase chosen for new data is too weak.
     Passphrase(PassphraseWeakness),
+    /// More dependants than one check-in takes (`MAX_COMPANIONS`).
+    TooManyCompanions,
+    /// The account holder named as their own companion.
+    CompanionIsHolder,
 }
 
 /// The detailed internal cause of an error, for logs and debugging. Never holds personal data.
@@ -141,6 +172,13 @@ impl Localized for EngineError {
             Self::NotFound(missing) => missing.code(),
             Self::Invalid(errors) => errors.code(),
             Self::Rejected(rejection) => rejection.code(),
+            Self::Code(e) => e.code(),
+            Self::Fallback(e) => e.code(),
+            Self::UnknownFallback => "fallback_unknown",
+            Self::Wiped => "data_wiped",
+            Self::NoCodeInPhoto => "no_code_in_photo",
+            Self::Unreadable { code, .. } => code,
+            Self::TrustList(e) => e.code(),
         }
     }
 
@@ -170,7 +208,31 @@ impl Localized for EngineError {
             Self::NotFound(missing) => missing.msg(),
             Self::Invalid(errors) => errors.msg(),
             Self::Rejected(rejection) => rejection.msg(),
+            Self::Code(e) => e.msg(),
+            Self::Fallback(e) => e.msg(),
+            Self::UnknownFallback => Msg::new(
+                "Mã dự phòng không có trong danh sách điểm kiểm soát trên máy (hoặc điểm đã ngừng hoạt động). \
+                 Hãy kiểm tra lại mã, hoặc đồng bộ để tải danh sách mới.",
+                "The fallback code names no checkpoint in the list on this device (or one that was closed). \
+                 Check the code, or sync to fetch the current list.",
+            ),
+            Self::NoCodeInPhoto => Msg::new(
+                "Không thấy mã QR trong ảnh. Hãy chụp lại gần hơn, đủ sáng và không bị lóa, hoặc nhập mã dự phòng in dưới mã QR.",
+                "No QR code in the photo. Take it again closer, with enough light and no glare, or type the fallback code printed under the QR.",
+            ),
+            Self::Unreadable { msg, .. } => msg.clone(),
+            Self::Wiped => Msg::new(
+                "Dữ liệu đã bị xóa khỏi thiết bị.",
+                "The data was deleted from this device.",
+            ),
+            Self::TrustList(e) => e.msg(),
         }
+    }
+}
+
+impl From<QrError> for EngineError {
+    fn from(err: QrError) -> Self {
+        Self::Code(err)
     }
 }
 
@@ -207,6 +269,8 @@ impl Localized for Rejection {
             Self::Report(e) => e.code(),
             Self::Episode(e) => e.code(),
             Self::Passphrase(e) => e.code(),
+            Self::TooManyCompanions => "too_many_companions",
+            Self::CompanionIsHolder => "companion_is_holder",
         }
     }
 
@@ -225,6 +289,14 @@ impl Localized for Rejection {
             Self::Report(e) => e.msg(),
             Self::Episode(e) => e.msg(),
             Self::Passphrase(e) => e.msg(),
+            Self::TooManyCompanions => Msg::new(
+                "Một lượt check-in chỉ kèm được tối đa 16 người phụ thuộc.",
+                "One check-in takes at most 16 dependants.",
+            ),
+            Self::CompanionIsHolder => Msg::new(
+                "Người đi cùng phải là người phụ thuộc, không phải chủ tài khoản.",
+                "A companion must be a dependant, not the account holder.",
+            ),
         }
     }
 }

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use chrono::{DateTime, Utc};
 
 use super::error::EngineError;
+use super::events::{EngineEvent, EngineListener, Listeners, Subscription};
 use super::policy::Policy;
+use super::trust::Deployment;
 use crate::clock::Clock;
 use crate::crypto::KeyProvider;
 use crate::declaration::{Person, Relation};
@@ -19,10 +21,13 @@ use crate::store::{OutboxEntry, Store, Tx};
 /// changes something is one transaction, together with its outbox entry.
 #[derive(Debug)]
 pub struct Engine {
-    store: Mutex<Store>,
+    /// `None` once wiped: every later call answers `EngineError::Wiped`.
+    store: Mutex<Option<Store>>,
     provider: Arc<dyn KeyProvider>,
     clock: Arc<dyn Clock>,
     policy: Policy,
+    deployment: Deployment,
+    listeners: Listeners,
     dir: PathBuf,
 }
 
@@ -47,21 +52,61 @@ impl Engine {
         dir.as_ref().join(crate::store::FILE_NAME).is_file()
     }
 
-    /// Opens with shared provider and clock and an explicit policy (for bindings and tests).
+    /// Opens with shared provider and clock and an explicit policy (for bindings and tests), for the
+    /// deployment this build was made for (its built-in issuer keys).
     pub fn open_with(
         dir: &Path,
         provider: Arc<dyn KeyProvider>,
         clock: Arc<dyn Clock>,
         policy: Policy,
     ) -> Result<Self, EngineError> {
+        Self::open_for(dir, provider, clock, policy, Deployment::built_in()?)
+    }
+
+    /// Opens for an explicit deployment (its built-in issuer keys): tests, and tools serving several.
+    pub fn open_for(
+        dir: &Path,
+        provider: Arc<dyn KeyProvider>,
+        clock: Arc<dyn Clock>,
+        policy: Policy,
+        deployment: Deployment,
+    ) -> Result<Self, EngineError> {
+        // The deployment's list must be usable before any data is touched.
+        crate::qr::TrustStore::from_list(deployment.trusted_keys.clone()).map_err(EngineError::TrustList)?;
         let store = Store::open(dir, provider.as_ref())?;
-        Ok(Self {
-            store: Mutex::new(store),
+        let engine = Self {
+            store: Mutex::new(Some(store)),
             provider,
             clock,
             policy,
+            deployment,
+            listeners: Listeners::default(),
             dir: dir.to_path_buf(),
-        })
+        };
+        // Visits whose stay ran out while the app was closed are closed on opening.
+        engine.settle()?;
+        Ok(engine)
+    }
+
+    /// The deployment this engine verifies codes for.
+    pub fn deployment(&self) -> &Deployment {
+        &self.deployment
+    }
+
+    // ---- events ----
+
+    /// Subscribes `listener` to the engine's events (ADR 0018) until `unsubscribe`.
+    pub fn subscribe(&self, listener: Arc<dyn EngineListener>) -> Subscription {
+        self.listeners.add(listener)
+    }
+
+    /// Ends a subscription; false when it was not (any more) subscribed.
+    pub fn unsubscribe(&self, subscription: Subscription) -> bool {
+        self.listeners.remove(subscription)
+    }
+
+    pub(crate) fn emit(&self, event: EngineEvent) {
+        self.listeners.emit(&event);
     }
 
     /// The policy in force.
@@ -82,7 +127,7 @@ impl Engine {
         self.clock.as_ref()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Store> {
+    fn lock(&self) -> MutexGuard<'_, Option<Store>> {
         // A panic while holding the lock cannot leave a half-written transaction (SQLite rolls it
         // back), so a poisoned lock still guards a consistent store.
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
@@ -93,7 +138,7 @@ impl Engine {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, EngineError>,
     ) -> Result<T, EngineError> {
-        self.lock().read(f)
+        self.lock().as_mut().ok_or(EngineError::Wiped)?.read(f)
     }
 
     /// Runs `f` in one write transaction: committed together with everything it wrote (the change and
@@ -102,7 +147,7 @@ impl Engine {
         &self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, EngineError>,
     ) -> Result<T, EngineError> {
-        self.lock().write(f)
+        self.lock().as_mut().ok_or(EngineError::Wiped)?.write(f)
     }
 
     // ---- persons ----
@@ -115,6 +160,7 @@ impl Engine {
             created_at: self.now(),
         };
         self.write(|tx| Ok(tx.insert_person(&person)?))?;
+        self.emit(EngineEvent::PersonsChanged);
         Ok(person)
     }
 
@@ -148,7 +194,9 @@ impl Engine {
             } else {
                 Err(EngineError::NotFound(super::error::Missing::Person))
             }
-        })
+        })?;
+        self.emit(EngineEvent::PersonsChanged);
+        Ok(())
     }
 
     // ---- outbox (for the sync client) ----
@@ -172,20 +220,28 @@ impl Engine {
 
     /// SQLite's structural check of the file: `"ok"` when sound.
     pub fn integrity_check(&self) -> Result<String, EngineError> {
-        Ok(self.lock().integrity_check()?)
+        Ok(self
+            .lock()
+            .as_ref()
+            .ok_or(EngineError::Wiped)?
+            .integrity_check()?)
     }
 
     /// Deletes everything: all records, the database file with its `-wal` and `-shm`, and the key
-    /// material the provider holds. The engine is consumed.
-    pub fn wipe(self) -> Result<(), EngineError> {
-        let store = self.store.into_inner().unwrap_or_else(PoisonError::into_inner);
-        Ok(store.wipe(self.provider.as_ref())?)
+    /// material the provider holds. Every later call on this engine answers `EngineError::Wiped`.
+    pub fn wipe(&self) -> Result<(), EngineError> {
+        let store = self.lock().take().ok_or(EngineError::Wiped)?;
+        store.wipe(self.provider.as_ref())?;
+        self.emit(EngineEvent::Purged);
+        Ok(())
     }
 
     /// Runs `f` on the raw connection: tests inject failures and tamper with rows through it.
     #[cfg(test)]
     pub(crate) fn with_conn<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> T) -> T {
-        f(self.lock().conn())
+        let guard = self.lock();
+        let store = guard.as_ref().unwrap_or_else(|| panic!("wiped"));
+        f(store.conn())
     }
 
     /// Path of the database file (tests and diagnostics).

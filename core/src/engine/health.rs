@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::error::{EngineError, Missing};
+use super::events::EngineEvent;
 use super::facade::Engine;
 use crate::calendar::{VIETNAM_UTC_OFFSET_MINUTES, local_day};
 use crate::health::{
@@ -86,6 +87,7 @@ impl Engine {
                 extended,
             })
         })
+        .inspect(|_| self.emit(EngineEvent::HealthChanged { person: new.person }))
     }
 
     /// The episode a report for `day` (today when `None`) goes to: the person's episode covering that
@@ -109,6 +111,7 @@ impl Engine {
     ) -> Result<QuarantineEpisode, EngineError> {
         let now = self.now();
         self.write(|tx| save_episode(tx, episode(tx, id)?.extend(new_end)?, now))
+            .inspect(|e| self.emit(EngineEvent::HealthChanged { person: e.person }))
     }
 
     /// Ends an episode early, `last_day` being its last day.
@@ -119,6 +122,7 @@ impl Engine {
     ) -> Result<QuarantineEpisode, EngineError> {
         let now = self.now();
         self.write(|tx| save_episode(tx, episode(tx, id)?.end_early(last_day)?, now))
+            .inspect(|e| self.emit(EngineEvent::HealthChanged { person: e.person }))
     }
 
     /// Every kept episode of `person`, in the order they were started.
@@ -145,7 +149,11 @@ impl Engine {
             let report = plan.report().clone();
             tx.put_report(&report)?;
             tx.enqueue(OutboxEvent::DailyReportSaved(report.clone()), now)?;
-            Ok(report)
+            Ok((report, episode.person))
+        })
+        .map(|(report, person)| {
+            self.emit(EngineEvent::HealthChanged { person });
+            report
         })
     }
 

@@ -70,10 +70,26 @@ impl Engine {
         })
     }
 
-    /// `person`'s personal code, pending (unsigned) until the server signs it after sync.
+    /// `person`'s personal code to show now: the server-signed code of their current declaration once a
+    /// sync fetched it (and while it says what the pending one would: same declaration and status),
+    /// else the pending (unsigned) one.
     pub fn personal_code(&self, person: PersonId) -> Result<PersonalCode, EngineError> {
         let payload = self.personal_payload(person)?;
+        if let Some(signed) = self.signed_code_for(&payload)? {
+            return Ok(signed);
+        }
         encode_pending_personal(&payload).map_err(|e| Rejection::PersonalCode(e).into())
+    }
+
+    /// The pending (unsigned) code, whatever sync fetched: what is sent to the server to be signed.
+    pub(crate) fn pending_personal_code(&self, person: PersonId) -> Result<PersonalCode, EngineError> {
+        let payload = self.personal_payload(person)?;
+        encode_pending_personal(&payload).map_err(|e| Rejection::PersonalCode(e).into())
+    }
+
+    #[cfg(not(feature = "sync"))]
+    fn signed_code_for(&self, _payload: &PersonalPayload) -> Result<Option<PersonalCode>, EngineError> {
+        Ok(None)
     }
 }
 

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::error::{EngineError, Missing};
+use super::error::{EngineError, Missing, Rejection};
+use super::events::EngineEvent;
 use super::facade::Engine;
 use crate::declaration::Relation;
 use crate::ids::{PersonId, VisitId};
@@ -24,16 +25,36 @@ pub struct CheckIn {
     pub closed: Option<Visit>,
     /// The scan repeated the open visit's checkpoint within a few minutes: nothing new was recorded.
     pub repeat: bool,
+    /// The visits of the dependants checked in with the holder (one each, same place and time).
+    #[serde(default)]
+    pub companions: Vec<Visit>,
+    /// When the engine checks the visit out by itself unless the person does first.
+    pub auto_check_out_at: Option<DateTime<Utc>>,
 }
+
+/// At most this many dependants check in with the holder at once.
+pub const MAX_COMPANIONS: usize = 16;
 
 /// The visits that may be open. The engine keeps one open visit at a time and a visit is only ever
 /// opened by a check-in, so only the most recently checked-in visit can be open: reading it alone keeps
 /// a check-in O(1) whatever the history holds.
-fn open_visits(tx: &Tx<'_>) -> Result<Vec<Visit>, EngineError> {
-    Ok(tx
-        .last_visit()?
+///
+/// A check-in with dependants stores their visits just before the holder's, so the open visits are among
+/// the last `1 + MAX_COMPANIONS`: the holder's (the newest) and its companions (same time and place).
+pub(super) fn open_visits(tx: &Tx<'_>) -> Result<Vec<Visit>, EngineError> {
+    let recent = tx.recent_visits(1 + MAX_COMPANIONS)?;
+    let Some(last) = recent.first() else {
+        return Ok(Vec::new());
+    };
+    if last.end != VisitEnd::Open || last.checked_out_at.is_some() {
+        return Ok(Vec::new());
+    }
+    let (at, place) = (last.checked_in_at, last.checkpoint.id);
+    Ok(recent
+        .iter()
+        .take_while(|v| v.checked_in_at == at && v.checkpoint.id == place)
         .filter(|v| v.end == VisitEnd::Open && v.checked_out_at.is_none())
-        .into_iter()
+        .cloned()
         .collect())
 }
 
@@ -76,45 +97,114 @@ fn save(tx: &Tx<'_>, visit: &Visit, event: OutboxEvent, now: DateTime<Utc>) -> R
 }
 
 impl Engine {
-    /// Checks in at `checkpoint` (from a verified checkpoint code), closing the open visit if any. A
-    /// repeat scan of the open visit's checkpoint within the repeat window records nothing.
+    /// Checks in at `checkpoint`, closing the open visit if any. A repeat scan of the open visit's
+    /// checkpoint within the repeat window records nothing. Front ends check in from a code
+    /// (`check_in_code`, `check_in_codes`, `check_in_image`, `check_in_fallback`), never from a
+    /// checkpoint they made up; this is for the engine, tools and tests holding a verified checkpoint.
     pub fn check_in(&self, checkpoint: CheckpointRef) -> Result<CheckIn, EngineError> {
+        self.check_in_at(checkpoint, &[])
+    }
+
+    /// Checks the account holder in at `checkpoint`, with the dependants `companions` travelling with
+    /// them (one visit each, closed together with the holder's).
+    pub(crate) fn check_in_at(
+        &self,
+        checkpoint: CheckpointRef,
+        companions: &[PersonId],
+    ) -> Result<CheckIn, EngineError> {
+        if companions.len() > MAX_COMPANIONS {
+            return Err(Rejection::TooManyCompanions.into());
+        }
+        self.settle()?;
         let now = self.now();
-        self.write(|tx| {
+        let result = self.write(|tx| {
             let open = open_visits(tx)?;
-            match plan_check_in(&open, checkpoint, VisitId::random(), now, &self.policy().visits) {
+            let holder_open: Vec<Visit> = open.first().cloned().into_iter().collect();
+            match plan_check_in(
+                &holder_open,
+                checkpoint,
+                VisitId::random(),
+                now,
+                &self.policy().visits,
+            ) {
                 CheckInPlan::Repeat { visit } => {
                     let visit = open
-                        .into_iter()
+                        .iter()
                         .find(|v| v.id == visit)
+                        .cloned()
                         .ok_or(EngineError::NotFound(Missing::Visit))?;
+                    let companions = open.into_iter().filter(|v| v.id != visit.id).collect();
                     Ok(CheckIn {
                         visit,
                         closed: None,
                         repeat: true,
+                        companions,
+                        auto_check_out_at: None,
                     })
                 }
-                CheckInPlan::New { close, mut visit } => {
+                CheckInPlan::New { mut visit, .. } => {
+                    let persons = tx.persons()?;
+                    let mut with = Vec::with_capacity(companions.len());
+                    for id in companions {
+                        match persons.iter().find(|p| p.id == *id) {
+                            Some(p) if p.relation != Relation::Myself => {}
+                            Some(_) => return Err(Rejection::CompanionIsHolder.into()),
+                            None => return Err(EngineError::NotFound(Missing::Person)),
+                        }
+                        if !with.contains(id) {
+                            with.push(*id);
+                        }
+                    }
+                    // Every open visit (the holder's and its companions') closes at this check-in.
+                    let close: Vec<VisitChange> = match plan_check_out(&open, now, &self.policy().visits) {
+                        Ok(changes) => changes
+                            .into_iter()
+                            .map(|mut c| {
+                                if c.end == VisitEnd::CheckedOut {
+                                    c.end = VisitEnd::NextCheckIn;
+                                }
+                                c
+                            })
+                            .collect(),
+                        Err(_) => Vec::new(),
+                    };
+                    let closed = apply(tx, &open, &close, OutboxEvent::VisitCheckedOut, now)?;
+                    // The dependants' visits first: the holder's is the newest row (`open_visits`).
+                    let mut companion_visits = Vec::with_capacity(with.len());
+                    for id in with {
+                        let v = Visit {
+                            id: VisitId::random(),
+                            person: Some(id),
+                            ..visit.clone()
+                        };
+                        save(tx, &v, OutboxEvent::VisitCheckedIn(v.clone()), now)?;
+                        companion_visits.push(v);
+                    }
                     // A check-in from this device is the account holder's: the visit says so, so that
                     // tracing names the holder and not a dependant declared on the same device.
                     visit.person = holder(tx)?;
-                    let closed = apply(tx, &open, &close, OutboxEvent::VisitCheckedOut, now)?;
                     save(tx, &visit, OutboxEvent::VisitCheckedIn(visit.clone()), now)?;
                     Ok(CheckIn {
+                        auto_check_out_at: Some(self.policy().visits.auto_check_out_at(&visit)),
                         visit,
                         closed: closed.into_iter().next(),
                         repeat: false,
+                        companions: companion_visits,
                     })
                 }
             }
-        })
+        })?;
+        if !result.repeat {
+            self.emit(EngineEvent::VisitsChanged);
+        }
+        Ok(result)
     }
 
     /// One-tap check-out of the open visit (at its automatic check-out time if that has passed).
     /// Nothing open is `Rejected(Visit(NoOpenVisit))`.
     pub fn check_out(&self) -> Result<Visit, EngineError> {
         let now = self.now();
-        self.write(|tx| {
+        let visit = self.write(|tx| {
             let open = open_visits(tx)?;
             let changes = plan_check_out(&open, now, &self.policy().visits)?;
             let closed = apply(tx, &open, &changes, OutboxEvent::VisitCheckedOut, now)?;
@@ -122,35 +212,46 @@ impl Engine {
                 .into_iter()
                 .next()
                 .ok_or(EngineError::NotFound(Missing::Visit))
-        })
+        })?;
+        self.emit(EngineEvent::VisitsChanged);
+        Ok(visit)
     }
 
-    /// Closes the open visit if its stay (the checkpoint's default, or the policy's 4 h) has run out;
-    /// front ends call it on start and at `next_auto_check_out`. Returns the visit it closed.
+    /// Closes the open visit (with its companions) if its stay (the checkpoint's default, or the
+    /// policy's 4 h) has run out. The engine does it by itself before every call that reads or changes
+    /// visits and in `wake`; returns the holder's visit it closed.
     pub fn auto_check_out(&self) -> Result<Option<Visit>, EngineError> {
         let now = self.now();
-        self.write(|tx| {
+        let closed = self.write(|tx| {
             let open = open_visits(tx)?;
             let changes = due_auto_check_outs(&open, now, &self.policy().visits);
             Ok(apply(tx, &open, &changes, OutboxEvent::VisitCheckedOut, now)?
                 .into_iter()
                 .next())
-        })
+        })?;
+        if let Some(v) = &closed {
+            self.emit(EngineEvent::AutoCheckedOut { visit: v.clone() });
+            self.emit(EngineEvent::VisitsChanged);
+        }
+        Ok(closed)
     }
 
     /// When the open visit will be checked out automatically, if one is open.
     pub fn next_auto_check_out(&self) -> Result<Option<DateTime<Utc>>, EngineError> {
+        self.settle()?;
         let open = self.read(open_visits)?;
         Ok(next_auto_check_out(&open, &self.policy().visits))
     }
 
     /// The open visit, if any.
     pub fn open_visit(&self) -> Result<Option<Visit>, EngineError> {
+        self.settle()?;
         Ok(self.read(open_visits)?.into_iter().next())
     }
 
     /// Every kept visit, newest first (sorted after opening: times are sealed).
     pub fn visits(&self) -> Result<Vec<Visit>, EngineError> {
+        self.settle()?;
         let visits = self.read(|tx| Ok(tx.visits()?))?;
         Ok(visit_history(&visits).into_iter().cloned().collect())
     }
@@ -174,5 +275,6 @@ impl Engine {
             }
             Ok(after)
         })
+        .inspect(|_| self.emit(EngineEvent::VisitsChanged))
     }
 }

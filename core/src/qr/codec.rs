@@ -141,6 +141,18 @@ pub fn encode_pending_personal(p: &PersonalPayload) -> Result<PersonalCode, Enco
     })
 }
 
+/// A signed personal code received from the server, kept as it came: decoded (not verified here; the
+/// server that signed it sent it over an authenticated connection) and refused when unsigned.
+pub(crate) fn signed_personal_from_server(text: &str) -> Result<PersonalCode, QrError> {
+    let code = decode_personal(text)?;
+    let key = code.sig.as_ref().map(|s| s.key).ok_or(QrError::Pending)?;
+    Ok(PersonalCode {
+        text: text.to_owned(),
+        payload: code.into_payload(),
+        key: Some(key),
+    })
+}
+
 /// The payload as decoding will return it (times to the minute).
 pub(crate) fn normalized_personal(p: &PersonalPayload) -> PersonalPayload {
     PersonalPayload {

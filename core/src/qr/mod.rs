@@ -32,6 +32,8 @@ mod tests;
 #[cfg(test)]
 mod vectors;
 
+#[cfg(feature = "sync")]
+pub(crate) use codec::signed_personal_from_server;
 pub use codec::{Decoded, Unverified, decode, decode_checkpoint, decode_personal, encode_pending_personal};
 pub use error::{CodeKind, EncodeError, Field, KeyError, Malformed, QrError};
 pub use fallback::{FallbackCode, FallbackError};

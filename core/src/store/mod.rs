@@ -10,8 +10,11 @@
 //!   reports; keyed-hash look-ups.
 //! - `outbox.rs`: the outbox: `OutboxEvent`, `OutboxEntry`, enqueue in the change's transaction, pending,
 //!   mark sent.
-//! - `sync_rows.rs` (feature `sync`): sealed sync slots (cursor, session, status, signed codes), refused
-//!   outbox entries, the public feed, sealed exposure alerts, visit clock flags.
+//! - `slots.rs`: sealed named slots (sync cursor, session, status, signed codes; keys added by hand; last
+//!   wake-up).
+//! - `staff_scans.rs`: personal codes a checkpoint's staff scanned, sealed and queued for upload.
+//! - `sync_rows.rs` (feature `sync`): refused outbox entries, the sealed feed, sealed exposure alerts,
+//!   visit clock flags.
 //! - `remap.rs`: the one-time rewrite of sealed bodies to the official 2025 ward codes (migration 0004).
 //! - `error.rs`: `StoreError`, the detailed internal error.
 //! - `tests.rs`: the store's invariant tests (sealed at rest, tamper, wrong key, outbox atomicity).
@@ -23,6 +26,8 @@ mod outbox;
 mod remap;
 mod rows;
 mod schema;
+mod slots;
+mod staff_scans;
 #[cfg(feature = "sync")]
 mod sync_rows;
 
@@ -30,8 +35,7 @@ pub(crate) use db::{FILE_NAME, Store};
 pub(crate) use error::{Conflict, StoreError};
 pub use outbox::{OutboxEntry, OutboxEvent};
 pub(crate) use rows::Tx;
-#[cfg(feature = "sync")]
-pub(crate) use sync_rows::Slot;
+pub(crate) use slots::Slot;
 
 #[cfg(test)]
 mod tests;

@@ -76,6 +76,21 @@ impl<'a> Tx<'a> {
             .map_err(StoreError::crypto(table))
     }
 
+    /// Seals `value` for row `id` of `table` when the row id is not a UUID (a keyed hash).
+    #[cfg_attr(not(feature = "sync"), allow(dead_code))]
+    pub(crate) fn seal_at<T: Serialize>(
+        &self,
+        table: &'static str,
+        id: &[u8],
+        value: &T,
+    ) -> Result<Sealed, StoreError> {
+        let ctx = SealContext::new(table, id, BODY);
+        self.keys
+            .sealing()
+            .seal_json(&ctx, value)
+            .map_err(StoreError::crypto(table))
+    }
+
     pub(crate) fn open<T: DeserializeOwned>(
         &self,
         table: &'static str,
@@ -241,6 +256,17 @@ impl<'a> Tx<'a> {
     /// Inserts `visit`, or replaces the stored one with the same id.
     pub(crate) fn put_visit(&self, visit: &Visit) -> Result<(), StoreError> {
         self.upsert(VISITS, visit.id.as_uuid(), visit)
+    }
+
+    /// The `n` most recently checked-in visits, newest first (a check-in with dependants stores their
+    /// visits just before the holder's).
+    pub(crate) fn recent_visits(&self, n: usize) -> Result<Vec<Visit>, StoreError> {
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        self.rows(
+            VISITS,
+            "SELECT id, body FROM visits ORDER BY seq DESC LIMIT ?1",
+            [n],
+        )
     }
 
     /// The most recently checked-in visit (by insertion, not by its possibly edited times).

@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_health_log.sql"),
     include_str!("migrations/0003_sync.sql"),
     include_str!("migrations/0004_official_ward_codes.sql"),
+    include_str!("migrations/0005_sealed_feed_and_staff_scans.sql"),
 ];
 
 const FRESH: &str = include_str!("schema.sql");

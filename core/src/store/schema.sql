@@ -66,11 +66,21 @@ CREATE TABLE outbox_failed (
     code TEXT NOT NULL
 ) STRICT;
 
+-- The sealed feed and staff scans (migration 0005; comments there).
 CREATE TABLE feed (
-    kind TEXT NOT NULL,
-    key  TEXT NOT NULL,
-    body TEXT NOT NULL,
-    PRIMARY KEY (kind, key)
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       BLOB NOT NULL UNIQUE CHECK (length(id) = 32),
+    kind_tag BLOB NOT NULL CHECK (length(kind_tag) = 32),
+    body     BLOB NOT NULL
+) STRICT;
+
+CREATE INDEX feed_by_kind ON feed (kind_tag, seq);
+
+CREATE TABLE staff_scans (
+    seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id   BLOB NOT NULL UNIQUE CHECK (length(id) = 16),
+    sent INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
+    body BLOB NOT NULL
 ) STRICT;
 
 CREATE TABLE alerts (

@@ -1,5 +1,5 @@
-//! The sync client's tables (feature `sync`; migration 0003): sealed named slots, refused outbox entries,
-//! the public download feed, sealed exposure alerts and visit clock flags.
+//! The sync client's tables (feature `sync`; migrations 0003, 0005): refused outbox entries, the sealed
+//! download feed, sealed exposure alerts and visit clock flags. The named slots are in `slots.rs`.
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -10,65 +10,13 @@ use super::error::StoreError;
 use super::rows::Tx;
 use crate::ids::{OutboxId, VisitId};
 
-const SYNC_STATE: &str = "sync_state";
 const ALERTS: &str = "alerts";
 const ALERT_TAG_DOMAIN: &str = "alerts.tag";
-
-/// A named slot of `sync_state`; the id is fixed per slot and bound into the seal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Slot {
-    /// The download cursor (server-issued, opaque).
-    Cursor,
-    /// The session token and its expiry.
-    Session,
-    /// The sync status: last success, last error, failures in a row, next attempt, clock offset.
-    Status,
-    /// Signed personal codes, by pseudonym.
-    PersonalCodes,
-}
-
-impl Slot {
-    fn id(self) -> Uuid {
-        let n: u128 = match self {
-            Self::Cursor => 1,
-            Self::Session => 2,
-            Self::Status => 3,
-            Self::PersonalCodes => 4,
-        };
-        Uuid::from_u128(0x746f_6b68_6169_0000_0000_0000_0000_0000 | n)
-    }
-}
+const FEED: &str = "feed";
+const FEED_ID_DOMAIN: &str = "feed.id";
+const FEED_KIND_DOMAIN: &str = "feed.kind_tag";
 
 impl Tx<'_> {
-    pub(crate) fn get_slot<T: DeserializeOwned>(&self, slot: Slot) -> Result<Option<T>, StoreError> {
-        let id = slot.id();
-        let body: Option<Vec<u8>> = self
-            .sql()
-            .prepare_cached("SELECT body FROM sync_state WHERE id = ?1")?
-            .query_row([id.as_bytes()], |r| r.get(0))
-            .optional()?;
-        body.map(|b| self.open(SYNC_STATE, id.as_bytes(), b)).transpose()
-    }
-
-    pub(crate) fn put_slot<T: Serialize>(&self, slot: Slot, value: &T) -> Result<(), StoreError> {
-        let id = slot.id();
-        let body = self.seal(SYNC_STATE, &id, value)?;
-        self.sql()
-            .prepare_cached(
-                "INSERT INTO sync_state (id, body) VALUES (?1, ?2)
-                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-            )?
-            .execute(params![id.as_bytes(), body])?;
-        Ok(())
-    }
-
-    pub(crate) fn clear_slot(&self, slot: Slot) -> Result<(), StoreError> {
-        self.sql()
-            .prepare_cached("DELETE FROM sync_state WHERE id = ?1")?
-            .execute([slot.id().as_bytes()])?;
-        Ok(())
-    }
-
     /// Marks `id` as refused by the server with `code`; it stops being pending.
     pub(crate) fn mark_failed(&self, id: OutboxId, code: &str) -> Result<(), StoreError> {
         self.sql()
@@ -94,26 +42,37 @@ impl Tx<'_> {
             .collect())
     }
 
-    /// Stores a feed entry (a later one with the same kind and key replaces the earlier).
+    /// Stores a feed entry sealed (a later one with the same kind and key replaces the earlier). The row
+    /// is found by keyed hashes of (kind, key) and of kind: no kind, key or body is readable without the key.
     pub(crate) fn put_feed(&self, kind: &str, key: &str, body: &str) -> Result<(), StoreError> {
+        let id = self.feed_id(kind, key);
+        let kind_tag = self.tag(FEED_KIND_DOMAIN, kind.as_bytes());
+        let body = self.seal_at(FEED, id.as_bytes(), &body)?;
         self.sql()
             .prepare_cached(
-                "INSERT INTO feed (kind, key, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body",
+                "INSERT INTO feed (id, kind_tag, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
             )?
-            .execute(params![kind, key, body])?;
+            .execute(params![&id.as_bytes()[..], &kind_tag.as_bytes()[..], body])?;
         Ok(())
     }
 
-    /// Every stored feed body of `kind`.
+    /// Every stored feed body of `kind`, in the order stored.
     pub(crate) fn feed(&self, kind: &str) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .sql()
-            .prepare_cached("SELECT body FROM feed WHERE kind = ?1 ORDER BY key")?;
-        let rows = stmt
-            .query_map([kind], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        let kind_tag = self.tag(FEED_KIND_DOMAIN, kind.as_bytes());
+        self.rows(
+            FEED,
+            "SELECT id, body FROM feed WHERE kind_tag = ?1 ORDER BY seq",
+            [&kind_tag.as_bytes()[..]],
+        )
+    }
+
+    fn feed_id(&self, kind: &str, key: &str) -> crate::crypto::LookupTag {
+        let mut name = Vec::with_capacity(kind.len() + key.len() + 1);
+        name.extend_from_slice(kind.as_bytes());
+        name.push(0);
+        name.extend_from_slice(key.as_bytes());
+        self.tag(FEED_ID_DOMAIN, &name)
     }
 
     /// Inserts or updates the alert for `(window, visit)`; returns true when it is new.

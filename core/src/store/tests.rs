@@ -359,7 +359,10 @@ fn settings_and_integrity() {
     let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
     assert_eq!(fk, 1);
     let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4, "0004_official_ward_codes is the newest migration");
+    assert_eq!(
+        version, 5,
+        "0005_sealed_feed_and_staff_scans is the newest migration"
+    );
     assert_eq!(store.integrity_check().unwrap(), "ok");
 }
 
@@ -473,7 +476,8 @@ fn an_old_store_gets_the_official_ward_codes_once() {
             Ok::<_, StoreError>(())
         })
         .unwrap();
-    // Make it what the previous build left: schema version 3, no marker.
+    // Make it what the previous build left: schema version 3, no marker, none of 0005's tables.
+    store.conn().execute_batch("DROP TABLE staff_scans").unwrap();
     store.conn().pragma_update(None, "user_version", 3).unwrap();
     drop(store);
 

@@ -12,13 +12,14 @@ use super::backoff::{BackoffPolicy, Jitter};
 use super::exposure::{Alert, match_exposures};
 use super::merge::{Merge, merge};
 use super::plan::{Batch, Covered, ItemKind, MAX_BATCH, plan_batches};
+use super::scans::ScanBatch;
 use super::skew::ClockCheck;
-use super::status::{Persisted, Refusal, SyncError, SyncStatus, refusal_msg};
+use super::status::{FlaggedVisit, Persisted, Refusal, SyncError, SyncFailure, SyncStatus, refusal_msg};
 use super::transport::{Transport, TransportError};
 use super::wire::{
     AccountDeleted, DirectoryEntry, ExposureWindow, SafetyLevel, SignedCode, UploadBody, kind,
 };
-use crate::engine::{Engine, EngineError};
+use crate::engine::{Engine, EngineError, EngineEvent, StaffScan};
 use crate::i18n::Localized as _;
 use crate::ids::CheckpointId;
 use crate::qr::{FallbackCode, TrustList, TrustedKey};
@@ -70,6 +71,10 @@ pub struct SyncReport {
     pub clock: Option<ClockCheck>,
     /// Entries still pending afterwards.
     pub pending: usize,
+    /// Staff scans the server received (or refused: sent once, never again).
+    pub scans_sent: usize,
+    /// Whether pulled entries changed the trusted keys or revocations.
+    pub trust_changed: bool,
 }
 
 /// The session kept in the store (sealed).
@@ -111,6 +116,7 @@ impl Engine {
             expires_at: created.expires_at,
         };
         self.write(|tx| Ok(tx.put_slot(Slot::Session, &session)?))?;
+        self.emit(EngineEvent::SyncStatusChanged);
         Ok(created.expires_at)
     }
 
@@ -122,6 +128,7 @@ impl Engine {
             // The token is gone from the device either way; a server that is unreachable lets it expire.
             let _ = transport.logout(&s.token).await;
         }
+        self.emit(EngineEvent::SyncStatusChanged);
         Ok(())
     }
 
@@ -194,6 +201,15 @@ impl Engine {
             }
             Ok(tx.put_slot(Slot::Status, &st)?)
         })?;
+        if report.new_alerts > 0 {
+            self.emit(EngineEvent::NewAlerts {
+                count: report.new_alerts,
+            });
+        }
+        if report.trust_changed {
+            self.emit(EngineEvent::TrustChanged);
+        }
+        self.emit(EngineEvent::SyncStatusChanged);
         result.map(|()| report)
     }
 
@@ -213,8 +229,11 @@ impl Engine {
             None => Err(SyncError::NotSignedIn),
         };
         let uploaded = match &session {
-            Ok(s) => self.upload_all(transport, &s.token, options, report).await,
-            Err(_) if self.pending_outbox_count()? == 0 => Ok(()),
+            Ok(s) => match self.upload_all(transport, &s.token, options, report).await {
+                Ok(()) => self.upload_scans(transport, &s.token, options, report).await,
+                Err(e) => Err(e),
+            },
+            Err(_) if self.pending_outbox_count()? == 0 && self.pending_staff_scans()? == 0 => Ok(()),
             Err(SyncError::SessionExpired) => Err(SyncError::SessionExpired),
             Err(_) => Err(SyncError::NotSignedIn),
         };
@@ -399,6 +418,10 @@ impl Engine {
                         tx.put_feed(&e.kind, &e.key, &e.body.to_string())?;
                     }
                 }
+                report.trust_changed |= page
+                    .items
+                    .iter()
+                    .any(|e| e.kind == kind::ISSUER_KEY || e.kind == kind::REVOCATION);
                 Ok(tx.put_slot(Slot::Cursor, &page.cursor)?)
             })?;
             report.pulled += page.items.len();
@@ -441,15 +464,12 @@ impl Engine {
         let Ok(payload) = self.personal_payload(me.id) else {
             return Ok(0);
         };
-        let key = pseudonym_key(&payload.pseudonym);
-        let now = self.now();
-        let have: SignedCodes = self
-            .read(|tx| Ok(tx.get_slot(Slot::PersonalCodes)?))?
-            .unwrap_or_default();
-        if have.get(&key).is_some_and(|c| c.expires_at > now) {
+        if self.signed_code_for(&payload)?.is_some() {
             return Ok(0);
         }
-        let Ok(pending) = self.personal_code(me.id) else {
+        let key = pseudonym_key(&payload.pseudonym);
+        let now = self.now();
+        let Ok(pending) = self.pending_personal_code(me.id) else {
             return Ok(0);
         };
         match transport.sign_personal(token, pending.as_str()).await {
@@ -460,6 +480,7 @@ impl Engine {
                     codes.insert(key.clone(), signed.clone());
                     Ok(tx.put_slot(Slot::PersonalCodes, &codes)?)
                 })?;
+                self.emit(EngineEvent::DeclarationChanged { person: me.id });
                 Ok(1)
             }
             // Not (yet) matching a declaration the server holds: the pending code stays in use.
@@ -467,6 +488,64 @@ impl Engine {
                 Ok(0)
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The server-signed code for `payload` (the current declaration), when a sync fetched one that
+    /// is still valid and says what the pending code says (the same status).
+    pub(crate) fn signed_code_for(
+        &self,
+        payload: &crate::qr::PersonalPayload,
+    ) -> Result<Option<crate::qr::PersonalCode>, EngineError> {
+        let key = pseudonym_key(&payload.pseudonym);
+        let now = self.now();
+        let codes: SignedCodes = self
+            .read(|tx| Ok(tx.get_slot(Slot::PersonalCodes)?))?
+            .unwrap_or_default();
+        Ok(codes
+            .get(&key)
+            .filter(|c| c.expires_at > now)
+            .and_then(|c| crate::qr::signed_personal_from_server(&c.code).ok())
+            .filter(|c| c.payload().pseudonym == payload.pseudonym && c.payload().status == payload.status))
+    }
+
+    async fn upload_scans<T: Transport>(
+        &self,
+        transport: &T,
+        token: &str,
+        options: &SyncOptions,
+        report: &mut SyncReport,
+    ) -> Result<(), SyncError> {
+        loop {
+            let pending: Vec<StaffScan> =
+                self.read(|tx| Ok(tx.pending_staff_scans(options.max_batch.max(1))?))?;
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let body = ScanBatch::from_scans(&pending);
+            report.batches += 1;
+            let answer = match transport.upload_scans(token, &body).await {
+                Ok(a) => a,
+                Err(TransportError::Status { status: 401, .. }) => {
+                    self.write(|tx| Ok(tx.clear_slot(Slot::Session)?))?;
+                    return Err(SyncError::SessionExpired);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            // Every scan with a verdict is done: received, or refused for good (not staff here, a code the
+            // server does not know); sending it again changes nothing. Unanswered ones stay queued.
+            let done: Vec<uuid::Uuid> = pending
+                .iter()
+                .map(|s| *s.id.as_uuid())
+                .filter(|id| answer.items.iter().any(|i| i.id == id.to_string()))
+                .collect();
+            let refused = answer.items.iter().filter(|i| i.status == "refused").count();
+            let marked = self.write(|tx| Ok(tx.mark_staff_scans_sent(&done)?))?;
+            report.scans_sent += marked;
+            report.refused += refused;
+            if marked == 0 {
+                return Ok(());
+            }
         }
     }
 
@@ -502,10 +581,10 @@ impl Engine {
                 signed_in: session.is_some(),
                 session_expires_at: session.map(|s| s.expires_at),
                 last_success: st.last_success,
-                last_error: st
-                    .last_error
-                    .as_ref()
-                    .map(|(code, _)| (code.clone(), error_words(code))),
+                last_error: st.last_error.as_ref().map(|(code, _)| SyncFailure {
+                    code: code.clone(),
+                    message: error_words(code),
+                }),
                 last_error_at: st.last_error.map(|(_, at)| at),
                 next_attempt: st.next_attempt,
                 clock: st.clock,
@@ -521,32 +600,25 @@ impl Engine {
     }
 
     /// Visits flagged as recorded under a wrong clock, with the offset (server − device, ms).
-    pub fn flagged_visits(&self) -> Result<Vec<(crate::ids::VisitId, i64)>, EngineError> {
-        self.read(|tx| Ok(tx.visit_flags()?))
+    pub fn flagged_visits(&self) -> Result<Vec<FlaggedVisit>, EngineError> {
+        Ok(self
+            .read(|tx| Ok(tx.visit_flags()?))?
+            .into_iter()
+            .map(|(visit, offset_ms)| FlaggedVisit { visit, offset_ms })
+            .collect())
     }
 
-    /// Issuer keys and revoked checkpoints from the feed, for QR verification (`TrustStore::refresh`).
+    /// Issuer keys and revoked checkpoints from the feed (part of `trust_store`).
     pub fn feed_trust_list(&self) -> Result<TrustList, EngineError> {
-        self.read(|tx| {
-            let keys = feed_of::<TrustedKey>(tx, kind::ISSUER_KEY)?;
-            let revoked = feed_of::<super::wire::RevocationEntry>(tx, kind::REVOCATION)?
-                .into_iter()
-                .map(|r| CheckpointId(r.checkpoint))
-                .collect();
-            Ok(TrustList {
-                keys,
-                revoked_checkpoints: revoked,
-                revoked_personal: Vec::new(),
-            })
-        })
+        self.read(feed_trust)
     }
 
     /// The active checkpoint a fallback code (typed when the QR cannot be scanned) names, from the
     /// pulled directory; `None` when unknown or deactivated.
-    pub fn checkpoint_by_fallback(&self, code: &str) -> Result<Option<CheckpointRef>, EngineError> {
-        let Ok(code) = FallbackCode::parse(code) else {
-            return Ok(None);
-        };
+    pub(crate) fn directory_checkpoint(
+        &self,
+        code: FallbackCode,
+    ) -> Result<Option<CheckpointRef>, EngineError> {
         let id = code.id().0;
         self.read(|tx| {
             Ok(feed_of::<DirectoryEntry>(tx, kind::CHECKPOINT)?
@@ -554,6 +626,20 @@ impl Engine {
                 .find(|d| d.id == id && d.active)
                 .map(|d| directory_ref(&d)))
         })
+    }
+
+    /// The active checkpoint a fallback code names, from the pulled directory; `None` when the code is
+    /// mistyped, unknown or deactivated.
+    pub fn checkpoint_by_fallback(&self, code: &str) -> Result<Option<CheckpointRef>, EngineError> {
+        match FallbackCode::parse(code) {
+            Ok(code) => self.directory_checkpoint(code),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Every ward's safety level the feed holds, by ward code.
+    pub fn safety_levels(&self) -> Result<Vec<SafetyLevel>, EngineError> {
+        self.read(|tx| feed_of::<SafetyLevel>(tx, kind::SAFETY_LEVEL))
     }
 
     /// A ward's safety level from the feed.
@@ -578,6 +664,20 @@ impl Engine {
             Ok(codes.get(&key).filter(|c| c.expires_at > now).cloned())
         })
     }
+}
+
+/// The issuer keys and revocations the feed holds.
+pub(crate) fn feed_trust(tx: &Tx<'_>) -> Result<TrustList, EngineError> {
+    let keys = feed_of::<TrustedKey>(tx, kind::ISSUER_KEY)?;
+    let revoked = feed_of::<super::wire::RevocationEntry>(tx, kind::REVOCATION)?
+        .into_iter()
+        .map(|r| CheckpointId(r.checkpoint))
+        .collect();
+    Ok(TrustList {
+        keys,
+        revoked_checkpoints: revoked,
+        revoked_personal: Vec::new(),
+    })
 }
 
 fn error_words(code: &str) -> crate::i18n::Msg {

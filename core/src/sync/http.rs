@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::backoff::parse_retry_after;
+use super::scans::ScanBatch;
 use super::transport::{Transport, TransportError};
 use super::wire::{
     AccountDeleted, ErrorEnvelope, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult,
@@ -145,6 +146,10 @@ impl Transport for HttpTransport {
 
     async fn upload(&self, token: &str, body: &UploadBody) -> Result<UploadResult, TransportError> {
         self.post("/v1/sync/upload", Some(token), body).await
+    }
+
+    async fn upload_scans(&self, token: &str, body: &ScanBatch) -> Result<UploadResult, TransportError> {
+        self.post("/v1/sync/scans", Some(token), body).await
     }
 
     async fn pull(&self, cursor: Option<&str>, limit: u32) -> Result<PullResult, TransportError> {

@@ -20,9 +20,12 @@
 mod backoff;
 mod client;
 mod exposure;
+mod handle;
 mod http;
 mod merge;
 mod plan;
+mod safety;
+mod scans;
 mod schedule;
 mod skew;
 mod status;
@@ -30,14 +33,18 @@ mod transport;
 mod wire;
 
 pub use backoff::{BackoffPolicy, Jitter, OsJitter, SeededJitter, parse_retry_after};
+pub(crate) use client::feed_trust;
 pub use client::{SyncOptions, SyncReport};
 pub use exposure::{Alert, match_exposures, visit_interval};
+pub use handle::SyncClient;
 pub use http::{DEFAULT_TIMEOUT, HttpTransport};
 pub use merge::{Merge, merge};
 pub use plan::{Batch, Covered, ItemKind, MAX_BATCH, plan_batches};
+pub use safety::{AreaSafety, safety_level_words};
+pub use scans::{ScanBatch, ScanItem};
 pub use schedule::{DEBOUNCE, Trigger, due, run_background};
 pub use skew::{ClockCheck, MAX_CLOCK_OFFSET_MS};
-pub use status::{Refusal, SyncError, SyncStatus, refusal_msg};
+pub use status::{FlaggedVisit, Refusal, SyncError, SyncFailure, SyncStatus, refusal_msg};
 pub use transport::{Transport, TransportError};
 pub use wire::{
     AccountDeleted, DeletedCounts, DirectoryEntry, ExposureWindow, FeedEntry, ItemResult, PullResult,

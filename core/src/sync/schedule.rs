@@ -67,7 +67,7 @@ pub async fn run_background<T: Transport>(
                 let Some(t) = t else { return };
                 let (until, offline) = match engine.sync_status() {
                     Ok(s) => (s.next_attempt.filter(|_| s.last_error.is_some()),
-                              s.last_error.as_ref().is_some_and(|(c, _)| c == "offline")),
+                              s.last_error.as_ref().is_some_and(|f| f.code == "offline")),
                     Err(_) => (None, false),
                 };
                 let at = due(t, engine_now(&engine), until, offline);

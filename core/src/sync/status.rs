@@ -19,7 +19,7 @@ pub(crate) struct Persisted {
 }
 
 /// One item the server refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refusal {
     /// The outbox entry.
     pub entry: String,
@@ -31,8 +31,26 @@ pub struct Refusal {
     pub message: Msg,
 }
 
+/// Why the last attempt failed: a stable code and its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncFailure {
+    /// The code (`offline`, `session_expired`, a server code…).
+    pub code: String,
+    /// In words.
+    pub message: Msg,
+}
+
+/// A visit recorded while the device clock was off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlaggedVisit {
+    /// The visit.
+    pub visit: crate::ids::VisitId,
+    /// Server time minus device time when it was uploaded, in milliseconds.
+    pub offset_ms: i64,
+}
+
 /// Sync status for the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncStatus {
     /// Changes waiting to reach the server.
     pub pending: usize,
@@ -45,7 +63,7 @@ pub struct SyncStatus {
     /// The last sync that went through.
     pub last_success: Option<DateTime<Utc>>,
     /// The last error, when the last attempt failed: code and plain words.
-    pub last_error: Option<(String, Msg)>,
+    pub last_error: Option<SyncFailure>,
     /// When it failed.
     pub last_error_at: Option<DateTime<Utc>>,
     /// When the next automatic attempt is due.
@@ -73,6 +91,9 @@ pub enum SyncError {
     /// The local store failed.
     #[error("local store: {0}")]
     Engine(#[from] crate::engine::EngineError),
+    /// The run was cancelled (`SyncClient::cancel`); what it had stored stays stored.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl SyncError {
@@ -113,6 +134,7 @@ impl Localized for SyncError {
             Self::Transport(TransportError::Status { status, .. }) if *status >= 500 => "server_error",
             Self::Transport(TransportError::Status { .. }) => "request_refused",
             Self::Engine(e) => e.code(),
+            Self::Cancelled => "sync_cancelled",
         }
     }
 
@@ -130,6 +152,7 @@ impl Localized for SyncError {
         }
         error_msg(self.code()).unwrap_or_else(|| match self {
             Self::Engine(e) => e.msg(),
+            Self::Cancelled => Msg::new("Đã dừng đồng bộ.", "Sync was stopped."),
             _ => Msg::new("Đồng bộ không thành công.", "Sync failed."),
         })
     }

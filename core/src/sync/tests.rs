@@ -385,6 +385,10 @@ struct FakeServer {
     /// Bodies with more items are refused as too large (413).
     max_items: Option<usize>,
     uploads: usize,
+    /// Staff scans received.
+    scans: Vec<super::scans::ScanItem>,
+    /// Whether it signs personal codes (with the development key).
+    signs: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -491,6 +495,32 @@ impl Transport for Fake {
             })
         })
     }
+    async fn upload_scans(&self, _token: &str, body: &ScanBatch) -> Result<UploadResult, TransportError> {
+        self.with(|s| {
+            let items = body
+                .scans
+                .iter()
+                .map(|scan| {
+                    let new = !s.scans.iter().any(|k| k.id == scan.id);
+                    if new {
+                        s.scans.push(scan.clone());
+                    }
+                    ItemResult {
+                        kind: "scan".into(),
+                        id: scan.id.to_string(),
+                        status: if new { "accepted" } else { "duplicate" }.into(),
+                        code: None,
+                        visit: None,
+                    }
+                })
+                .collect();
+            Ok(UploadResult {
+                items,
+                server_time: s.now.unwrap_or(t(12, 0)),
+                clock_offset_ms: None,
+            })
+        })
+    }
     async fn pull(&self, cursor: Option<&str>, limit: u32) -> Result<PullResult, TransportError> {
         self.with(|s| {
             let after: i64 = cursor
@@ -526,12 +556,24 @@ impl Transport for Fake {
             kept: Vec::new(),
         })
     }
-    async fn sign_personal(&self, _token: &str, _pending: &str) -> Result<SignedCode, TransportError> {
-        Err(TransportError::Status {
+    async fn sign_personal(&self, _token: &str, pending: &str) -> Result<SignedCode, TransportError> {
+        let not_found = TransportError::Status {
             status: 404,
             code: "not_found".into(),
             retry_after: None,
             detail: None,
+        };
+        if !self.with(|s| s.signs) {
+            return Err(not_found);
+        }
+        let payload = crate::qr::decode_personal(pending)
+            .map_err(|_| not_found)?
+            .payload_unverified()
+            .clone();
+        let signed = crate::qr::dev::signer().unwrap().sign_personal(&payload).unwrap();
+        Ok(SignedCode {
+            code: signed.as_str().to_owned(),
+            expires_at: payload.expires_at,
         })
     }
 }
@@ -589,7 +631,7 @@ fn nothing_is_sent_before_sign_in_and_the_status_says_why() {
     let st = e.sync_status().unwrap();
     assert_eq!(st.pending, 1);
     assert_eq!(
-        st.last_error.as_ref().map(|(c, _)| c.as_str()),
+        st.last_error.as_ref().map(|f| f.code.as_str()),
         Some("not_signed_in")
     );
     assert!(!st.signed_in);
@@ -632,10 +674,16 @@ fn entries_are_done_only_after_the_server_confirmed_them() {
     assert_eq!(err.retry_after(), Some(StdDuration::from_secs(5)));
     let st = e.sync_status().unwrap();
     assert_eq!(
-        st.last_error.as_ref().map(|(c, _)| c.as_str()),
+        st.last_error.as_ref().map(|f| f.code.as_str()),
         Some("unavailable")
     );
-    assert!(st.last_error.unwrap().1.en.contains("temporarily unavailable"));
+    assert!(
+        st.last_error
+            .unwrap()
+            .message
+            .en
+            .contains("temporarily unavailable")
+    );
     assert!(
         st.next_attempt.unwrap() >= clock.now() + Duration::seconds(5),
         "Retry-After honoured"
@@ -690,7 +738,7 @@ fn kept_visits_take_the_checkpoints_check_out_and_refusals_fail() {
     assert_eq!(st.refused.len(), 1);
     assert_eq!(st.refused[0].code, "in_future");
     assert_eq!(st.refused[0].change, "visit_checked_in");
-    assert!(e.flagged_visits().unwrap().iter().any(|(id, _)| *id == w.id));
+    assert!(e.flagged_visits().unwrap().iter().any(|f| f.visit == w.id));
     assert!(st.clock.unwrap().is_off());
 }
 
@@ -706,7 +754,7 @@ fn an_expired_session_asks_to_sign_in_again() {
     let st = e.sync_status().unwrap();
     assert!(!st.signed_in);
     assert_eq!(st.pending, 1);
-    assert!(st.last_error.unwrap().1.en.contains("sign in again"));
+    assert!(st.last_error.unwrap().message.en.contains("sign in again"));
 }
 
 #[test]
@@ -780,6 +828,11 @@ fn pull_pages_feed_trust_directory_and_alerts_once() {
     );
     assert_eq!(e.checkpoint_by_fallback("nonsense").unwrap(), None);
     assert_eq!(e.safety_level(26743).unwrap().unwrap().level, 3);
+    let areas = e.area_safety().unwrap();
+    assert_eq!(areas.len(), 1);
+    assert_eq!((areas[0].ward, areas[0].level), (26743, 3));
+    assert!(areas[0].place.contains("Bến Thành"), "{}", areas[0].place);
+    assert!(areas[0].words.en.contains("high risk"));
     // Pulling again (nothing new), and matching again: still one alert.
     let r = block(e.sync(&fake, &opts, &mut SeededJitter::new(1))).unwrap();
     assert_eq!((r.pulled, r.new_alerts), (0, 0));
@@ -842,4 +895,157 @@ fn alerts_leave_with_the_retention_period() {
     clock.advance(Duration::days(21));
     assert_eq!(e.refresh_alerts().unwrap(), 0);
     assert!(e.alerts().unwrap().is_empty());
+}
+
+// ---- issue 8: the sealed feed, the signed personal code, staff scans ----
+
+use crate::i18n::Localized as _;
+
+fn dev_trust() -> crate::engine::Deployment {
+    crate::engine::Deployment {
+        trusted_keys: crate::qr::TrustStore::development().unwrap().to_list(),
+    }
+}
+
+fn engine_for(dir: &Path, clock: Arc<FixedClock>) -> Engine {
+    Engine::open_for(
+        dir,
+        Arc::new(FixedKeyProvider::new([7; 32])),
+        clock,
+        Policy::default(),
+        dev_trust(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_pulled_feed_is_sealed_at_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(t(8, 0)));
+    let e = engine(dir.path(), clock);
+    let fake = Fake::default();
+    let key_hex = "5a".repeat(32);
+    let fallback = crate::qr::FallbackCode::new(CheckpointId(42)).to_string();
+    fake.with(|s| {
+        s.feed = vec![
+            FeedEntry {
+                seq: 1,
+                kind: "issuer_key".into(),
+                key: "1".into(),
+                body: serde_json::json!({"id": 1, "public_key": key_hex, "not_before": t(0, 0), "not_after": null}),
+            },
+            FeedEntry {
+                seq: 2,
+                kind: "checkpoint".into(),
+                key: "42".into(),
+                body: serde_json::json!({"id": 42, "parent": null, "name": ts::CHECKPOINT_NAME, "kind": "market",
+                "province": 79, "district": null, "ward": 26743, "street": ts::CHECKPOINT_STREET,
+                "default_stay_minutes": 60, "fallback_code": fallback, "active": true}),
+            },
+            FeedEntry {
+                seq: 3,
+                kind: "exposure".into(),
+                key: "5".into(),
+                body: serde_json::json!({"id": 5, "checkpoint": 42, "starts_at": t(7, 0), "ends_at": t(9, 0),
+                "advice": ts::REPORT_NOTE}),
+            },
+        ];
+    });
+    let r = run(&e, &fake).unwrap();
+    assert_eq!(r.pulled, 3);
+    assert!(r.trust_changed);
+    // Pulled, and readable through the engine…
+    assert_eq!(e.trust_list().unwrap().keys.len(), 1);
+    let c = e.check_in_fallback(&fallback, &[]).unwrap();
+    assert_eq!(c.visit.checkpoint.name, ts::CHECKPOINT_NAME);
+    // …but not in the files: no place name, street, advice, key or kind.
+    let db = e.database_path();
+    let mut markers = ts::text_markers();
+    markers.extend([key_hex, "issuer_key".to_owned(), "exposure".to_owned(), fallback]);
+    for (name, bytes) in ts::read_store_files(&db) {
+        let found = ts::find_markers(&bytes, &markers);
+        assert!(found.is_empty(), "{name} reveals {found:?}");
+    }
+}
+
+#[test]
+fn after_sync_the_personal_code_is_the_signed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(ts::mark_time()));
+    let e = engine_for(dir.path(), clock);
+    let fake = Fake::default();
+    fake.with(|s| {
+        s.signs = true;
+        s.now = Some(ts::mark_time());
+    });
+    let me = e.add_person(crate::declaration::Relation::Myself).unwrap();
+    e.declare(
+        me.id,
+        &crate::declaration::DeclarationForm::from(&ts::declaration()),
+    )
+    .unwrap();
+    let pending = e.personal_code(me.id).unwrap();
+    assert!(!pending.is_signed(), "pending before any sync");
+    block(e.sign_in(&fake, "0912345678", "123456")).unwrap();
+    let r = run(&e, &fake).unwrap();
+    assert_eq!(r.signed_codes, 1);
+    let signed = e.personal_code(me.id).unwrap();
+    assert!(signed.is_signed(), "signed once synced");
+    assert_eq!(signed.payload().pseudonym, pending.payload().pseudonym);
+    // A staff device of the same deployment verifies it offline.
+    let staff_dir = tempfile::tempdir().unwrap();
+    let staff = engine_for(staff_dir.path(), Arc::new(FixedClock::new(ts::mark_time())));
+    let seen = staff.verify_personal_code(signed.as_str()).unwrap();
+    assert_eq!(seen.status, signed.payload().status);
+    // The next sync does not ask again.
+    assert_eq!(run(&e, &fake).unwrap().signed_codes, 0);
+}
+
+#[test]
+fn staff_scans_are_sealed_queued_and_uploaded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(ts::mark_time()));
+    let visitor_dir = tempfile::tempdir().unwrap();
+    let visitor = engine_for(visitor_dir.path(), clock.clone());
+    let me = visitor.add_person(crate::declaration::Relation::Myself).unwrap();
+    visitor
+        .declare(
+            me.id,
+            &crate::declaration::DeclarationForm::from(&ts::declaration()),
+        )
+        .unwrap();
+    let payload = visitor.personal_code(me.id).unwrap().payload().clone();
+    let signed = crate::qr::dev::signer().unwrap().sign_personal(&payload).unwrap();
+
+    let staff = engine_for(dir.path(), clock);
+    // A pending code is refused and records nothing.
+    let pending = visitor.personal_code(me.id).unwrap();
+    assert_eq!(
+        staff
+            .record_staff_scan(CheckpointId(42), pending.as_str())
+            .unwrap_err()
+            .code(),
+        "qr_pending"
+    );
+    let scan = staff
+        .record_staff_scan(CheckpointId(42), signed.as_str())
+        .unwrap();
+    assert_eq!(scan.payload.initials, payload.initials);
+    assert_eq!(staff.pending_staff_scans().unwrap(), 1);
+    // Sealed: neither the code nor its initials are readable.
+    for (name, bytes) in ts::read_store_files(&staff.database_path()) {
+        let found = ts::find_markers(&bytes, &[signed.as_str().to_owned(), "TKP1".to_owned()]);
+        assert!(found.is_empty(), "{name} reveals {found:?}");
+    }
+    let fake = Fake::default();
+    block(staff.sign_in(&fake, "0912345678", "123456")).unwrap();
+    let r = run(&staff, &fake).unwrap();
+    assert_eq!(r.scans_sent, 1);
+    assert_eq!(staff.pending_staff_scans().unwrap(), 0);
+    assert_eq!(run(&staff, &fake).unwrap().scans_sent, 0);
+    fake.with(|s| {
+        assert_eq!(s.scans.len(), 1);
+        assert_eq!(s.scans[0].id, scan.id);
+        assert_eq!(s.scans[0].checkpoint, 42);
+    });
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::i18n::Msg;
 
+use super::scans::ScanBatch;
 use super::wire::{AccountDeleted, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult};
 
 /// Why a request got no usable answer.
@@ -70,6 +71,12 @@ pub trait Transport: Send + Sync {
         &self,
         token: &str,
         body: &UploadBody,
+    ) -> impl Future<Output = Result<UploadResult, TransportError>> + Send;
+    /// `POST /v1/sync/scans`: personal codes scanned by a checkpoint's staff.
+    fn upload_scans(
+        &self,
+        token: &str,
+        body: &ScanBatch,
     ) -> impl Future<Output = Result<UploadResult, TransportError>> + Send;
     /// `GET /v1/sync/pull`.
     fn pull(
