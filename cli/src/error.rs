@@ -100,6 +100,12 @@ fn engine_exit(e: &EngineError) -> u8 {
         EngineError::Invalid(_) | EngineError::Rejected(_) | EngineError::NotFound(_) => 3,
         EngineError::WrongKey | EngineError::NoPassphrase | EngineError::KeyUnavailable(_) => 4,
         EngineError::Damaged(_) | EngineError::NewerVersion => 5,
+        // A refused code, as `CliError::Code` answers it; a photo without one, as a usage error.
+        EngineError::Code(_)
+        | EngineError::Fallback(_)
+        | EngineError::UnknownFallback
+        | EngineError::TrustList(_) => 3,
+        EngineError::NoCodeInPhoto | EngineError::Unreadable { .. } => 2,
         _ => 1,
     }
 }

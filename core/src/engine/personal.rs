@@ -82,6 +82,7 @@ impl Engine {
     }
 
     /// The pending (unsigned) code, whatever sync fetched: what is sent to the server to be signed.
+    #[cfg_attr(not(feature = "sync"), allow(dead_code))]
     pub(crate) fn pending_personal_code(&self, person: PersonId) -> Result<PersonalCode, EngineError> {
         let payload = self.personal_payload(person)?;
         encode_pending_personal(&payload).map_err(|e| Rejection::PersonalCode(e).into())

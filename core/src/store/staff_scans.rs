@@ -25,6 +25,7 @@ impl Tx<'_> {
     }
 
     /// Scans the server has not confirmed, oldest first, at most `limit`.
+    #[cfg_attr(not(feature = "sync"), allow(dead_code))]
     pub(crate) fn pending_staff_scans<T: DeserializeOwned>(
         &self,
         limit: usize,
