@@ -9,7 +9,6 @@ mod error;
 mod extract;
 mod feed;
 mod keys;
-mod limit;
 mod metrics;
 mod phone;
 mod retention;
@@ -33,6 +32,6 @@ pub use routes::{
     SessionRequest, UploadBatch, UploadResult, router,
 };
 pub use seal::{Kek, SealError, Sealer};
-pub use server::{StartError, admin, build_state, load_kek, serve};
+pub use server::{StartError, admin, build_state, load_kek, serve, serve_on};
 pub use sms::{DevSms, HttpSms, SmsSender, install_tls_provider};
 pub use state::AppState;
