@@ -4,6 +4,7 @@
 #   scripts/instances.sh 3                                   # 3 instances on a throw-away local cluster
 #   DATABASE_URL=postgres://tokhai@db/tokhai scripts/instances.sh 3
 #   READ_DATABASE_URL=postgres://tokhai@standby/tokhai DATABASE_URL=… scripts/instances.sh 2
+#   SERVER_BIN=target/debug/tokhai-server scripts/instances.sh 2   # an already built binary
 #
 # Instance i listens on 127.0.0.1:$((BASE_PORT + i)) (BASE_PORT defaults to 8780, so 8781, 8782, …) and
 # all share one key-encryption key (TOKHAI_KEK; generated into the data folder if not set). Without
@@ -20,12 +21,14 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/tokhai-instances.XXXXXX")"
 pids=()
 pg_pid=""
+bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 cleanup() {
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ -n "$pg_pid" ]; then
-    kill -INT "$pg_pid" 2>/dev/null || true
+    run_pg "$bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null 2>&1 || kill -INT "$pg_pid" 2>/dev/null || true
     wait "$pg_pid" 2>/dev/null || true
   fi
   rm -rf "$work"
@@ -33,9 +36,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [ -z "${DATABASE_URL:-}" ]; then
-  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
   [ -x "$bin/initdb" ] || { echo "no DATABASE_URL and no PostgreSQL server programs (apt-get install postgresql)" >&2; exit 1; }
-  run_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
   mkdir -p "$work/pg"
   [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" "$work"
   run_pg "$bin/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --no-locale >/dev/null
@@ -52,8 +53,12 @@ if [ -z "${DATABASE_URL:-}" ]; then
   echo "throw-away PostgreSQL: $DATABASE_URL"
 fi
 
-(cd "$here" && cargo build --release -p tokhai-server)
-server="${CARGO_TARGET_DIR:-$here/target}/release/tokhai-server"
+# SERVER_BIN=path/to/tokhai-server skips the release build.
+server="${SERVER_BIN:-}"
+if [ -z "$server" ]; then
+  (cd "$here" && cargo build --release -p tokhai-server)
+  server="${CARGO_TARGET_DIR:-$here/target}/release/tokhai-server"
+fi
 if [ -z "${TOKHAI_KEK:-}" ]; then
   TOKHAI_KEK="$(head -c 32 /dev/urandom | base64)"
 fi
