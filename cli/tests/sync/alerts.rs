@@ -41,7 +41,7 @@ fn a_published_exposure_reaches_the_device_in_one_language() {
         "/v1/cases",
         Some(&officer),
         Some(json!({ "phone": "0912000555", "province": 79, "ward": 26743,
-            "test_date": now.date_naive(), "symptom_onset": null, "purpose": "ca F0" })),
+            "test_date": now.date_naive(), "symptom_onset": null, "purpose": "case_investigation: ca F0 tại chợ" })),
     ));
     assert_eq!(s, 201, "{case}");
     let advice = "Theo dõi sức khỏe 14 ngày; gọi 1900 9095 nếu có triệu chứng.";
@@ -82,4 +82,82 @@ fn a_published_exposure_reaches_the_device_in_one_language() {
     assert!(vi.contains("trùng 1 phút") || vi.contains("trùng 2 phút"), "{vi}");
     // Without --lang (both), alerts read in Vietnamese only.
     assert_eq!(both, vi);
+}
+
+/// Issue 14, items 10 and 16: a checkpoint name with a bidirectional override (U+202E) and advice with
+/// terminal controls (ESC, BEL) — written straight to the server's store, as an older server or a
+/// forged source could hold them — are shown escaped by `tokhai visits` and `tokhai alerts`: nothing
+/// reaches the terminal raw.
+#[test]
+fn controls_in_names_and_advice_are_shown_escaped() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(TestServer::start(Db::Sqlite)).unwrap();
+    let now = SystemClock.now();
+    server.clock.set(now);
+    let view = rt.block_on(server.register_view("0900000018", "Chợ Bến Thành"));
+    let checkpoint = view["id"].as_i64().unwrap();
+    let store = server.state().store();
+    let manager = rt.block_on(server.sign_in("0900000018"));
+    // The name as an attacker would want it: "Quán " then an override that shows "gpj.exe" reversed.
+    let spoofed = "Quán \u{202e}exe.gpj";
+    let mut cp = rt.block_on(store.checkpoint(checkpoint)).unwrap().unwrap();
+    cp.info.name = spoofed.to_owned();
+    rt.block_on(store.update_checkpoint_info(checkpoint, cp.info, now.timestamp_millis()))
+        .unwrap();
+    let (s, view) = rt.block_on(server.call(
+        reqwest::Method::GET,
+        &format!("/v1/checkpoints/{checkpoint}"),
+        Some(&manager),
+        None,
+    ));
+    assert_eq!(s, 200, "{view}");
+    let code = view["code"].as_str().unwrap().to_owned();
+    let url = server.url();
+
+    let home = Home::new();
+    home.ok(&["--server", &url, "login", "0912000666"]);
+    let otp = server.last_code("0912000666");
+    home.ok(&["--server", &url, "login", "0912000666", "--code", &otp]);
+    home.ok(&["--server", &url, "sync"]);
+    home.ok(&["checkin", "--payload", &code]);
+    let visits = home.ok(&["visits"]);
+    assert!(!visits.contains('\u{202e}'), "{visits}");
+    assert!(visits.contains("Quán \\u{202E}exe.gpj"), "{visits}");
+    home.ok(&["--server", &url, "sync"]);
+
+    // An exposure window with terminal controls in its advice, straight into the store.
+    let officer = rt.block_on(server.officer("0900000019"));
+    rt.block_on(server.sign_in("0912000777"));
+    let (s, case) = rt.block_on(server.call(
+        reqwest::Method::POST,
+        "/v1/cases",
+        Some(&officer),
+        Some(json!({ "phone": "0912000777", "province": 79, "ward": 26743,
+            "test_date": now.date_naive(), "symptom_onset": null, "purpose": "case_investigation: ca F0 tại chợ" })),
+    ));
+    assert_eq!(s, 201, "{case}");
+    rt.block_on(
+        store.insert_exposure(tokhai_e2e::tokhai_server::store::ExposureRow {
+            id: 0,
+            case_id: case["id"].as_i64().unwrap(),
+            checkpoint_id: checkpoint,
+            starts_at: (now - Duration::hours(1)).timestamp_millis(),
+            ends_at: (now + Duration::minutes(4)).timestamp_millis(),
+            advice: "Ở nhà\u{1b}[2J\u{1b}]0;pwned\u{7} và gọi 115.".into(),
+            created_at: now.timestamp_millis(),
+        }),
+    )
+    .unwrap();
+    home.ok(&["--server", &url, "sync"]);
+    for args in [&["alerts"][..], &["--lang", "en", "alerts"]] {
+        let out = home.ok(args);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("Ở nhà\\u{001B}[2J"), "{out}");
+    }
+    let json = home.ok(&["--json", "alerts"]);
+    assert!(!json.contains('\u{1b}') && !json.contains('\u{202e}'), "{json:?}");
 }
