@@ -9,27 +9,6 @@ use tokhai_core::{Localized, Msg};
 use crate::args::LangChoice;
 use crate::error::CliError;
 
-/// Text as it may reach a terminal: line breaks and tabs kept, every other control character and every
-/// bidirectional control written as `\u{…}` (`tokhai_core::is_unsafe_char`).
-pub(crate) fn shown(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| tokhai_core::is_unsafe_char(c) && c != '\n' && c != '\t')
-    {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    text.split('\n')
-        .map(|line| {
-            line.split('\t')
-                .map(|part| tokhai_core::escape_unsafe(part, false).into_owned())
-                .collect::<Vec<_>>()
-                .join("\t")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .into()
-}
-
 /// Where and how results are printed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Out {
@@ -55,15 +34,13 @@ impl Out {
     }
 
     /// A plain line on standard output. A closed pipe (`tokhai export | head`) is not an error.
-    /// Control characters and bidirectional controls (from a checkpoint's name, a health office's
-    /// advice) are shown escaped: they never act on the terminal or reorder what is read.
     pub(crate) fn line(&self, text: &str) {
-        let _ = writeln!(std::io::stdout().lock(), "{}", shown(text));
+        let _ = writeln!(std::io::stdout().lock(), "{text}");
     }
 
     /// A note on standard error (progress, hints), so standard output stays clean for scripts.
     pub(crate) fn note(&self, msg: &Msg) {
-        let _ = writeln!(std::io::stderr().lock(), "{}", shown(&self.text(msg)));
+        let _ = writeln!(std::io::stderr().lock(), "{}", self.text(msg));
     }
 
     /// A value as pretty JSON on standard output.
@@ -75,18 +52,7 @@ impl Out {
                 format!("Cannot make JSON: {e}"),
             )
         })?;
-        // serde_json escapes control characters; bidirectional controls get JSON escapes too.
-        let text: String = text
-            .chars()
-            .map(|c| {
-                if tokhai_core::is_unsafe_char(c) && c != '\n' {
-                    format!("\\u{:04x}", u32::from(c))
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect();
-        let _ = writeln!(std::io::stdout().lock(), "{text}");
+        self.line(&text);
         Ok(())
     }
 
@@ -101,12 +67,7 @@ impl Out {
             return;
         }
         let head = self.text(&Msg::new("Lỗi", "Error"));
-        let _ = writeln!(
-            stderr,
-            "{head} [{}]: {}",
-            err.code(),
-            shown(&self.text(&err.msg()))
-        );
+        let _ = writeln!(stderr, "{head} [{}]: {}", err.code(), self.text(&err.msg()));
         if let Some(errors) = err.validation() {
             for field in &errors.errors {
                 let _ = writeln!(stderr, "  - {}: {}", field.field, self.text(&field.msg()));

@@ -130,6 +130,7 @@ async fn setup(db: Db) -> Option<Bench> {
     let mut config = Config::for_tests(url.clone(), dir.path().to_owned());
     config.otp_limits = OtpLimits {
         per_phone: 1000,
+        per_phone_captcha: 1_000_000,
         per_client: 100_000,
         per_client_captcha: 100_000,
         global: 100_000,
@@ -361,7 +362,7 @@ impl Bench {
                     }
                     let sql = format!(
                         "INSERT INTO visits (id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, \
-                         ends_at, end_kind, edited, source, received_at) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+                         ends_at, end_kind, edited, source, received_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
                         groups.join(", ")
                     );
                     let t = Instant::now();

@@ -9,7 +9,6 @@ mod error;
 mod extract;
 mod feed;
 mod keys;
-mod limit;
 mod listen;
 mod metrics;
 mod phone;
@@ -35,6 +34,6 @@ pub use routes::{
     SessionRequest, UploadBatch, UploadResult, metrics_router, router,
 };
 pub use seal::{Kek, SealError, Sealer};
-pub use server::{StartError, admin, build_state, load_kek, serve};
+pub use server::{StartError, admin, build_state, load_kek, serve, serve_on};
 pub use sms::{DevSms, HttpSms, SmsSender, install_tls_provider};
 pub use state::AppState;

@@ -18,8 +18,6 @@ mod server;
 pub use device::{Device, Routed, checkpoint};
 pub use proxy::{Fault, Proxy, Stats};
 pub use server::{Db, TestServer, t0};
-/// The server crate, for tests that reach into its store.
-pub use tokhai_server;
 
 /// Runs `$name(db)` against SQLite and PostgreSQL as two tests.
 #[macro_export]

@@ -153,6 +153,28 @@ fn retry_at_window_end(window: i64, now: i64) -> ApiError {
     ApiError::RateLimited(u64::try_from(secs).unwrap_or(1))
 }
 
+/// Window of the captcha-image limit (`Config::captchas_per_client`): fixed quarter hours.
+const CAPTCHA_WINDOW_MS: i64 = 15 * 60_000;
+
+/// Counts one captcha image for `client` (each costs a render and a stored row). Counted in the store
+/// like the one-time-code limits, so that the limit holds across server instances behind one load
+/// balancer (ADR 0024); a refusal says when the window ends.
+pub(super) async fn take_captcha_allowance(state: &AppState, client: std::net::IpAddr) -> ApiResult<()> {
+    let now = state.now_ms();
+    let window = now - now.rem_euclid(CAPTCHA_WINDOW_MS);
+    let chash = state
+        .inner()
+        .sealer
+        .lookup("client", client.to_string().as_bytes());
+    let max = i64::from(state.config().captchas_per_client);
+    let takes = [take(b"captcha-client:", &chash, window, max)];
+    if state.store().take_limits(&takes).await?.is_some() {
+        let secs = (window + CAPTCHA_WINDOW_MS - now).max(1_000).div_euclid(1_000);
+        return Err(ApiError::RateLimited(u64::try_from(secs).unwrap_or(1)));
+    }
+    Ok(())
+}
+
 /// A counter of `tag` + `key` (a keyed hash) in `window`, at most `max`.
 fn take(tag: &[u8], key: &[u8], window: i64, max: i64) -> LimitTake {
     let mut bucket = tag.to_vec();

@@ -6,6 +6,7 @@
 //! - `sync.rs` (+ `records.rs`): uploads, staff scans, the download feed, personal-code signatures.
 //! - `officer.rs`: cases, tracing and export, exposure windows, quarantine, aggregates, safety levels.
 //! - `admin.rs`: audit log, purge, key rotation.
+//! - `replica.rs`: freshness headers of officers' reads (which may come from a standby).
 //! - `ops.rs`: health, readiness, metrics, OpenAPI.
 
 mod admin;
@@ -15,6 +16,7 @@ mod officer;
 mod ops;
 mod records;
 mod registry;
+mod replica;
 mod sync;
 
 use std::time::Instant;
@@ -85,6 +87,7 @@ pub struct ApiDoc;
 /// The service: every route under its layers. Tests call this directly.
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
+    let fresh = || middleware::from_fn_with_state(state.clone(), replica::freshness);
     let v1 = Router::new()
         .route("/auth/otp", post(auth::request_otp))
         .route("/auth/session", post(auth::create_session))
@@ -111,10 +114,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/pull", get(sync::pull))
         .route("/sync/personal-code", post(sync::personal_code))
         .route("/cases", post(officer::create_case))
-        .route("/cases/{id}/trace", get(officer::trace))
+        .route("/cases/{id}/trace", get(officer::trace).layer(fresh()))
         .route("/cases/{id}/exposures", post(officer::publish_exposure))
-        .route("/officer/quarantine", get(officer::quarantine))
-        .route("/officer/aggregates", get(officer::aggregates))
+        .route("/officer/quarantine", get(officer::quarantine).layer(fresh()))
+        .route("/officer/aggregates", get(officer::aggregates).layer(fresh()))
         .route("/officer/safety-levels", put(officer::set_safety_level))
         .route("/admin/audit", get(admin::audit_log))
         .route("/admin/purge", post(admin::purge))

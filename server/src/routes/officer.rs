@@ -371,7 +371,7 @@ async fn contacts_of(
     }
     let list: Vec<(Vec<u8>, Millis)> = subjects.iter().map(|(s, &start)| (s.clone(), start)).collect();
     let mut parts = state
-        .store()
+        .reads()
         .overlap_contacts(&list, to, state.now_ms(), buffer, building, MAX_CONTACT_ROWS)
         .await?;
     scope
@@ -393,7 +393,7 @@ async fn identify_all(
     from: Millis,
     to: Millis,
 ) -> ApiResult<HashMap<Vec<u8>, (Option<String>, Option<String>)>> {
-    let store = state.store();
+    let store = state.reads();
     let sealer = &state.inner().sealer;
     let accounts = store.accounts_by_subjects(subjects).await?;
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
@@ -475,7 +475,7 @@ async fn trace_in_scope(state: &AppState, officer: &Officer, id: i64, q: &TraceQ
     let (from, to) = (start_day * DAY_MS, state.now_ms() + 60_000);
 
     let mut scope = ScopeFilter::default();
-    let mut index = state.store().visits_of_subject(&case.subject, from, to).await?;
+    let mut index = state.reads().visits_of_subject(&case.subject, from, to).await?;
     scope
         .learn(&state, officer, index.iter().map(|v| v.checkpoint_id))
         .await?;
@@ -756,7 +756,7 @@ pub(super) async fn quarantine(
     if (day - today).abs() > AREA_QUERY_MAX_DAYS {
         return Err(ApiError::InvalidParameter);
     }
-    let rows = state.store().quarantine_status(scope, day).await?;
+    let rows = state.reads().quarantine_status(scope, day).await?;
     let out = one_per_person(rows, day);
     audit(
         &state,
@@ -807,7 +807,7 @@ pub(super) async fn aggregates(
     if from < now - AREA_QUERY_MAX_DAYS * DAY_MS || to > now + DAY_MS {
         return Err(ApiError::InvalidParameter);
     }
-    let rows = state.store().aggregates(scope, from, to, 7 * 60).await?;
+    let rows = state.reads().aggregates(scope, from, to, 7 * 60).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r: AggregateRow| AggregateView {

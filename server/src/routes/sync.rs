@@ -441,16 +441,19 @@ pub(super) async fn upload_scans(
         let since = if cp.manager_id == session.account.id {
             Some(cp.created_at)
         } else if staff_roots.contains(&cp.root_id) {
-            if !staff_since.contains_key(&cp.root_id) {
-                let added = store
-                    .staff(cp.root_id)
-                    .await?
-                    .into_iter()
-                    .find(|st| st.phone_hash == session.account.phone_hash)
-                    .map(|st| st.added_at);
-                staff_since.insert(cp.root_id, added);
+            match staff_since.get(&cp.root_id) {
+                Some(known) => *known,
+                None => {
+                    let added = store
+                        .staff(cp.root_id)
+                        .await?
+                        .into_iter()
+                        .find(|st| st.phone_hash == session.account.phone_hash)
+                        .map(|st| st.added_at);
+                    staff_since.insert(cp.root_id, added);
+                    added
+                }
             }
-            staff_since.get(&cp.root_id).copied().flatten()
         } else {
             None
         };

@@ -257,8 +257,17 @@ pub trait OfficerStore: Send + Sync {
         to: Millis,
         utc_offset_minutes: i64,
     ) -> R<Vec<AggregateRow>>;
-    /// Deletes personal records older than `cutoff` and expired challenges, captchas and sessions.
+    /// Deletes personal records older than `cutoff` and expired challenges, captchas and sessions. On
+    /// PostgreSQL, visits go a day at a time: each day partition whose day ended before `cutoff` is
+    /// dropped whole (ADR 0024); visits outside every day partition are deleted by row.
     async fn purge(&self, cutoff: Millis, now: Millis) -> R<PurgeCounts>;
+    /// PostgreSQL: creates the visits' day partitions for the days from `from` to `to` that have none
+    /// yet, moving those days' rows out of the default partition; returns how many it created. SQLite:
+    /// nothing (0).
+    async fn prepare_partitions(&self, from: Millis, to: Millis) -> R<u64>;
+    /// How fresh this store's reads are: `Some` for a streaming-replication standby (what it has
+    /// replayed), `None` for a primary or SQLite (always current).
+    async fn freshness(&self) -> R<Option<Freshness>>;
 }
 
 /// The whole store.

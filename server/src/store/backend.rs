@@ -49,6 +49,10 @@ impl Dialect {
                 ),
                 (5, include_str!("../../migrations/postgres/0005_visit_person.sql")),
                 (6, include_str!("../../migrations/postgres/0006_scan_binding.sql")),
+                (
+                    7,
+                    include_str!("../../migrations/postgres/0007_visits_by_day.sql"),
+                ),
             ],
         }
     }

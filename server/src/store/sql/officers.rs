@@ -4,7 +4,7 @@ use super::{SqlStore, append_feed, first};
 use crate::feed::{self, ExposureEntry, SafetyLevelEntry, kind};
 use crate::store::api::OfficerStore;
 use crate::store::types::*;
-use crate::store::{Row, StoreError, params};
+use crate::store::{Dialect, Row, StoreError, params};
 
 type R<T> = Result<T, StoreError>;
 
@@ -293,11 +293,19 @@ impl OfficerStore for SqlStore {
 
     async fn purge(&self, cutoff: Millis, now: Millis) -> R<PurgeCounts> {
         let cutoff_day = cutoff.div_euclid(DAY_MS);
+        let pg_visits = match self.dialect() {
+            Dialect::Postgres => Some(super::partitions::purge_visits(self.db.as_ref(), cutoff).await?),
+            Dialect::Sqlite => None,
+        };
         let mut tx = self.begin().await?;
         tx.lock_feed().await?;
-        let visits = tx
-            .execute("DELETE FROM visits WHERE ends_at < $1", params![cutoff])
-            .await?;
+        let visits = match pg_visits {
+            Some(n) => n,
+            None => {
+                tx.execute("DELETE FROM visits WHERE ends_at < $1", params![cutoff])
+                    .await?
+            }
+        };
         let declarations = tx
             .execute("DELETE FROM declarations WHERE declared_at < $1", params![cutoff])
             .await?;
@@ -346,5 +354,36 @@ impl OfficerStore for SqlStore {
             episodes,
             expired,
         })
+    }
+
+    async fn prepare_partitions(&self, from: Millis, to: Millis) -> R<u64> {
+        match self.dialect() {
+            Dialect::Postgres => super::partitions::prepare(self.db.as_ref(), from, to).await,
+            Dialect::Sqlite => Ok(0),
+        }
+    }
+
+    async fn freshness(&self) -> R<Option<Freshness>> {
+        if self.dialect() == Dialect::Sqlite {
+            return Ok(None);
+        }
+        let row = first(
+            self.query(
+                "SELECT pg_is_in_recovery(), \
+                 CAST(EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) * 1000 AS BIGINT), \
+                 COALESCE(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), TRUE), \
+                 CAST(EXTRACT(EPOCH FROM (now() - pg_last_xact_replay_timestamp())) * 1000 AS BIGINT)",
+                vec![],
+            )
+            .await?,
+        )?;
+        if !row.bool(0)? {
+            return Ok(None);
+        }
+        Ok(Some(Freshness {
+            replayed_at: row.opt_i64(1)?,
+            caught_up: row.bool(2)?,
+            lag_ms: row.opt_i64(3)?,
+        }))
     }
 }
