@@ -359,7 +359,7 @@ impl Bench {
                     }
                     let sql = format!(
                         "INSERT INTO visits (id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, \
-                         ends_at, end_kind, edited, source, received_at) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+                         ends_at, end_kind, edited, source, received_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
                         groups.join(", ")
                     );
                     let t = Instant::now();

@@ -120,6 +120,19 @@ pub struct Options {
     /// `postgres://…` for PostgreSQL, or an SQLite file path (default: `<data dir>/tokhai.sqlite3`).
     #[arg(long, env = "TOKHAI_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// `postgres://…` of a streaming-replication standby of the database: officers' reads (tracing,
+    /// aggregates, exports, quarantine lists) go there, and their answers say how fresh it is; writes
+    /// never do. Only with a PostgreSQL `--database-url`.
+    #[arg(long, env = "TOKHAI_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
+    /// Seconds between re-reads of the issuing keys, so that a key rotated through another instance is
+    /// signed with here within this time (default 5).
+    #[arg(long, env = "TOKHAI_KEY_REFRESH_SECS")]
+    pub key_refresh_secs: Option<u64>,
+    /// Seconds between SIGTERM and closing the listener, while `/readyz` already answers 503 so that
+    /// the load balancer stops sending new requests (default 5; 0 in development mode).
+    #[arg(long, env = "TOKHAI_DRAIN_SECS")]
+    pub drain_secs: Option<u64>,
     /// Where the SQLite file and the generated development key live. The server's own variable: the
     /// client's `TOKHAI_DATA_DIR` is not read.
     #[arg(long, env = "TOKHAI_SERVER_DATA_DIR")]
@@ -196,6 +209,9 @@ pub enum ConfigError {
     /// The database URL is not understood.
     #[error("--database-url must be postgres://… or an SQLite file path")]
     DatabaseUrl,
+    /// The read replica is not a PostgreSQL standby of a PostgreSQL database.
+    #[error("--read-database-url must be postgres://…, and needs a PostgreSQL --database-url")]
+    ReadDatabaseUrl,
     /// Production needs a gateway and a key.
     #[error("production mode needs {0}")]
     Production(&'static str),
@@ -208,6 +224,12 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Database.
     pub database: StoreUrl,
+    /// A streaming-replication standby for officers' reads (PostgreSQL only).
+    pub read_database: Option<String>,
+    /// How often the issuing keys are re-read from the database.
+    pub key_refresh: Duration,
+    /// Between SIGTERM and closing the listener (readiness already failing).
+    pub drain_grace: Duration,
     /// Data directory.
     pub data_dir: PathBuf,
     /// Mode.
@@ -276,6 +298,9 @@ impl Options {
             config: self.config.or(other.config),
             listen: self.listen.or(other.listen),
             database_url: self.database_url.or(other.database_url),
+            read_database_url: self.read_database_url.or(other.read_database_url),
+            key_refresh_secs: self.key_refresh_secs.or(other.key_refresh_secs),
+            drain_secs: self.drain_secs.or(other.drain_secs),
             data_dir: self.data_dir.or(other.data_dir),
             mode: self.mode.or(other.mode),
             kek_file: self.kek_file.or(other.kek_file),
@@ -323,6 +348,13 @@ impl Options {
             Some(url) => StoreUrl::parse(url).map_err(|_| ConfigError::DatabaseUrl)?,
             None => StoreUrl::Sqlite(data_dir.join("tokhai.sqlite3")),
         };
+        let read_database = match &opts.read_database_url {
+            Some(url) => match (StoreUrl::parse(url), &database) {
+                (Ok(StoreUrl::Postgres(url)), StoreUrl::Postgres(_)) => Some(url),
+                _ => return Err(ConfigError::ReadDatabaseUrl),
+            },
+            None => None,
+        };
         let mode = opts.mode.unwrap_or_default();
         if mode == Mode::Production {
             if opts.sms_gateway_url.is_none() {
@@ -333,9 +365,13 @@ impl Options {
             }
         }
         let defaults = OtpLimits::default();
+        let default_drain = if mode == Mode::Production { 5 } else { 0 };
         Ok(Config {
             listen: opts.listen.unwrap_or(DEFAULT_LISTEN),
             database,
+            read_database,
+            key_refresh: Duration::from_secs(opts.key_refresh_secs.unwrap_or(5).max(1)),
+            drain_grace: Duration::from_secs(opts.drain_secs.unwrap_or(default_drain)),
             kek_file: opts.kek_file.unwrap_or_else(|| data_dir.join("kek.b64")),
             data_dir,
             mode,
@@ -369,6 +405,9 @@ impl Config {
         Self {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             database,
+            read_database: None,
+            key_refresh: Duration::from_secs(5),
+            drain_grace: Duration::ZERO,
             kek_file: data_dir.join("kek.b64"),
             data_dir,
             mode: Mode::Development,

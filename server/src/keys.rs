@@ -5,15 +5,22 @@
 //! to its retirement — is the period in which it may *issue* codes; verifiers compare it with a code's
 //! issue time, so codes signed before a rotation stay valid after it (the overlap), while new codes are
 //! signed by the new key only.
+//!
+//! Several server instances share one database (ADR 0024): each keeps the signing key in memory and
+//! re-reads the keys every `Config::key_refresh` (`refresh`, run by `AppState`'s background task), so a
+//! rotation made through one instance is signed with by every other within that time. So that the codes
+//! an instance signs meanwhile with the old key stay valid, a rotation ends the old key's period only
+//! `rotation_overlap` after now (codes carry whole minutes, rounded up: hence the extra minute).
 
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use tokhai_core::{CheckpointId, KeyId, Signer, TrustList};
 
 use crate::error::Error;
 use crate::feed::trusted_key;
 use crate::seal::Sealer;
-use crate::store::{IssuerKeyRow, Millis, Store};
+use crate::store::{IssuerKeyRow, Millis, Store, StoreError};
 
 const TABLE: &str = "issuer_keys";
 
@@ -42,7 +49,7 @@ fn key_id(id: i64) -> Result<KeyId, Error> {
         .map_err(|_| Error::Keys("key id out of range"))
 }
 
-fn open_signer(sealer: &Sealer, row: &IssuerKeyRow) -> Result<Current, Error> {
+pub(crate) fn open_signer(sealer: &Sealer, row: &IssuerKeyRow) -> Result<Current, Error> {
     let pkcs8 = sealer.open(TABLE, &row.key_id.to_be_bytes(), &row.sealed_private)?;
     let signer =
         Signer::from_pkcs8(key_id(row.key_id)?, &pkcs8).map_err(|_| Error::Keys("stored key unreadable"))?;
@@ -81,26 +88,72 @@ async fn create(store: &dyn Store, sealer: &Sealer, now: Millis) -> Result<Curre
     })
 }
 
+/// How long after a rotation the old keys may still issue codes: twice the refresh interval of the
+/// other instances, plus the minute that codes' issue times are rounded up to, on a whole minute.
+pub(crate) fn rotation_overlap(refresh: Duration) -> Millis {
+    let refresh_ms = Millis::try_from(refresh.as_millis()).unwrap_or(Millis::MAX / 4);
+    refresh_ms.saturating_mul(2).saturating_add(60_000)
+}
+
+/// The newest key whose period has not been ended (by a rotation).
+fn newest_active(rows: &[IssuerKeyRow]) -> Option<&IssuerKeyRow> {
+    rows.iter()
+        .filter(|r| r.retired_at.is_none())
+        .max_by_key(|r| r.key_id)
+}
+
 impl IssuerKeys {
-    /// Loads the newest active key, creating the first one if there is none.
+    /// Loads the newest active key, creating the first one if there is none. Instances starting together
+    /// on an empty database may race to create it: the loser loads the winner's.
     pub(crate) async fn load_or_create(
         store: &dyn Store,
         sealer: &Sealer,
         now: Millis,
     ) -> Result<Self, Error> {
         let rows = store.issuer_keys().await?;
-        let current = match rows.iter().rev().find(|r| r.retired_at.is_none()) {
+        let current = match newest_active(&rows) {
             Some(row) => open_signer(sealer, row)?,
-            None => create(store, sealer, now).await?,
+            None => match create(store, sealer, now).await {
+                Err(Error::Store(StoreError::Conflict)) => {
+                    let rows = store.issuer_keys().await?;
+                    open_signer(sealer, newest_active(&rows).ok_or(Error::Keys("no active key"))?)?
+                }
+                other => other?,
+            },
         };
         Ok(Self {
             current: Arc::new(RwLock::new(Arc::new(current))),
         })
     }
 
-    /// Creates a new key, retires the others (their period ends now), and signs with the new one from
-    /// now on. Returns the new key's id.
-    pub(crate) async fn rotate(&self, store: &dyn Store, sealer: &Sealer, now: Millis) -> Result<u32, Error> {
+    /// Re-reads the keys and signs with the newest active one from now on (a rotation made through
+    /// another instance). Returns the new key's id when it changed.
+    pub(crate) async fn refresh(&self, store: &dyn Store, sealer: &Sealer) -> Result<Option<u32>, Error> {
+        let rows = store.issuer_keys().await?;
+        let Some(row) = newest_active(&rows) else {
+            return Ok(None);
+        };
+        if i64::from(self.current().signer.key_id().0) == row.key_id {
+            return Ok(None);
+        }
+        let next = open_signer(sealer, row)?;
+        let id = next.signer.key_id().0;
+        *self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(next);
+        Ok(Some(id))
+    }
+
+    /// Creates a new key, ends the others' periods `overlap` from now (`rotation_overlap`), and signs
+    /// with the new one from now on. Returns the new key's id.
+    pub(crate) async fn rotate(
+        &self,
+        store: &dyn Store,
+        sealer: &Sealer,
+        now: Millis,
+        overlap: Millis,
+    ) -> Result<u32, Error> {
         let old: Vec<i64> = store
             .issuer_keys()
             .await?
@@ -109,8 +162,9 @@ impl IssuerKeys {
             .map(|r| r.key_id)
             .collect();
         let current = create(store, sealer, now).await?;
+        let until = (now + overlap + 59_999).div_euclid(60_000) * 60_000;
         for id in old {
-            store.retire_issuer_key(id, now).await?;
+            store.retire_issuer_key(id, until).await?;
         }
         let id = current.signer.key_id().0;
         *self

@@ -9,7 +9,6 @@ mod error;
 mod extract;
 mod feed;
 mod keys;
-mod limit;
 mod metrics;
 mod phone;
 mod retention;
@@ -22,6 +21,7 @@ pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
+mod web;
 
 pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mode, Options, OtpLimits};
 pub use contact::{contact_start, csv_cell, overlap_ms};
@@ -33,6 +33,6 @@ pub use routes::{
     SessionRequest, UploadBatch, UploadResult, router,
 };
 pub use seal::{Kek, SealError, Sealer};
-pub use server::{StartError, admin, build_state, load_kek, serve};
+pub use server::{StartError, admin, build_state, load_kek, serve, serve_on};
 pub use sms::{DevSms, HttpSms, SmsSender, install_tls_provider};
 pub use state::AppState;

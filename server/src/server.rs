@@ -12,7 +12,7 @@ use crate::routes::router;
 use crate::seal::{Kek, SealError};
 use crate::sms::{DevSms, HttpSms, SmsSender};
 use crate::state::AppState;
-use crate::store::{Scope, Store, StoreError, open_existing_store, open_store};
+use crate::store::{Scope, Store, StoreError, open_existing_store, open_replica, open_store};
 use crate::{phone, retention};
 
 /// Why the server could not start.
@@ -79,11 +79,16 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     opts.open(path)?.write_all(bytes)
 }
 
-/// Builds the state from the configuration (opening and migrating the database).
+/// Builds the state from the configuration (opening and migrating the database, and opening the
+/// read replica if there is one).
 pub async fn build_state(config: &Config) -> Result<AppState, StartError> {
     let kek = load_kek(config)?;
     let store = open_store(&config.database, config.db_max_connections).await?;
-    state_from(config, store, &kek).await
+    let state = state_from(config, store, &kek).await?;
+    Ok(match &config.read_database {
+        Some(url) => state.with_reads(open_replica(url, config.db_max_connections).await?),
+        None => state,
+    })
 }
 
 /// The state around an opened store.
@@ -106,29 +111,58 @@ async fn state_from(config: &Config, store: Arc<dyn Store>, kek: &Kek) -> Result
         })
 }
 
-/// Serves until SIGINT/SIGTERM, then drains in-flight requests.
+/// Serves until SIGINT/SIGTERM, then drains (`serve_on`).
 pub async fn serve(config: Config) -> Result<(), StartError> {
     let state = build_state(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|_| StartError::Listen(config.listen))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|_| StartError::Listen(config.listen))?;
-    tracing::info!(%addr, database = state.store().kind(), mode = ?config.mode, "tokhai-server listening");
     if config.mode == Mode::Development {
         tracing::warn!("development mode: one-time codes are printed on standard error, not sent");
     }
+    serve_on(listener, state, shutdown_signal()).await
+}
+
+/// Serves on `listener` until `stop` resolves, then drains: `/readyz` answers 503 at once (the load
+/// balancer stops sending new requests) while requests are still served for `Config::drain_grace`;
+/// then the listener closes, idle kept-alive connections are closed, and every request already
+/// accepted is answered in full (an upload's transaction commits and its answer is sent) before this
+/// returns. The retention schedule stops after that.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|_| StartError::Listen(state.config().listen))?;
+    tracing::info!(%addr, database = state.store().kind(), reads = state.reads().kind(),
+        mode = ?state.config().mode, "tokhai-server listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let purge = tokio::spawn(retention::schedule(state.clone(), config.purge_interval, stop_rx));
+    let purge = tokio::spawn(retention::schedule(
+        state.clone(),
+        state.config().purge_interval,
+        stop_rx,
+    ));
+    let draining = state.clone();
+    let drain = async move {
+        stop.await;
+        draining.start_draining();
+        let grace = draining.config().drain_grace;
+        tracing::info!(
+            grace_secs = grace.as_secs(),
+            "draining: readiness fails, then the listener closes"
+        );
+        tokio::time::sleep(grace).await;
+    };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(drain)
         .await
         .map_err(|_| StartError::Listen(addr))?;
     let _ = stop_tx.send(true);
     let _ = purge.await;
-    tracing::info!("tokhai-server stopped");
+    tracing::info!("tokhai-server stopped: every accepted request answered");
     Ok(())
 }
 
@@ -327,10 +361,7 @@ async fn run_admin(state: &AppState, cmd: AdminCommand, scopes: &[Scope]) -> Res
             })
         }
         AdminCommand::RotateKeys => {
-            let id = state
-                .keys()
-                .rotate(state.store().as_ref(), &state.inner().sealer, state.now_ms())
-                .await?;
+            let id = state.rotate_keys().await?;
             Ok(format!(
                 "new issuing key {id}; earlier keys retired and still published for verification"
             ))

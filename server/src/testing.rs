@@ -25,6 +25,26 @@ use std::time::Duration;
 
 pub use cluster::PgCluster;
 
+/// Signs `payload` as a personal code with the stored issuing key `key_id` of `state`'s database,
+/// whatever that key's period: the codes a server must refuse (an old key's, after its period ended).
+///
+/// # Panics
+/// When there is no such key or it cannot be opened or used.
+pub async fn sign_personal_with(
+    state: &crate::AppState,
+    key_id: i64,
+    payload: &tokhai_core::PersonalPayload,
+) -> String {
+    let rows = state.store().issuer_keys().await.expect("issuer keys");
+    let row = rows.iter().find(|r| r.key_id == key_id).expect("no such key");
+    let key = crate::keys::open_signer(state.sealer(), row).expect("open the key");
+    key.signer
+        .sign_personal(payload)
+        .expect("sign")
+        .as_str()
+        .to_owned()
+}
+
 /// Where throw-away databases are created: `postgres://postgres@host:port` (no database name).
 fn server_base() -> Option<&'static str> {
     static BASE: OnceLock<Option<String>> = OnceLock::new();

@@ -9,6 +9,10 @@
 //! - `Delay` forwards the request and holds the answer for `delay` (past the client's timeout);
 //! - `Drop` closes the client's connection at once.
 //!
+//! With several upstreams (`start_many`, `set_upstreams`: server instances behind one load balancer),
+//! each request goes to one drawn at random: a kept-alive connection is re-opened to the drawn
+//! instance between requests.
+//!
 //! `set_down(true)` closes every open connection and drops new ones (the server "disappears") until
 //! `set_down(false)`. Bytes are counted both ways (the benchmark's "bytes on the wire").
 
@@ -66,6 +70,10 @@ type Chooser = Box<dyn FnMut() -> Fault + Send>;
 
 struct Inner {
     upstream: Mutex<SocketAddr>,
+    /// Instances to spread requests over (empty: `upstream` only).
+    pool: Mutex<Vec<SocketAddr>>,
+    /// Draws the instance of each request.
+    picker: Mutex<u64>,
     chooser: Mutex<Chooser>,
     down: AtomicBool,
     delay: Duration,
@@ -102,6 +110,8 @@ impl Proxy {
         let addr = listener.local_addr().unwrap();
         let inner = Arc::new(Inner {
             upstream: Mutex::new(upstream),
+            pool: Mutex::new(Vec::new()),
+            picker: Mutex::new(0x9E37_79B9_7F4A_7C15),
             chooser: Mutex::new(Box::new(|| Fault::Pass)),
             down: AtomicBool::new(false),
             delay,
@@ -141,6 +151,18 @@ impl Proxy {
     /// `http://addr`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// A proxy on `127.0.0.1:0` sending each request to one of `upstreams`, drawn at random.
+    pub async fn start_many(upstreams: &[SocketAddr], delay: Duration) -> Self {
+        let proxy = Self::start(upstreams[0], delay).await;
+        proxy.set_upstreams(upstreams);
+        proxy
+    }
+
+    /// Spreads requests over `upstreams` from now on (a load balancer's pool changing).
+    pub fn set_upstreams(&self, upstreams: &[SocketAddr]) {
+        *self.inner.pool.lock().unwrap() = upstreams.to_vec();
     }
 
     /// Points the proxy at another server address (after a restart).
@@ -198,12 +220,30 @@ fn request_len(buf: &[u8]) -> Option<usize> {
     Some(head_end + body)
 }
 
+impl Inner {
+    /// The instance for the next request: drawn from the pool (xorshift), else the one upstream.
+    fn pick(&self) -> SocketAddr {
+        let pool = self.pool.lock().unwrap();
+        if pool.is_empty() {
+            return *self.upstream.lock().unwrap();
+        }
+        let mut x = self.picker.lock().unwrap();
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        pool[usize::try_from(*x % pool.len() as u64).unwrap()]
+    }
+
+    fn spreads(&self) -> bool {
+        self.pool.lock().unwrap().len() > 1
+    }
+}
+
 /// Relays one connection. Requests on a connection are sequential (HTTP/1.1 without pipelining), so
 /// client bytes after the server has answered start a new request: each request draws its own fault.
 async fn handle(inner: Arc<Inner>, client: TcpStream, first: Fault) {
     let stats = &inner.stats;
-    let upstream = *inner.upstream.lock().unwrap();
-    let Ok(server) = TcpStream::connect(upstream).await else {
+    let Ok(server) = TcpStream::connect(inner.pick()).await else {
         return;
     };
     let _ = server.set_nodelay(true);
@@ -225,6 +265,15 @@ async fn handle(inner: Arc<Inner>, client: TcpStream, first: Fault) {
                     fault = (inner.chooser.lock().unwrap())();
                     answered = false;
                     held.clear();
+                    if inner.spreads() {
+                        // The answer was read in full (the client sent its next request): this one
+                        // goes to an instance drawn afresh.
+                        let Ok(next) = TcpStream::connect(inner.pick()).await else {
+                            return;
+                        };
+                        let _ = next.set_nodelay(true);
+                        (sr, sw) = next.into_split();
+                    }
                 }
                 match fault {
                     Fault::Drop => {

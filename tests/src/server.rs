@@ -10,9 +10,9 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use tokhai_core::{Clock, FixedClock};
-use tokhai_server::store::{Scope, StoreUrl, VisitRow, open_store};
+use tokhai_server::store::{Scope, StoreUrl, VisitRow, open_replica, open_store};
 use tokhai_server::testing::PgTestDb;
-use tokhai_server::{AppState, Config, DevSms, Kek, OtpLimits, router};
+use tokhai_server::{AppState, Config, DevSms, Kek, OtpLimits};
 
 /// Which database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,11 @@ pub struct TestServer {
     state: AppState,
     addr: SocketAddr,
     rt: Option<tokio::runtime::Runtime>,
+    /// Tells the running server to drain (`drain`), and hears when it has.
+    stop: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        tokio::sync::oneshot::Receiver<()>,
+    )>,
     url: StoreUrl,
     config: Config,
     kek: String,
@@ -65,13 +70,18 @@ impl Drop for TestServer {
     }
 }
 
+type Stop = (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::sync::oneshot::Receiver<()>,
+);
+
 async fn launch(
     config: Config,
     url: StoreUrl,
     clock: Arc<FixedClock>,
     kek: &str,
     sms: DevSms,
-) -> (tokio::runtime::Runtime, AppState, SocketAddr) {
+) -> (tokio::runtime::Runtime, AppState, SocketAddr, Stop) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("tokhai-server")
@@ -80,20 +90,30 @@ async fn launch(
         .unwrap();
     let kek = Kek::from_base64(kek).unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
     rt.spawn(async move {
         let store = open_store(&url, 16).await.unwrap();
-        let state = AppState::new(config, store, clock, &kek, Arc::new(sms))
+        let reads = config.read_database.clone();
+        let mut state = AppState::new(config, store, clock, &kek, Arc::new(sms))
             .await
             .unwrap()
             .with_captcha_peek();
+        if let Some(reads) = reads {
+            state = state.with_reads(open_replica(&reads, 16).await.unwrap());
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let _ = tx.send((state, addr));
-        let _ = axum::serve(listener, app).await;
+        let _ = tx.send((state.clone(), addr));
+        // The binary's serving path: on `drain`, readiness fails, then accepted requests finish.
+        let stop = async move {
+            let _ = stop_rx.await;
+        };
+        let _ = tokhai_server::serve_on(listener, state, stop).await;
+        let _ = done_tx.send(());
     });
     let (state, addr) = rx.await.unwrap();
-    (rt, state, addr)
+    (rt, state, addr, (stop_tx, done_rx))
 }
 
 impl TestServer {
@@ -119,7 +139,8 @@ impl TestServer {
         let kek = Kek::generate().unwrap().to_base64().to_string();
         let mut config = Self::config(&url, dir.path());
         tweak(&mut config);
-        let (rt, state, addr) = launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
+        let (rt, state, addr, stop) =
+            launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
         Some(Self {
             db,
             clock,
@@ -127,6 +148,7 @@ impl TestServer {
             state,
             addr,
             rt: Some(rt),
+            stop: Some(stop),
             url,
             config,
             kek,
@@ -134,6 +156,88 @@ impl TestServer {
             _pg: pg,
             http: reqwest::Client::new(),
         })
+    }
+
+    /// `n` instances of the server on one fresh PostgreSQL database (the same key-encryption key, clock
+    /// and SMS sender), each configured by `tweak`, started one after the other; `None` when
+    /// PostgreSQL is missing (skipped). The first one owns the database.
+    pub async fn start_cluster(n: usize, tweak: impl Fn(&mut Config)) -> Option<Vec<Self>> {
+        let first = Self::start_with(Db::Postgres, &tweak).await?;
+        let mut all = Vec::with_capacity(n);
+        for _ in 1..n {
+            all.push(first.sibling(&tweak).await);
+        }
+        all.insert(0, first);
+        Some(all)
+    }
+
+    /// A server on an existing PostgreSQL database `url` (which the caller owns), configured by `tweak`.
+    pub async fn start_on(url: &str, tweak: impl FnOnce(&mut Config)) -> Self {
+        tokhai_server::install_tls_provider();
+        let dir = tempfile::tempdir().unwrap();
+        let url = StoreUrl::Postgres(url.to_owned());
+        let clock = Arc::new(FixedClock::new(t0()));
+        let sms = DevSms::new();
+        let kek = Kek::generate().unwrap().to_base64().to_string();
+        let mut config = Self::config(&url, dir.path());
+        tweak(&mut config);
+        let (rt, state, addr, stop) =
+            launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
+        Self {
+            db: Db::Postgres,
+            clock,
+            sms,
+            state,
+            addr,
+            rt: Some(rt),
+            stop: Some(stop),
+            url,
+            config,
+            kek,
+            _dir: dir,
+            _pg: None,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Another instance of this server (same database, key, clock and SMS sender), configured by
+    /// `tweak` on top of this one's configuration.
+    pub async fn sibling(&self, tweak: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = self.config.clone();
+        tweak(&mut config);
+        let (rt, state, addr, stop) = launch(
+            config.clone(),
+            self.url.clone(),
+            self.clock.clone(),
+            &self.kek,
+            self.sms.clone(),
+        )
+        .await;
+        Self {
+            db: self.db,
+            clock: self.clock.clone(),
+            sms: self.sms.clone(),
+            state,
+            addr,
+            rt: Some(rt),
+            stop: Some(stop),
+            url: self.url.clone(),
+            config,
+            kek: self.kek.clone(),
+            _dir: dir,
+            _pg: None,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Drains the server as SIGTERM does (`tokhai_server::serve_on`): readiness fails, the listener
+    /// closes, and every request it accepted is answered; returns once it stopped serving.
+    pub async fn drain(&mut self) {
+        if let Some((stop, done)) = self.stop.take() {
+            let _ = stop.send(());
+            let _ = done.await;
+        }
     }
 
     fn config(url: &StoreUrl, dir: &std::path::Path) -> Config {
@@ -176,7 +280,7 @@ impl TestServer {
     /// Starts it again on the same database and key (a new port: tell the proxy).
     pub async fn restart(&mut self) -> SocketAddr {
         self.kill();
-        let (rt, state, addr) = launch(
+        let (rt, state, addr, stop) = launch(
             self.config.clone(),
             self.url.clone(),
             self.clock.clone(),
@@ -185,6 +289,7 @@ impl TestServer {
         )
         .await;
         self.rt = Some(rt);
+        self.stop = Some(stop);
         self.state = state;
         self.addr = addr;
         addr

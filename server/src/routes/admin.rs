@@ -109,9 +109,6 @@ pub(super) struct Rotated {
 #[utoipa::path(post, path = "/v1/admin/keys/rotate", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = Rotated), (status = 403, body = ErrorBody)))]
 pub(super) async fn rotate_keys(State(state): State<AppState>, _admin: Admin) -> ApiResult<Json<Rotated>> {
-    let key_id = state
-        .keys()
-        .rotate(state.store().as_ref(), &state.inner().sealer, state.now_ms())
-        .await?;
+    let key_id = state.rotate_keys().await?;
     Ok(Json(Rotated { key_id }))
 }

@@ -259,7 +259,7 @@ async fn contacts_of(
     }
     let list: Vec<(Vec<u8>, Millis)> = subjects.iter().map(|(s, &start)| (s.clone(), start)).collect();
     let parts = state
-        .store()
+        .reads()
         .overlap_contacts(&list, to, state.now_ms(), buffer, building, MAX_CONTACT_ROWS)
         .await?;
     accumulate(&mut acc, &parts, exclude);
@@ -277,7 +277,7 @@ async fn identify_all(
     from: Millis,
     to: Millis,
 ) -> ApiResult<HashMap<Vec<u8>, (Option<String>, Option<String>)>> {
-    let store = state.store();
+    let store = state.reads();
     let sealer = &state.inner().sealer;
     let accounts = store.accounts_by_subjects(subjects).await?;
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
@@ -352,7 +352,7 @@ pub(super) async fn trace(
     let start_day = infectious_start_day(&case);
     let (from, to) = (start_day * DAY_MS, state.now_ms() + 60_000);
 
-    let index = state.store().visits_of_subject(&case.subject, from, to).await?;
+    let index = state.reads().visits_of_subject(&case.subject, from, to).await?;
     let mut exclude: HashSet<Vec<u8>> = [case.subject.clone()].into_iter().collect();
     let case_only: HashMap<Vec<u8>, Millis> = [(case.subject.clone(), from)].into_iter().collect();
     let f1 = contacts_of(&state, &case_only, to, buffer, q.building, &exclude).await?;
@@ -602,7 +602,7 @@ pub(super) async fn quarantine(
     let scope = q.scope(&officer)?;
     let today = (state.now_ms() + 7 * 3_600_000).div_euclid(DAY_MS);
     let day = q.day.map_or(today, day_of);
-    let rows = state.store().quarantine_status(scope, day).await?;
+    let rows = state.reads().quarantine_status(scope, day).await?;
     let out = one_per_person(rows, day);
     audit(
         &state,
@@ -650,7 +650,7 @@ pub(super) async fn aggregates(
     if from >= to || to - from > 92 * DAY_MS {
         return Err(ApiError::InvalidParameter);
     }
-    let rows = state.store().aggregates(scope, from, to, 7 * 60).await?;
+    let rows = state.reads().aggregates(scope, from, to, 7 * 60).await?;
     Ok(Json(
         rows.into_iter()
             .map(|r: AggregateRow| AggregateView {

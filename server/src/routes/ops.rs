@@ -1,4 +1,4 @@
-//! Operations: `/healthz` (the process answers), `/readyz` (the database answers), `/metrics`
+//! Operations: `/healthz` (the process answers), `/readyz` (the database answers, not draining), `/metrics`
 //! (Prometheus), `/openapi.json`.
 
 use axum::Json;
@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::state::AppState;
 
 /// Health.
@@ -29,9 +29,13 @@ pub(super) async fn healthz() -> Json<Health> {
     })
 }
 
-/// Readiness: the database answers.
+/// Readiness: the database answers, and the instance is not draining (after SIGTERM it answers 503
+/// while it finishes the requests it accepted, so that the load balancer sends new ones elsewhere).
 #[utoipa::path(get, path = "/readyz", tag = "ops", responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 pub(super) async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Health>> {
+    if state.is_draining() {
+        return Err(ApiError::Unavailable);
+    }
     state.store().ping().await?;
     Ok(Json(Health {
         status: "ok",

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tokhai_core::{CheckpointKind, UnitScheme};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::{account_for, phone_hash};
+use super::auth::{account_for, phone_hash, take_captcha_allowance};
 use crate::codes;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ClientAddr, Session};
@@ -48,12 +48,8 @@ pub(super) async fn new_captcha(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
 ) -> ApiResult<(StatusCode, Json<Captcha>)> {
-    state
-        .inner()
-        .captcha_limiter
-        .check(client, state.now_ms())
-        .map_err(ApiError::RateLimited)?;
     let sealer = &state.inner().sealer;
+    take_captcha_allowance(&state, client).await?;
     let id = URL_SAFE_NO_PAD.encode(sealer.random::<16>()?);
     // One draw almost always suffices (27 spare bytes); a few more make a failure impossible in practice.
     let mut answer = None;

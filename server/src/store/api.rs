@@ -73,6 +73,8 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
     async fn session_account(&self, token_hash: &[u8], now: Millis) -> R<Option<i64>>;
     /// Ends a session; false if there was none.
     async fn delete_session(&self, token_hash: &[u8]) -> R<bool>;
+    /// Ends every session of an account ("sign out everywhere"); how many there were.
+    async fn delete_sessions_of(&self, account_id: i64) -> R<u64>;
 
     /// Stores a captcha's answer hash.
     async fn insert_captcha(&self, id: &[u8], answer_hash: &[u8], expires_at: Millis) -> R<()>;
@@ -234,6 +236,8 @@ pub trait OfficerStore: Send + Sync {
         officer_id: i64,
         now: Millis,
     ) -> R<()>;
+    /// Every ward's published safety level: (province, ward, level, updated at), by province and ward.
+    async fn safety_levels(&self) -> R<Vec<(i64, i64, i64, Millis)>>;
     /// Episodes active on `day` in a scope, with their last reported day.
     async fn quarantine_status(&self, scope: Scope, day: i64) -> R<Vec<EpisodeStatus>>;
     /// Grants (`grant`) or revokes one scope of an account and, when that changed anything, appends
@@ -251,8 +255,17 @@ pub trait OfficerStore: Send + Sync {
         to: Millis,
         utc_offset_minutes: i64,
     ) -> R<Vec<AggregateRow>>;
-    /// Deletes personal records older than `cutoff` and expired challenges, captchas and sessions.
+    /// Deletes personal records older than `cutoff` and expired challenges, captchas and sessions. On
+    /// PostgreSQL, visits go a day at a time: each day partition whose day ended before `cutoff` is
+    /// dropped whole (ADR 0024); visits outside every day partition are deleted by row.
     async fn purge(&self, cutoff: Millis, now: Millis) -> R<PurgeCounts>;
+    /// PostgreSQL: creates the visits' day partitions for the days from `from` to `to` that have none
+    /// yet, moving those days' rows out of the default partition; returns how many it created. SQLite:
+    /// nothing (0).
+    async fn prepare_partitions(&self, from: Millis, to: Millis) -> R<u64>;
+    /// How fresh this store's reads are: `Some` for a streaming-replication standby (what it has
+    /// replayed), `None` for a primary or SQLite (always current).
+    async fn freshness(&self) -> R<Option<Freshness>>;
 }
 
 /// The whole store.

@@ -47,6 +47,10 @@ impl Dialect {
                     include_str!("../../migrations/postgres/0004_rate_counters.sql"),
                 ),
                 (5, include_str!("../../migrations/postgres/0005_visit_person.sql")),
+                (
+                    7,
+                    include_str!("../../migrations/postgres/0007_visits_by_day.sql"),
+                ),
             ],
         }
     }

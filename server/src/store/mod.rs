@@ -20,7 +20,7 @@ mod value;
 
 pub use api::{AccountStore, OfficerStore, RegistryStore, Store, SyncStore};
 pub use backend::{Backend, Dialect, Tx, migrate};
-pub use open::{StoreUrl, open_existing_store, open_store};
+pub use open::{StoreUrl, open_existing_store, open_replica, open_store};
 pub use postgres::Postgres;
 pub use sql::SqlStore;
 pub use sqlite::Sqlite;

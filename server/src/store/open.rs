@@ -95,3 +95,11 @@ pub async fn open_store(url: &StoreUrl, max_connections: usize) -> Result<Arc<dy
     };
     Ok(Arc::new(store))
 }
+
+/// Opens a read replica: a streaming-replication standby of a PostgreSQL store's database, for reads
+/// only (no migration: the primary's schema arrives by replication; the store's write methods would
+/// be refused by the standby, and the server never calls them on it).
+pub async fn open_replica(url: &str, max_connections: usize) -> Result<Arc<dyn Store>, StoreError> {
+    let backend = Arc::new(Postgres::connect(url, max_connections)?);
+    Ok(Arc::new(SqlStore::read_only(backend).await?))
+}

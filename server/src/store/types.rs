@@ -448,3 +448,15 @@ pub struct PurgeCounts {
     /// Expired challenges, captchas and sessions.
     pub expired: u64,
 }
+
+/// What a standby has replayed (`OfficerStore::freshness`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    /// The commit time, on the primary, of the last transaction it replayed (None: none yet).
+    pub replayed_at: Option<Millis>,
+    /// Whether it has replayed everything it received from the primary.
+    pub caught_up: bool,
+    /// Now (the standby's clock) minus `replayed_at`, in milliseconds: how far behind it is at most
+    /// (when the primary is idle this grows although nothing is missing; `caught_up` says so).
+    pub lag_ms: Option<i64>,
+}

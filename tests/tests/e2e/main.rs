@@ -5,8 +5,11 @@
 //! - `cuts.rs`: 1,000 random cuts during uploads → local set = server set, each item once.
 //! - `restart.rs`: the server killed and restarted in the middle of batches.
 //! - `fleet.rs`: 200 devices × 50 visits through random faults → exactly 10,000 visits.
+//! - `cluster.rs`: three instances on one PostgreSQL behind a random-instance proxy: 10,000 visits with one
+//!   instance drained midway, limits across instances, a key rotated at A honoured at C.
 //! - `cursor.rs`: pulls while other writers commit never skip a feed entry.
 //! - `clock.rs`: device clocks 24 h ahead or behind, or 22 days behind.
+//! - `replica.rs`: officers' traces read on a `pg_basebackup` standby match the primary's once caught up.
 //! - `tracing.rs`: tracing names the person who checked in, not a dependant declared on the same phone.
 
 #![allow(
@@ -19,8 +22,10 @@
 
 mod agree;
 mod clock;
+mod cluster;
 mod cursor;
 mod cuts;
 mod fleet;
+mod replica;
 mod restart;
 mod tracing;

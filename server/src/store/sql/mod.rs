@@ -5,9 +5,11 @@
 //! - `registry.rs`: checkpoints, staff, issuing keys, feed.
 //! - `sync.rs`: visits, declarations, episodes, reports.
 //! - `officers.rs`: cases, exposure windows, safety levels, quarantine, audit, aggregates, purge.
+//! - `partitions.rs`: PostgreSQL's day partitions of visits (created ahead, dropped by the purge).
 
 mod accounts;
 mod officers;
+mod partitions;
 mod registry;
 mod sync;
 
@@ -34,6 +36,14 @@ impl SqlStore {
     pub async fn new(db: Arc<dyn Backend>) -> Result<Self, StoreError> {
         migrate(db.as_ref()).await?;
         let (visits, rx) = mpsc::channel(1024);
+        tokio::spawn(sync::combine_visits(db.clone(), rx));
+        Ok(Self { db, visits })
+    }
+
+    /// Wraps a read-only backend (a standby) without touching its schema; checks that it answers.
+    pub async fn read_only(db: Arc<dyn Backend>) -> Result<Self, StoreError> {
+        db.query("SELECT 1", vec![]).await?;
+        let (visits, rx) = mpsc::channel(1);
         tokio::spawn(sync::combine_visits(db.clone(), rx));
         Ok(Self { db, visits })
     }

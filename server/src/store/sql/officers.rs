@@ -4,7 +4,7 @@ use super::{SqlStore, append_feed, first};
 use crate::feed::{self, ExposureEntry, SafetyLevelEntry, kind};
 use crate::store::api::OfficerStore;
 use crate::store::types::*;
-use crate::store::{Row, StoreError, params};
+use crate::store::{Dialect, Row, StoreError, params};
 
 type R<T> = Result<T, StoreError>;
 
@@ -225,6 +225,18 @@ impl OfficerStore for SqlStore {
         Ok(id)
     }
 
+    async fn safety_levels(&self) -> R<Vec<(i64, i64, i64, Millis)>> {
+        let rows = self
+            .query(
+                "SELECT province, ward, level, updated_at FROM safety_levels ORDER BY province, ward",
+                params![],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.i64(0)?, r.i64(1)?, r.i64(2)?, r.i64(3)?)))
+            .collect()
+    }
+
     async fn audit_log(&self, after: i64, limit: i64) -> R<Vec<AuditRow>> {
         let rows = self
             .query(
@@ -293,11 +305,19 @@ impl OfficerStore for SqlStore {
 
     async fn purge(&self, cutoff: Millis, now: Millis) -> R<PurgeCounts> {
         let cutoff_day = cutoff.div_euclid(DAY_MS);
+        let pg_visits = match self.dialect() {
+            Dialect::Postgres => Some(super::partitions::purge_visits(self.db.as_ref(), cutoff).await?),
+            Dialect::Sqlite => None,
+        };
         let mut tx = self.begin().await?;
         tx.lock_feed().await?;
-        let visits = tx
-            .execute("DELETE FROM visits WHERE ends_at < $1", params![cutoff])
-            .await?;
+        let visits = match pg_visits {
+            Some(n) => n,
+            None => {
+                tx.execute("DELETE FROM visits WHERE ends_at < $1", params![cutoff])
+                    .await?
+            }
+        };
         let declarations = tx
             .execute("DELETE FROM declarations WHERE declared_at < $1", params![cutoff])
             .await?;
@@ -346,5 +366,36 @@ impl OfficerStore for SqlStore {
             episodes,
             expired,
         })
+    }
+
+    async fn prepare_partitions(&self, from: Millis, to: Millis) -> R<u64> {
+        match self.dialect() {
+            Dialect::Postgres => super::partitions::prepare(self.db.as_ref(), from, to).await,
+            Dialect::Sqlite => Ok(0),
+        }
+    }
+
+    async fn freshness(&self) -> R<Option<Freshness>> {
+        if self.dialect() == Dialect::Sqlite {
+            return Ok(None);
+        }
+        let row = first(
+            self.query(
+                "SELECT pg_is_in_recovery(), \
+                 CAST(EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp()) * 1000 AS BIGINT), \
+                 COALESCE(pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn(), TRUE), \
+                 CAST(EXTRACT(EPOCH FROM (now() - pg_last_xact_replay_timestamp())) * 1000 AS BIGINT)",
+                vec![],
+            )
+            .await?,
+        )?;
+        if !row.bool(0)? {
+            return Ok(None);
+        }
+        Ok(Some(Freshness {
+            replayed_at: row.opt_i64(1)?,
+            caught_up: row.bool(2)?,
+            lag_ms: row.opt_i64(3)?,
+        }))
     }
 }

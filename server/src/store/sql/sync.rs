@@ -670,43 +670,95 @@ pub(super) async fn combine_visits(db: Arc<dyn Backend>, mut jobs: mpsc::Receive
     }
 }
 
-/// Writes visits in one transaction: new ids inserted, known ids merged (`merge_visit`).
+/// Writes visits in one transaction: new ids inserted, known ids merged (`merge_visit`). Every id is
+/// looked up first (one statement per 500), because on PostgreSQL visits are partitioned by arrival
+/// day and the key is (id, arrival): an edit that moved an arrival to another day must find the stored
+/// version wherever it is. New rows go in with one multi-row `INSERT … ON CONFLICT DO NOTHING`; a row
+/// another writer inserted meanwhile is then read and merged like any known one.
 async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
     let mut tx = db.begin().await?;
-    let cols = format!("visits ({VISIT_COLS})");
-    let fresh = insert_new(
-        &mut tx,
-        &cols,
-        12,
-        rows.iter().map(|v| (v.id.clone(), visit_values(v))).collect(),
-    )
-    .await?;
+    let mut known: std::collections::HashMap<Vec<u8>, VisitRow> = std::collections::HashMap::new();
+    let ids: Vec<&Vec<u8>> = rows.iter().map(|v| &v.id).collect();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT {VISIT_COLS} FROM visits WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let p = chunk.iter().map(|id| Value::Bytes((*id).clone())).collect();
+        for r in tx.query(&sql, p).await? {
+            let v = visit(&r)?;
+            known.insert(v.id.clone(), v);
+        }
+    }
+    // The first copy of each unknown id is inserted; later copies in the batch merge with it.
+    let mut seen: HashSet<&[u8]> = HashSet::new();
+    let fresh: Vec<&VisitRow> = rows
+        .iter()
+        .filter(|v| !known.contains_key(&v.id) && seen.insert(v.id.as_slice()))
+        .collect();
+    let mut inserted: HashSet<Vec<u8>> = HashSet::new();
+    for chunk in fresh.chunks(200) {
+        let mut groups = Vec::with_capacity(chunk.len());
+        let mut params = Vec::with_capacity(chunk.len() * 12);
+        for (i, v) in chunk.iter().enumerate() {
+            groups.push(format!("({})", placeholders(i * 12 + 1, 12)));
+            params.extend(visit_values(v));
+        }
+        let sql = format!(
+            "INSERT INTO visits ({VISIT_COLS}) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+            groups.join(", ")
+        );
+        for r in tx.query(&sql, params).await? {
+            inserted.insert(r.bytes(0)?);
+        }
+    }
     let mut out = Vec::with_capacity(rows.len());
-    for (incoming, fresh) in rows.into_iter().zip(fresh) {
-        if fresh {
+    for incoming in rows {
+        if inserted.remove(&incoming.id) {
+            known.insert(incoming.id.clone(), incoming);
             out.push(Upsert::Inserted);
             continue;
         }
-        let sql = format!("SELECT {VISIT_COLS} FROM visits WHERE id = $1");
-        let existing = tx.query(&sql, params![incoming.id.clone()]).await?;
-        let existing = visit(existing.first().ok_or(StoreError::NotFound)?)?;
+        let existing = match known.get(&incoming.id) {
+            Some(v) => v.clone(),
+            None => {
+                // Inserted by another writer since the look-up.
+                let sql = format!("SELECT {VISIT_COLS} FROM visits WHERE id = $1");
+                let found = tx.query(&sql, params![incoming.id.clone()]).await?;
+                visit(found.first().ok_or(StoreError::NotFound)?)?
+            }
+        };
         let decision = merge_visit(&existing, &incoming);
         if decision == Upsert::Updated {
             tx.execute(
-                "UPDATE visits SET checkpoint_id = $2, checked_in_at = $3, checked_out_at = $4, \
-                 ends_at = $5, end_kind = $6, edited = $7, received_at = $8 WHERE id = $1",
+                "UPDATE visits SET checkpoint_id = $3, checked_in_at = $4, checked_out_at = $5, \
+                 ends_at = $6, end_kind = $7, edited = $8, received_at = $9 WHERE id = $1 AND checked_in_at = $2",
                 params![
-                    incoming.id,
+                    incoming.id.clone(),
+                    existing.checked_in_at,
                     incoming.checkpoint_id,
                     incoming.checked_in_at,
                     incoming.checked_out_at,
                     incoming.ends_at,
-                    incoming.end_kind,
+                    incoming.end_kind.clone(),
                     incoming.edited,
                     incoming.received_at
                 ],
             )
             .await?;
+            let merged = VisitRow {
+                checkpoint_id: incoming.checkpoint_id,
+                checked_in_at: incoming.checked_in_at,
+                checked_out_at: incoming.checked_out_at,
+                ends_at: incoming.ends_at,
+                end_kind: incoming.end_kind,
+                edited: incoming.edited,
+                received_at: incoming.received_at,
+                ..existing
+            };
+            known.insert(merged.id.clone(), merged);
+        } else {
+            known.insert(existing.id.clone(), existing);
         }
         out.push(decision);
     }
