@@ -2,6 +2,7 @@
 //! use, from core's `Localized`) and the message in Vietnamese and English. The variant says what kind of
 //! thing went wrong, so a native caller can branch without parsing codes.
 
+use tokhai_core::sync_client::{SyncError, TransportError};
 use tokhai_core::{EngineError, Localized, Msg};
 
 /// What went wrong. Every variant carries the stable code and the bilingual message.
@@ -33,6 +34,29 @@ pub enum TokhaiError {
     #[error("{code}")]
     Rejected {
         /// Stable machine-readable code.
+        code: String,
+        /// Vietnamese message.
+        message_vi: String,
+        /// English message.
+        message_en: String,
+    },
+    /// The server cannot be reached or is busy or failing: nothing was lost, try again later (a
+    /// background worker's "retry"), not before `retry_after_seconds` when the server said so.
+    #[error("{code}")]
+    Network {
+        /// Stable machine-readable code (`offline`, `timeout`, `server_busy`, `server_error`…).
+        code: String,
+        /// Vietnamese message.
+        message_vi: String,
+        /// English message.
+        message_en: String,
+        /// The server's `Retry-After`, in seconds.
+        retry_after_seconds: Option<u64>,
+    },
+    /// No session, or it expired: sign in (the data stays on the device until then).
+    #[error("{code}")]
+    SignIn {
+        /// `not_signed_in` or `session_expired`.
         code: String,
         /// Vietnamese message.
         message_vi: String,
@@ -111,6 +135,24 @@ impl TokhaiError {
         }
     }
 
+    /// A `Rejected` error made here.
+    pub(crate) fn rejected_msg(code: &str, vi: &str, en: &str) -> Self {
+        Self::Rejected {
+            code: code.to_owned(),
+            message_vi: vi.to_owned(),
+            message_en: en.to_owned(),
+        }
+    }
+
+    /// Every call after `wipe`.
+    pub(crate) fn wiped() -> Self {
+        Self::rejected_msg(
+            "wiped",
+            "Dữ liệu trên máy này đã được xóa. Hãy mở lại để bắt đầu mới.",
+            "The data on this device was wiped. Open it again to start afresh.",
+        )
+    }
+
     pub(crate) fn internal() -> Self {
         Self::Internal {
             code: "internal_error".to_owned(),
@@ -125,6 +167,8 @@ impl TokhaiError {
             Self::Key { code, .. }
             | Self::Invalid { code, .. }
             | Self::Rejected { code, .. }
+            | Self::Network { code, .. }
+            | Self::SignIn { code, .. }
             | Self::Storage { code, .. }
             | Self::Internal { code, .. } => code,
         }
@@ -168,6 +212,39 @@ impl From<EngineError> for TokhaiError {
                 code,
                 message_vi,
                 message_en,
+            },
+        }
+    }
+}
+
+impl From<SyncError> for TokhaiError {
+    fn from(e: SyncError) -> Self {
+        let (code, message_vi, message_en) = parts(&e);
+        let retry_after_seconds = e.retry_after().map(|d| d.as_secs());
+        match e {
+            SyncError::Engine(e) => e.into(),
+            SyncError::NotSignedIn | SyncError::SessionExpired => Self::SignIn {
+                code,
+                message_vi,
+                message_en,
+            },
+            SyncError::Transport(ref t) if t.is_transient() => Self::Network {
+                code,
+                message_vi,
+                message_en,
+                retry_after_seconds,
+            },
+            // The server refused the request itself (a wrong one-time code, a bad phone number…).
+            SyncError::Transport(TransportError::Status { .. }) => Self::Rejected {
+                code,
+                message_vi,
+                message_en,
+            },
+            SyncError::Transport(_) => Self::Network {
+                code,
+                message_vi,
+                message_en,
+                retry_after_seconds: None,
             },
         }
     }

@@ -4,28 +4,47 @@
 //! records and errors, and catches panics so that none crosses the boundary.
 //!
 //! - `lib.rs`: the `Tokhai` object (open, declare, personal code, check in, check out, visits).
+//! - `family.rs`, `health.rs`, `data.rs`: dependants; the quarantine health log; alerts, safety levels,
+//!   export, wipe and `next_wakeup`.
+//! - `sync.rs`: sign-in and sync as cancellable `async` calls on the crate's tokio runtime.
 //! - `keystore.rs`: the platform key-store callback interface (Android Keystore, iOS Keychain).
-//! - `records.rs`: the records that cross the boundary, converted from core's types.
+//! - `records.rs`, `health_records.rs`, `sync_records.rs`: the records that cross the boundary,
+//!   converted from core's types.
 //! - `error.rs`: `TokhaiError` (stable code, Vietnamese and English message) and the panic guard.
 
+mod data;
 mod error;
+mod family;
+mod health;
+mod health_records;
+mod ids;
 mod keystore;
 mod records;
+mod scanner;
+mod sync;
+mod sync_records;
 mod trust;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use tokhai_core::{
     CheckpointRef, Engine, PlatformKeyProvider, Policy, QrError, ScanOptions, SystemClock, TrustStore,
 };
 
+pub use data::{NextWakeup, SafetyLevel, WakeupReason};
 pub use error::{FieldProblem, TokhaiError};
+pub use family::{Member, Relation};
+pub use health_records::{
+    DailyReport, DayState, Episode, NewEpisode, QuarantineKind, QuarantineStart, ReportInput,
+};
 pub use keystore::{KeyStore, KeyStoreError};
 pub use records::{
     AddressForm, CameraFrame, CheckInResult, Checkpoint, DeclarationForm, DeclarationSaved, Exposure,
     PersonalCode, PixelFormat, Symptoms, Visit,
 };
+pub use scanner::{FrameTaken, ScanEvent, ScanStats, Scanner};
+pub use sync_records::{AccountDeleted, Alert, Refusal, SyncReport, SyncStatus};
 
 use error::guard;
 
@@ -35,7 +54,9 @@ uniffi::setup_scaffolding!();
 /// thread are serialised on the store's one connection (core's `Engine`).
 #[derive(Debug, uniffi::Object)]
 pub struct Tokhai {
-    engine: Engine,
+    /// The engine; `None` once `wipe` deleted the data (every later call answers `wiped`). Each call
+    /// takes its own `Arc`, so a running sync keeps the engine alive and `wipe` waits for none.
+    engine: RwLock<Option<Arc<Engine>>>,
     dir: PathBuf,
     trust: Mutex<TrustStore>,
 }
@@ -66,9 +87,9 @@ impl Tokhai {
             let provider = PlatformKeyProvider::new(Arc::new(keystore::Platform(key_store)));
             let engine =
                 Engine::open_with(&dir, Arc::new(provider), Arc::new(SystemClock), Policy::default())?;
-            let trust = trust::load(&dir)?;
+            let trust = trust::load(&dir, &engine)?;
             Ok(Arc::new(Self {
-                engine,
+                engine: RwLock::new(Some(Arc::new(engine))),
                 dir,
                 trust: Mutex::new(trust),
             }))
@@ -81,7 +102,7 @@ impl Tokhai {
         guard(|| {
             let mut trust = self.trust.lock().unwrap_or_else(PoisonError::into_inner);
             let added = trust::add(&self.dir, &json)?;
-            *trust = trust::load(&self.dir)?;
+            *trust = trust::load(&self.dir, &*self.engine()?)?;
             Ok(added)
         })
     }
@@ -89,31 +110,25 @@ impl Tokhai {
     /// Saves the account holder's declaration (the first one makes the account holder).
     pub fn declare(&self, form: DeclarationForm) -> Result<DeclarationSaved, TokhaiError> {
         guard(|| {
-            let me = self.engine.account_holder_or_add()?;
-            let record = self.engine.declare(me.id, &form.into())?;
-            let stale_at = match self.engine.freshness(me.id)? {
-                tokhai_core::Freshness::Fresh { stale_at, .. } => Some(stale_at.into()),
-                _ => None,
+            let engine = self.engine()?;
+            let record = match engine.account_holder()? {
+                Some(me) => engine.declare(me.id, &form.into())?,
+                None => engine.declare_new(tokhai_core::Relation::Myself, &form.into())?.1,
             };
-            Ok(DeclarationSaved {
-                id: record.id.to_string(),
-                person_id: record.person.to_string(),
-                declared_at: record.declared_at.into(),
-                full_name: record.declaration.full_name.clone(),
-                stale_at,
-            })
+            DeclarationSaved::of(&engine, &record)
         })
     }
 
     /// The account holder's current personal QR code (unsigned until the declaration has synced).
     pub fn personal_code(&self) -> Result<PersonalCode, TokhaiError> {
         guard(|| {
-            let me = self.engine.account_holder()?.ok_or_else(|| {
+            let engine = self.engine()?;
+            let me = engine.account_holder()?.ok_or_else(|| {
                 TokhaiError::from(tokhai_core::EngineError::NotFound(
                     tokhai_core::Missing::Declaration,
                 ))
             })?;
-            Ok((&self.engine.personal_code(me.id)?).into())
+            PersonalCode::of(&engine, me.id)
         })
     }
 
@@ -156,44 +171,86 @@ impl Tokhai {
         })
     }
 
+    /// Checks in at the checkpoint whose fallback code (printed under the QR) was typed, from the
+    /// checkpoint directory the last sync pulled.
+    pub fn check_in_fallback(&self, code: String) -> Result<CheckInResult, TokhaiError> {
+        guard(|| {
+            tokhai_core::FallbackCode::parse(&code).map_err(|e| TokhaiError::invalid(&e))?;
+            let checkpoint = self.engine()?.checkpoint_by_fallback(&code)?.ok_or_else(|| {
+                TokhaiError::rejected_msg(
+                    "fallback_unknown",
+                    "Máy chưa biết điểm kiểm soát của mã dự phòng này. Hãy đồng bộ khi có mạng rồi thử lại, hoặc quét mã QR.",
+                    "This device does not know the checkpoint of this fallback code yet. Sync when online and try again, or scan the QR code.",
+                )
+            })?;
+            self.check_in_at(checkpoint)
+        })
+    }
+
     /// Checks out of the open visit.
     pub fn check_out(&self) -> Result<Visit, TokhaiError> {
-        guard(|| Ok((&self.engine.check_out()?).into()))
+        guard(|| Ok((&self.engine()?.check_out()?).into()))
     }
 
     /// Every visit, newest first (after closing any whose stay ran out).
     pub fn visits(&self) -> Result<Vec<Visit>, TokhaiError> {
         guard(|| {
-            self.engine.auto_check_out()?;
-            Ok(self.engine.visits()?.iter().map(Visit::from).collect())
+            let engine = self.engine()?;
+            engine.auto_check_out()?;
+            Ok(engine.visits()?.iter().map(Visit::from).collect())
         })
     }
 
     /// How many changes wait to be sent to the server.
     pub fn pending_changes(&self) -> Result<u64, TokhaiError> {
-        guard(|| Ok(self.engine.pending_outbox_count()? as u64))
+        guard(|| Ok(self.engine()?.pending_outbox_count()? as u64))
     }
 
     /// SQLite's integrity check of the store: "ok" when sound.
     pub fn integrity_check(&self) -> Result<String, TokhaiError> {
-        guard(|| Ok(self.engine.integrity_check()?))
+        guard(|| Ok(self.engine()?.integrity_check()?))
     }
 }
 
 impl Tokhai {
+    /// The engine, unless the data was wiped.
+    pub(crate) fn engine(&self) -> Result<Arc<Engine>, TokhaiError> {
+        self.engine
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(TokhaiError::wiped)
+    }
+
+    /// After a sync: the issuer keys and revocations it pulled join the trust in force.
+    pub(crate) fn refresh_trust(&self, engine: &Engine) -> Result<(), TokhaiError> {
+        let mut trust = self.trust.lock().unwrap_or_else(PoisonError::into_inner);
+        *trust = trust::load(&self.dir, engine)?;
+        Ok(())
+    }
+
     fn trust(&self) -> std::sync::MutexGuard<'_, TrustStore> {
         self.trust.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn check_in_at(&self, checkpoint: CheckpointRef) -> Result<CheckInResult, TokhaiError> {
-        self.engine.auto_check_out()?;
-        let result = self.engine.check_in(checkpoint)?;
+    pub(crate) fn check_in_at(&self, checkpoint: CheckpointRef) -> Result<CheckInResult, TokhaiError> {
+        let engine = self.engine()?;
+        engine.auto_check_out()?;
+        let result = engine.check_in(checkpoint)?;
         Ok(CheckInResult {
             visit: (&result.visit).into(),
             closed: result.closed.as_ref().map(Visit::from),
             repeat: result.repeat,
-            auto_check_out_at: self.engine.next_auto_check_out()?.map(Into::into),
+            auto_check_out_at: engine.next_auto_check_out()?.map(Into::into),
         })
+    }
+
+    /// Why `text` is no checkpoint code to check in at (for a live scanner's refused code).
+    pub(crate) fn refusal(&self, text: &str) -> TokhaiError {
+        match self.trust().verify_checkpoint(text, &SystemClock) {
+            Err(e) => TokhaiError::invalid(&e),
+            Ok(_) => TokhaiError::invalid(&QrError::NotTokhai),
+        }
     }
 
     /// The first scanned code that verifies as a checkpoint. When codes were found but none verifies, the

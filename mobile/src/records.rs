@@ -107,16 +107,7 @@ impl From<DeclarationForm> for core::DeclarationForm {
             phone: f.phone,
             email: f.email,
             travel: f.travel,
-            symptoms: core::Symptoms {
-                fever: f.symptoms.fever,
-                cough: f.symptoms.cough,
-                shortness_of_breath: f.symptoms.shortness_of_breath,
-                pneumonia: f.symptoms.pneumonia,
-                sore_throat: f.symptoms.sore_throat,
-                fatigue: f.symptoms.fatigue,
-                loss_of_taste_or_smell: f.symptoms.loss_of_taste_or_smell,
-                other: f.symptoms.other,
-            },
+            symptoms: f.symptoms.into(),
             exposure: core::Exposure {
                 confirmed_or_suspected_case: f.exposure.confirmed_or_suspected_case,
                 person_from_country_with_cases: f.exposure.person_from_country_with_cases,
@@ -124,6 +115,67 @@ impl From<DeclarationForm> for core::DeclarationForm {
             },
             chronic_conditions: f.chronic_conditions,
             pregnant: f.pregnant,
+        }
+    }
+}
+
+impl From<core::DeclarationForm> for DeclarationForm {
+    fn from(f: core::DeclarationForm) -> Self {
+        Self {
+            full_name: f.full_name,
+            id_kind: f.id_kind,
+            id_number: f.id_number,
+            birth_year: f.birth_year,
+            sex: f.sex,
+            nationality: f.nationality,
+            address: AddressForm {
+                scheme: f.address.scheme,
+                province: f.address.province,
+                district: f.address.district,
+                ward: f.address.ward,
+                street: f.address.street,
+            },
+            phone: f.phone,
+            email: f.email,
+            travel: f.travel,
+            symptoms: f.symptoms.into(),
+            exposure: Exposure {
+                confirmed_or_suspected_case: f.exposure.confirmed_or_suspected_case,
+                person_from_country_with_cases: f.exposure.person_from_country_with_cases,
+                person_with_symptoms: f.exposure.person_with_symptoms,
+            },
+            chronic_conditions: f.chronic_conditions,
+            pregnant: f.pregnant,
+        }
+    }
+}
+
+impl From<core::Symptoms> for Symptoms {
+    fn from(s: core::Symptoms) -> Self {
+        Self {
+            fever: s.fever,
+            cough: s.cough,
+            shortness_of_breath: s.shortness_of_breath,
+            pneumonia: s.pneumonia,
+            sore_throat: s.sore_throat,
+            fatigue: s.fatigue,
+            loss_of_taste_or_smell: s.loss_of_taste_or_smell,
+            other: s.other,
+        }
+    }
+}
+
+impl From<Symptoms> for core::Symptoms {
+    fn from(s: Symptoms) -> Self {
+        Self {
+            fever: s.fever,
+            cough: s.cough,
+            shortness_of_breath: s.shortness_of_breath,
+            pneumonia: s.pneumonia,
+            sore_throat: s.sore_throat,
+            fatigue: s.fatigue,
+            loss_of_taste_or_smell: s.loss_of_taste_or_smell,
+            other: s.other,
         }
     }
 }
@@ -143,6 +195,26 @@ pub struct DeclarationSaved {
     pub stale_at: Option<SystemTime>,
 }
 
+impl DeclarationSaved {
+    /// The confirmation of `record`, with when the app must ask again (core's freshness).
+    pub(crate) fn of(
+        engine: &core::Engine,
+        record: &core::DeclarationRecord,
+    ) -> Result<Self, crate::TokhaiError> {
+        let stale_at = match engine.freshness(record.person)? {
+            core::Freshness::Fresh { stale_at, .. } => Some(stale_at.into()),
+            _ => None,
+        };
+        Ok(Self {
+            id: record.id.to_string(),
+            person_id: record.person.to_string(),
+            declared_at: record.declared_at.into(),
+            full_name: record.declaration.full_name.clone(),
+            stale_at,
+        })
+    }
+}
+
 /// The personal QR code to show.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct PersonalCode {
@@ -158,16 +230,25 @@ pub struct PersonalCode {
     pub expires_at: SystemTime,
 }
 
-impl From<&core::PersonalCode> for PersonalCode {
-    fn from(c: &core::PersonalCode) -> Self {
-        let p = c.payload();
-        Self {
-            text: c.as_str().to_owned(),
-            signed: c.is_signed(),
+impl PersonalCode {
+    /// `person`'s code: the server-signed one once a sync fetched it for the current declaration, else
+    /// the pending (unsigned) one core makes.
+    pub(crate) fn of(engine: &core::Engine, person: core::PersonId) -> Result<Self, crate::TokhaiError> {
+        let pending = engine.personal_code(person)?;
+        let p = pending.payload();
+        let mut code = Self {
+            text: pending.as_str().to_owned(),
+            signed: pending.is_signed(),
             status: wire_name(&p.status),
             initials: p.initials.clone(),
             expires_at: p.expires_at.into(),
+        };
+        if let Some(signed) = engine.signed_personal_code(person)? {
+            code.text = signed.code;
+            code.signed = true;
+            code.expires_at = signed.expires_at.into();
         }
+        Ok(code)
     }
 }
 
@@ -282,7 +363,7 @@ pub struct CameraFrame {
 }
 
 /// The stable wire name of one of core's enumerations (its serde form); empty if it has none.
-fn wire_name<T: serde::Serialize>(value: &T) -> String {
+pub(crate) fn wire_name<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(Value::String(s)) => s,
         _ => String::new(),

@@ -1,11 +1,12 @@
-//! The trusted issuer keys and revocations: core's built-in list, plus the data folder's `trust.json`
-//! (keys added by hand) and `trust-from-server.json` (pulled by sync) — the same files, in the same format,
-//! as the CLI keeps (cli/src/context.rs), so a data folder means the same to both. Public keys and revoked
-//! ids only: nothing personal.
+//! The trusted issuer keys and revocations: core's built-in list, the data folder's `trust.json` (keys
+//! added by hand) and `trust-from-server.json` (as the CLI keeps them, cli/src/context.rs, so a data
+//! folder means the same to both), and the keys and revocations the last sync pulled into the sealed
+//! store (`Engine::feed_trust_list`). Public keys and revoked ids only: nothing personal. Goes once the
+//! engine owns the trust store (issue 8).
 
 use std::path::Path;
 
-use tokhai_core::{KeyError, TrustList, TrustStore};
+use tokhai_core::{Engine, KeyError, TrustList, TrustStore};
 
 use crate::error::TokhaiError;
 
@@ -40,14 +41,15 @@ fn read(dir: &Path, name: &str) -> Result<Option<TrustList>, TokhaiError> {
     }
 }
 
-/// The trust in force for the data folder `dir`.
-pub(crate) fn load(dir: &Path) -> Result<TrustStore, TokhaiError> {
+/// The trust in force for the data folder `dir` and its engine.
+pub(crate) fn load(dir: &Path, engine: &Engine) -> Result<TrustStore, TokhaiError> {
     let mut trust = TrustStore::builtin().map_err(bad_trust)?;
     for name in [TRUST_FILE, FEED_TRUST_FILE] {
         if let Some(list) = read(dir, name)? {
             trust.merge(list).map_err(bad_trust)?;
         }
     }
+    trust.merge(engine.feed_trust_list()?).map_err(bad_trust)?;
     Ok(trust)
 }
 

@@ -2,6 +2,7 @@
 stores, a valid declaration form, and signed checkpoint codes and posters made by core through the real
 `tokhai` CLI ($TOKHAI_CLI). `mobile/test.sh` sets both variables."""
 
+import json
 import os
 import struct
 import subprocess
@@ -128,6 +129,12 @@ class Issuer:
         if png:
             args += ["--png", png]
         return cli(*args).strip()
+
+    def fallback(self, id):
+        """The fallback code printed under checkpoint `id`'s QR (core's, through `tokhai --json`)."""
+        args = ["--json", "qr", "checkpoint", "--signing-key", self.key, "--key-id", self.key_id, "--id", str(id),
+                "--name", "Quầy", "--kind", "market", "--ward", "26743", "--street", "1 Lê Lợi"]
+        return json.loads(cli(*args))["fallback"]
 
     def poster_png(self, code, path):
         """The A4 poster core renders for `code`, as PNG bytes."""

@@ -66,6 +66,8 @@ pub enum ApiError {
     Unauthorized,
     /// Signed in, but not allowed to do this.
     Forbidden,
+    /// A browser's state-changing request without its session's CSRF token (or from another site).
+    CsrfRefused,
     /// Outside the officer's provinces/wards.
     OutOfScope,
     /// Personal data is only read under a registered case.
@@ -102,7 +104,7 @@ impl ApiError {
             Self::CaptchaRequired => ApiCode::CaptchaRequired,
             Self::RateLimited(_) => ApiCode::RateLimited,
             Self::Unauthorized => ApiCode::Unauthorized,
-            Self::Forbidden => ApiCode::Forbidden,
+            Self::Forbidden | Self::CsrfRefused => ApiCode::Forbidden,
             Self::OutOfScope => ApiCode::OutOfScope,
             Self::CaseRequired => ApiCode::CaseRequired,
             Self::NotFound => ApiCode::NotFound,
@@ -145,6 +147,12 @@ impl Localized for ApiError {
                     tokhai_core::CASE_REINFECTION_DAYS
                 ),
             ),
+            Self::CsrfRefused => Msg::owned(
+                "Yêu cầu bị từ chối: trang này đã cũ hoặc không phải của tokhai. Hãy tải lại trang rồi thử lại."
+                    .to_owned(),
+                "Request refused: this page is out of date or not tokhai's own. Reload the page and try again."
+                    .to_owned(),
+            ),
             Self::RateLimited(secs) => self
                 .api_code()
                 .msg_retry(Some(std::time::Duration::from_secs(*secs))),
@@ -167,9 +175,11 @@ impl ApiError {
             Self::OtpWrong | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::CaptchaFailed => StatusCode::BAD_REQUEST,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Forbidden | Self::OutOfScope | Self::CaseRequired | Self::CaptchaRequired => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden
+            | Self::CsrfRefused
+            | Self::OutOfScope
+            | Self::CaseRequired
+            | Self::CaptchaRequired => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict | Self::CaseExists(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

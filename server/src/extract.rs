@@ -116,15 +116,27 @@ impl FromRequestParts<AppState> for Session {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty() && t.len() <= 128)
-            .ok_or(ApiError::Unauthorized)?;
+        // The app sends a bearer token; the portal's pages a cookie, and with it a CSRF token on every
+        // request that changes state (`web::session`).
+        let (token, from_cookie) = match parts.headers.get(header::AUTHORIZATION) {
+            Some(v) => (
+                v.to_str()
+                    .ok()
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty() && t.len() <= 128)
+                    .ok_or(ApiError::Unauthorized)?,
+                false,
+            ),
+            None => (
+                crate::web::session::cookie_token(&parts.headers).ok_or(ApiError::Unauthorized)?,
+                true,
+            ),
+        };
         let hash = token_hash(token);
+        if from_cookie {
+            crate::web::session::check_csrf(state, parts, &hash)?;
+        }
         let store = state.store();
         let id = store
             .session_account(&hash, state.now_ms())

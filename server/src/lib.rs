@@ -22,6 +22,7 @@ pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
+mod web;
 
 pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mode, Options, OtpLimits};
 pub use contact::{contact_start, csv_cell, overlap_ms};

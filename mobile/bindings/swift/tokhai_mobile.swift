@@ -503,6 +503,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -512,6 +528,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -651,6 +683,211 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 
 /**
+ * A live scanner bound to one `Tokhai`; see the module documentation. Thread-safe: the camera's
+ * analyser thread submits while another thread polls.
+ */
+public protocol ScannerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Whether the scanner has stopped (a checkpoint was found, or `stop` was called).
+     */
+    func isStopped()  -> Bool
+    
+    /**
+     * The next event, waiting at most `timeout_ms` (0: only what is already there); none when nothing
+     * happened in that time or the scanner has stopped and said everything.
+     */
+    func nextEvent(timeoutMs: UInt32) throws  -> ScanEvent?
+    
+    /**
+     * The counters so far.
+     */
+    func stats()  -> ScanStats
+    
+    /**
+     * Stops the decoder thread (at most one decode in progress is waited for); later frames are
+     * discarded. The camera screen calls it when it closes.
+     */
+    func stop()  -> ScanStats
+    
+    /**
+     * Offers one camera frame; never waits for a decode.
+     */
+    func submit(frame: CameraFrame)  -> FrameTaken
+    
+}
+/**
+ * A live scanner bound to one `Tokhai`; see the module documentation. Thread-safe: the camera's
+ * analyser thread submits while another thread polls.
+ */
+open class Scanner: ScannerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_tokhai_mobile_fn_clone_scanner(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_tokhai_mobile_fn_free_scanner(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Whether the scanner has stopped (a checkpoint was found, or `stop` was called).
+     */
+open func isStopped() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_scanner_is_stopped(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The next event, waiting at most `timeout_ms` (0: only what is already there); none when nothing
+     * happened in that time or the scanner has stopped and said everything.
+     */
+open func nextEvent(timeoutMs: UInt32)throws  -> ScanEvent?  {
+    return try  FfiConverterOptionTypeScanEvent.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_scanner_next_event(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(timeoutMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The counters so far.
+     */
+open func stats() -> ScanStats  {
+    return try!  FfiConverterTypeScanStats_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_scanner_stats(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Stops the decoder thread (at most one decode in progress is waited for); later frames are
+     * discarded. The camera screen calls it when it closes.
+     */
+open func stop() -> ScanStats  {
+    return try!  FfiConverterTypeScanStats_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_scanner_stop(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Offers one camera frame; never waits for a decode.
+     */
+open func submit(frame: CameraFrame) -> FrameTaken  {
+    return try!  FfiConverterTypeFrameTaken_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_scanner_submit(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCameraFrame_lower(frame),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScanner: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Scanner
+
+    public static func lift(_ handle: UInt64) throws -> Scanner {
+        return Scanner(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Scanner) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Scanner {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Scanner, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScanner_lift(_ handle: UInt64) throws -> Scanner {
+    return try FfiConverterTypeScanner.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScanner_lower(_ value: Scanner) -> UInt64 {
+    return FfiConverterTypeScanner.lower(value)
+}
+
+
+
+
+
+
+/**
  * The engine of one data folder, unlocked with the platform's key store. Thread-safe: calls from any
  * thread are serialised on the store's one connection (core's `Engine`).
  */
@@ -666,6 +903,12 @@ public protocol TokhaiProtocol: AnyObject, Sendable {
      * Checks in at the checkpoint whose code text was read (by the platform's own scanner, or typed).
      */
     func checkInCode(text: String) throws  -> CheckInResult
+    
+    /**
+     * Checks in at the checkpoint whose fallback code (printed under the QR) was typed, from the
+     * checkpoint directory the last sync pulled.
+     */
+    func checkInFallback(code: String) throws  -> CheckInResult
     
     /**
      * Checks in at the checkpoint in one camera frame (NV21 from CameraX, BGRA from AVFoundation…).
@@ -706,6 +949,153 @@ public protocol TokhaiProtocol: AnyObject, Sendable {
      * Every visit, newest first (after closing any whose stay ran out).
      */
     func visits() throws  -> [Visit]
+    
+    /**
+     * Exposure alerts on this device (a visit overlapped a published exposure window), oldest first.
+     */
+    func alerts() throws  -> [Alert]
+    
+    /**
+     * Everything the device holds about its people, opened, as the JSON document `tokhai export`
+     * writes (for the person to save or share; it is their own data).
+     */
+    func exportJson() throws  -> String
+    
+    /**
+     * The earliest time something falls due without the person opening the app: the open visit's
+     * automatic check-out, a health report's reminder (anyone on the device in quarantine), or the
+     * next sync attempt. None when nothing is scheduled.
+     */
+    func nextWakeup() throws  -> NextWakeup?
+    
+    /**
+     * A ward's safety level, once a sync pulled it.
+     */
+    func safetyLevel(ward: UInt32) throws  -> SafetyLevel?
+    
+    /**
+     * Deletes everything on the device: every record, the database files, and the key in the platform
+     * key store. Every later call on this object answers `wiped`. Refused (`busy`) while another call,
+     * such as a sync, is running: cancel it and wipe again.
+     */
+    func wipe() throws 
+    
+    /**
+     * Adds a dependant together with their first declaration (nobody is added when the form is
+     * invalid). `relation` must not be `Myself`: the account holder is made by `declare`.
+     */
+    func addDependant(relation: Relation, form: DeclarationForm) throws  -> DeclarationSaved
+    
+    /**
+     * The newest declaration of a person as a form, for the app to prefill an update.
+     */
+    func declarationForm(personId: String) throws  -> DeclarationForm?
+    
+    /**
+     * A new declaration for a person already on the device (the holder or a dependant).
+     */
+    func declareFor(personId: String, form: DeclarationForm) throws  -> DeclarationSaved
+    
+    /**
+     * Everyone on this device (the account holder first), in the order they were added.
+     */
+    func family() throws  -> [Member]
+    
+    /**
+     * A person's current personal QR code (a dependant shows theirs on the holder's phone).
+     */
+    func personalCodeFor(personId: String) throws  -> PersonalCode
+    
+    /**
+     * Removes a dependant with their declarations and health log (changes already queued for the
+     * server stay queued). The account holder cannot be removed: `wipe` deletes everything.
+     */
+    func removeDependant(personId: String) throws 
+    
+    /**
+     * The episode a report for `day` (`YYYY-MM-DD`; none: today) goes to, if the person has any.
+     */
+    func currentEpisode(personId: String, day: String?) throws  -> Episode?
+    
+    /**
+     * Each day of an episode with its status (upcoming, due, done, done late, late, missed, expired).
+     */
+    func dayStatuses(episodeId: String) throws  -> [DayState]
+    
+    /**
+     * Ends an episode early, `last_day` (`YYYY-MM-DD`) being its last day.
+     */
+    func endQuarantine(episodeId: String, lastDay: String) throws  -> Episode
+    
+    /**
+     * Every kept episode of a person, in the order they were started.
+     */
+    func episodes(personId: String) throws  -> [Episode]
+    
+    /**
+     * Extends an episode to a later expected last day (`YYYY-MM-DD`).
+     */
+    func extendQuarantine(episodeId: String, newEnd: String) throws  -> Episode
+    
+    /**
+     * When to remind the person to report next, if a day still needs a report.
+     */
+    func nextReminder(episodeId: String) throws  -> Date?
+    
+    /**
+     * Records a day's report; a second report for the same day replaces the first.
+     */
+    func reportDay(episodeId: String, input: ReportInput) throws  -> DailyReport
+    
+    /**
+     * The reports of an episode, by day.
+     */
+    func reports(episodeId: String) throws  -> [DailyReport]
+    
+    /**
+     * Starts a quarantine for a person, or extends their open one to cover the new order.
+     */
+    func startQuarantine(new: NewEpisode) throws  -> QuarantineStart
+    
+    /**
+     * Starts a live scanner for the camera screen.
+     */
+    func startScanner() throws  -> Scanner
+    
+    /**
+     * Asks the server to delete this account's data there; the answer says what it keeps and why. The
+     * device's own data stays until `wipe`.
+     */
+    func deleteServerAccount(serverUrl: String) async throws  -> AccountDeleted
+    
+    /**
+     * Asks the server to text a one-time sign-in code to `phone`.
+     */
+    func requestSignInCode(serverUrl: String, phone: String) async throws 
+    
+    /**
+     * Signs in with the one-time `code`; the session is kept sealed on the device. Returns when it ends.
+     */
+    func signIn(serverUrl: String, phone: String, code: String) async throws  -> Date
+    
+    /**
+     * Ends the session: on the server when it answers, on the device always.
+     */
+    func signOut(serverUrl: String) async throws 
+    
+    /**
+     * One sync run: applies a due automatic check-out, uploads every pending change, pulls the feed
+     * (issuer keys, revocations, checkpoint directory, exposure windows, safety levels), matches
+     * exposures and fetches the personal code's signature. Cancel it at any time (see the module
+     * documentation): what the server confirmed stays confirmed, the rest goes next time.
+     */
+    func sync(serverUrl: String) async throws  -> SyncReport
+    
+    /**
+     * What the app shows about sync: pending and refused changes, session, last success or error,
+     * next attempt, clock, alerts.
+     */
+    func syncStatus() throws  -> SyncStatus
     
 }
 /**
@@ -803,6 +1193,20 @@ open func checkInCode(text: String)throws  -> CheckInResult  {
     uniffi_tokhai_mobile_fn_method_tokhai_check_in_code(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks in at the checkpoint whose fallback code (printed under the QR) was typed, from the
+     * checkpoint directory the last sync pulled.
+     */
+open func checkInFallback(code: String)throws  -> CheckInResult  {
+    return try  FfiConverterTypeCheckInResult_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_check_in_fallback(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(code),uniffiCallStatus
     )
 })
 }
@@ -906,6 +1310,396 @@ open func visits()throws  -> [Visit]  {
 })
 }
     
+    /**
+     * Exposure alerts on this device (a visit overlapped a published exposure window), oldest first.
+     */
+open func alerts()throws  -> [Alert]  {
+    return try  FfiConverterSequenceTypeAlert.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_alerts(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Everything the device holds about its people, opened, as the JSON document `tokhai export`
+     * writes (for the person to save or share; it is their own data).
+     */
+open func exportJson()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_export_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The earliest time something falls due without the person opening the app: the open visit's
+     * automatic check-out, a health report's reminder (anyone on the device in quarantine), or the
+     * next sync attempt. None when nothing is scheduled.
+     */
+open func nextWakeup()throws  -> NextWakeup?  {
+    return try  FfiConverterOptionTypeNextWakeup.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_next_wakeup(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A ward's safety level, once a sync pulled it.
+     */
+open func safetyLevel(ward: UInt32)throws  -> SafetyLevel?  {
+    return try  FfiConverterOptionTypeSafetyLevel.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_safety_level(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(ward),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes everything on the device: every record, the database files, and the key in the platform
+     * key store. Every later call on this object answers `wiped`. Refused (`busy`) while another call,
+     * such as a sync, is running: cancel it and wipe again.
+     */
+open func wipe()throws   {try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_wipe(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Adds a dependant together with their first declaration (nobody is added when the form is
+     * invalid). `relation` must not be `Myself`: the account holder is made by `declare`.
+     */
+open func addDependant(relation: Relation, form: DeclarationForm)throws  -> DeclarationSaved  {
+    return try  FfiConverterTypeDeclarationSaved_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_add_dependant(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelation_lower(relation),
+        FfiConverterTypeDeclarationForm_lower(form),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The newest declaration of a person as a form, for the app to prefill an update.
+     */
+open func declarationForm(personId: String)throws  -> DeclarationForm?  {
+    return try  FfiConverterOptionTypeDeclarationForm.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_declaration_form(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(personId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A new declaration for a person already on the device (the holder or a dependant).
+     */
+open func declareFor(personId: String, form: DeclarationForm)throws  -> DeclarationSaved  {
+    return try  FfiConverterTypeDeclarationSaved_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_declare_for(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(personId),
+        FfiConverterTypeDeclarationForm_lower(form),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Everyone on this device (the account holder first), in the order they were added.
+     */
+open func family()throws  -> [Member]  {
+    return try  FfiConverterSequenceTypeMember.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_family(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A person's current personal QR code (a dependant shows theirs on the holder's phone).
+     */
+open func personalCodeFor(personId: String)throws  -> PersonalCode  {
+    return try  FfiConverterTypePersonalCode_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_personal_code_for(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(personId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes a dependant with their declarations and health log (changes already queued for the
+     * server stay queued). The account holder cannot be removed: `wipe` deletes everything.
+     */
+open func removeDependant(personId: String)throws   {try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_remove_dependant(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(personId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The episode a report for `day` (`YYYY-MM-DD`; none: today) goes to, if the person has any.
+     */
+open func currentEpisode(personId: String, day: String?)throws  -> Episode?  {
+    return try  FfiConverterOptionTypeEpisode.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_current_episode(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(personId),
+        FfiConverterOptionString.lower(day),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Each day of an episode with its status (upcoming, due, done, done late, late, missed, expired).
+     */
+open func dayStatuses(episodeId: String)throws  -> [DayState]  {
+    return try  FfiConverterSequenceTypeDayState.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_day_statuses(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(episodeId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Ends an episode early, `last_day` (`YYYY-MM-DD`) being its last day.
+     */
+open func endQuarantine(episodeId: String, lastDay: String)throws  -> Episode  {
+    return try  FfiConverterTypeEpisode_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_end_quarantine(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(episodeId),
+        FfiConverterString.lower(lastDay),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every kept episode of a person, in the order they were started.
+     */
+open func episodes(personId: String)throws  -> [Episode]  {
+    return try  FfiConverterSequenceTypeEpisode.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_episodes(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(personId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Extends an episode to a later expected last day (`YYYY-MM-DD`).
+     */
+open func extendQuarantine(episodeId: String, newEnd: String)throws  -> Episode  {
+    return try  FfiConverterTypeEpisode_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_extend_quarantine(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(episodeId),
+        FfiConverterString.lower(newEnd),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * When to remind the person to report next, if a day still needs a report.
+     */
+open func nextReminder(episodeId: String)throws  -> Date?  {
+    return try  FfiConverterOptionTimestamp.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_next_reminder(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(episodeId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records a day's report; a second report for the same day replaces the first.
+     */
+open func reportDay(episodeId: String, input: ReportInput)throws  -> DailyReport  {
+    return try  FfiConverterTypeDailyReport_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_report_day(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(episodeId),
+        FfiConverterTypeReportInput_lower(input),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The reports of an episode, by day.
+     */
+open func reports(episodeId: String)throws  -> [DailyReport]  {
+    return try  FfiConverterSequenceTypeDailyReport.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_reports(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(episodeId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts a quarantine for a person, or extends their open one to cover the new order.
+     */
+open func startQuarantine(new: NewEpisode)throws  -> QuarantineStart  {
+    return try  FfiConverterTypeQuarantineStart_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_start_quarantine(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeNewEpisode_lower(new),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts a live scanner for the camera screen.
+     */
+open func startScanner()throws  -> Scanner  {
+    return try  FfiConverterTypeScanner_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_start_scanner(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Asks the server to delete this account's data there; the answer says what it keeps and why. The
+     * device's own data stays until `wipe`.
+     */
+open func deleteServerAccount(serverUrl: String)async throws  -> AccountDeleted  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tokhai_mobile_fn_method_tokhai_delete_server_account(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(serverUrl)
+                )
+            },
+            pollFunc: ffi_tokhai_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tokhai_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tokhai_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeAccountDeleted_lift,
+            errorHandler: FfiConverterTypeTokhaiError_lift
+        )
+}
+    
+    /**
+     * Asks the server to text a one-time sign-in code to `phone`.
+     */
+open func requestSignInCode(serverUrl: String, phone: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tokhai_mobile_fn_method_tokhai_request_sign_in_code(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(serverUrl),FfiConverterString.lower(phone)
+                )
+            },
+            pollFunc: ffi_tokhai_mobile_rust_future_poll_void,
+            completeFunc: ffi_tokhai_mobile_rust_future_complete_void,
+            freeFunc: ffi_tokhai_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeTokhaiError_lift
+        )
+}
+    
+    /**
+     * Signs in with the one-time `code`; the session is kept sealed on the device. Returns when it ends.
+     */
+open func signIn(serverUrl: String, phone: String, code: String)async throws  -> Date  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tokhai_mobile_fn_method_tokhai_sign_in(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(serverUrl),FfiConverterString.lower(phone),FfiConverterString.lower(code)
+                )
+            },
+            pollFunc: ffi_tokhai_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tokhai_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tokhai_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTimestamp.lift,
+            errorHandler: FfiConverterTypeTokhaiError_lift
+        )
+}
+    
+    /**
+     * Ends the session: on the server when it answers, on the device always.
+     */
+open func signOut(serverUrl: String)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tokhai_mobile_fn_method_tokhai_sign_out(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(serverUrl)
+                )
+            },
+            pollFunc: ffi_tokhai_mobile_rust_future_poll_void,
+            completeFunc: ffi_tokhai_mobile_rust_future_complete_void,
+            freeFunc: ffi_tokhai_mobile_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeTokhaiError_lift
+        )
+}
+    
+    /**
+     * One sync run: applies a due automatic check-out, uploads every pending change, pulls the feed
+     * (issuer keys, revocations, checkpoint directory, exposure windows, safety levels), matches
+     * exposures and fetches the personal code's signature. Cancel it at any time (see the module
+     * documentation): what the server confirmed stays confirmed, the rest goes next time.
+     */
+open func sync(serverUrl: String)async throws  -> SyncReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_tokhai_mobile_fn_method_tokhai_sync(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(serverUrl)
+                )
+            },
+            pollFunc: ffi_tokhai_mobile_rust_future_poll_rust_buffer,
+            completeFunc: ffi_tokhai_mobile_rust_future_complete_rust_buffer,
+            freeFunc: ffi_tokhai_mobile_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSyncReport_lift,
+            errorHandler: FfiConverterTypeTokhaiError_lift
+        )
+}
+    
+    /**
+     * What the app shows about sync: pending and refused changes, session, last success or error,
+     * next attempt, clock, alerts.
+     */
+open func syncStatus()throws  -> SyncStatus  {
+    return try  FfiConverterTypeSyncStatus_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_sync_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
 
     
 }
@@ -952,6 +1746,125 @@ public func FfiConverterTypeTokhai_lower(_ value: Tokhai) -> UInt64 {
 }
 
 
+
+
+/**
+ * What the server deleted with the account, and what it keeps (core's `AccountDeleted`).
+ */
+public struct AccountDeleted: Equatable, Hashable {
+    /**
+     * Declarations deleted.
+     */
+    public var declarations: UInt64
+    /**
+     * Visits deleted.
+     */
+    public var visits: UInt64
+    /**
+     * Quarantine episodes deleted.
+     */
+    public var episodes: UInt64
+    /**
+     * Daily reports deleted.
+     */
+    public var reports: UInt64
+    /**
+     * Whether the account itself is gone.
+     */
+    public var accountRemoved: Bool
+    /**
+     * What the server keeps, why and for how long, in Vietnamese (one line per kind).
+     */
+    public var keptVi: [String]
+    /**
+     * The same in English.
+     */
+    public var keptEn: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Declarations deleted.
+         */declarations: UInt64, 
+        /**
+         * Visits deleted.
+         */visits: UInt64, 
+        /**
+         * Quarantine episodes deleted.
+         */episodes: UInt64, 
+        /**
+         * Daily reports deleted.
+         */reports: UInt64, 
+        /**
+         * Whether the account itself is gone.
+         */accountRemoved: Bool, 
+        /**
+         * What the server keeps, why and for how long, in Vietnamese (one line per kind).
+         */keptVi: [String], 
+        /**
+         * The same in English.
+         */keptEn: [String]) {
+        self.declarations = declarations
+        self.visits = visits
+        self.episodes = episodes
+        self.reports = reports
+        self.accountRemoved = accountRemoved
+        self.keptVi = keptVi
+        self.keptEn = keptEn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AccountDeleted: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccountDeleted: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccountDeleted {
+        return
+            try AccountDeleted(
+                declarations: FfiConverterUInt64.read(from: &buf), 
+                visits: FfiConverterUInt64.read(from: &buf), 
+                episodes: FfiConverterUInt64.read(from: &buf), 
+                reports: FfiConverterUInt64.read(from: &buf), 
+                accountRemoved: FfiConverterBool.read(from: &buf), 
+                keptVi: FfiConverterSequenceString.read(from: &buf), 
+                keptEn: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AccountDeleted, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.declarations, into: &buf)
+        FfiConverterUInt64.write(value.visits, into: &buf)
+        FfiConverterUInt64.write(value.episodes, into: &buf)
+        FfiConverterUInt64.write(value.reports, into: &buf)
+        FfiConverterBool.write(value.accountRemoved, into: &buf)
+        FfiConverterSequenceString.write(value.keptVi, into: &buf)
+        FfiConverterSequenceString.write(value.keptEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountDeleted_lift(_ buf: RustBuffer) throws -> AccountDeleted {
+    return try FfiConverterTypeAccountDeleted.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccountDeleted_lower(_ value: AccountDeleted) -> RustBuffer {
+    return FfiConverterTypeAccountDeleted.lower(value)
+}
 
 
 /**
@@ -1050,6 +1963,165 @@ public func FfiConverterTypeAddressForm_lift(_ buf: RustBuffer) throws -> Addres
 #endif
 public func FfiConverterTypeAddressForm_lower(_ value: AddressForm) -> RustBuffer {
     return FfiConverterTypeAddressForm.lower(value)
+}
+
+
+/**
+ * An exposure alert (core's `Alert`): a visit overlapped a window an officer published.
+ */
+public struct Alert: Equatable, Hashable {
+    /**
+     * The exposure window's id.
+     */
+    public var window: Int64
+    /**
+     * The visit it matched.
+     */
+    public var visitId: String
+    /**
+     * Where.
+     */
+    public var checkpointId: UInt64
+    /**
+     * The place's name as the visit recorded it.
+     */
+    public var place: String
+    /**
+     * The overlap's start.
+     */
+    public var overlapFrom: Date
+    /**
+     * The overlap's end.
+     */
+    public var overlapTo: Date
+    /**
+     * The overlap in whole minutes.
+     */
+    public var overlapMinutes: Int64
+    /**
+     * The calendar day of the overlap (Vietnam time), `YYYY-MM-DD`.
+     */
+    public var day: String
+    /**
+     * The health office's advice.
+     */
+    public var advice: String
+    /**
+     * The alert in Vietnamese (times in Vietnam time).
+     */
+    public var messageVi: String
+    /**
+     * The alert in English.
+     */
+    public var messageEn: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The exposure window's id.
+         */window: Int64, 
+        /**
+         * The visit it matched.
+         */visitId: String, 
+        /**
+         * Where.
+         */checkpointId: UInt64, 
+        /**
+         * The place's name as the visit recorded it.
+         */place: String, 
+        /**
+         * The overlap's start.
+         */overlapFrom: Date, 
+        /**
+         * The overlap's end.
+         */overlapTo: Date, 
+        /**
+         * The overlap in whole minutes.
+         */overlapMinutes: Int64, 
+        /**
+         * The calendar day of the overlap (Vietnam time), `YYYY-MM-DD`.
+         */day: String, 
+        /**
+         * The health office's advice.
+         */advice: String, 
+        /**
+         * The alert in Vietnamese (times in Vietnam time).
+         */messageVi: String, 
+        /**
+         * The alert in English.
+         */messageEn: String) {
+        self.window = window
+        self.visitId = visitId
+        self.checkpointId = checkpointId
+        self.place = place
+        self.overlapFrom = overlapFrom
+        self.overlapTo = overlapTo
+        self.overlapMinutes = overlapMinutes
+        self.day = day
+        self.advice = advice
+        self.messageVi = messageVi
+        self.messageEn = messageEn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Alert: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlert: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Alert {
+        return
+            try Alert(
+                window: FfiConverterInt64.read(from: &buf), 
+                visitId: FfiConverterString.read(from: &buf), 
+                checkpointId: FfiConverterUInt64.read(from: &buf), 
+                place: FfiConverterString.read(from: &buf), 
+                overlapFrom: FfiConverterTimestamp.read(from: &buf), 
+                overlapTo: FfiConverterTimestamp.read(from: &buf), 
+                overlapMinutes: FfiConverterInt64.read(from: &buf), 
+                day: FfiConverterString.read(from: &buf), 
+                advice: FfiConverterString.read(from: &buf), 
+                messageVi: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Alert, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.window, into: &buf)
+        FfiConverterString.write(value.visitId, into: &buf)
+        FfiConverterUInt64.write(value.checkpointId, into: &buf)
+        FfiConverterString.write(value.place, into: &buf)
+        FfiConverterTimestamp.write(value.overlapFrom, into: &buf)
+        FfiConverterTimestamp.write(value.overlapTo, into: &buf)
+        FfiConverterInt64.write(value.overlapMinutes, into: &buf)
+        FfiConverterString.write(value.day, into: &buf)
+        FfiConverterString.write(value.advice, into: &buf)
+        FfiConverterString.write(value.messageVi, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlert_lift(_ buf: RustBuffer) throws -> Alert {
+    return try FfiConverterTypeAlert.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlert_lower(_ value: Alert) -> RustBuffer {
+    return FfiConverterTypeAlert.lower(value)
 }
 
 
@@ -1361,6 +2433,234 @@ public func FfiConverterTypeCheckpoint_lower(_ value: Checkpoint) -> RustBuffer 
 
 
 /**
+ * One day's health report (core's `DailyReport`).
+ */
+public struct DailyReport: Equatable, Hashable {
+    /**
+     * The report's id.
+     */
+    public var id: String
+    /**
+     * Its episode.
+     */
+    public var episodeId: String
+    /**
+     * The day it reports on.
+     */
+    public var day: String
+    /**
+     * When it was first submitted.
+     */
+    public var reportedAt: Date
+    /**
+     * When it was last replaced.
+     */
+    public var updatedAt: Date?
+    /**
+     * Body temperature in tenths of a degree Celsius (365 = 36.5 °C).
+     */
+    public var temperatureDecidegrees: UInt16?
+    /**
+     * Symptoms.
+     */
+    public var symptoms: Symptoms
+    /**
+     * The note.
+     */
+    public var note: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The report's id.
+         */id: String, 
+        /**
+         * Its episode.
+         */episodeId: String, 
+        /**
+         * The day it reports on.
+         */day: String, 
+        /**
+         * When it was first submitted.
+         */reportedAt: Date, 
+        /**
+         * When it was last replaced.
+         */updatedAt: Date?, 
+        /**
+         * Body temperature in tenths of a degree Celsius (365 = 36.5 °C).
+         */temperatureDecidegrees: UInt16?, 
+        /**
+         * Symptoms.
+         */symptoms: Symptoms, 
+        /**
+         * The note.
+         */note: String?) {
+        self.id = id
+        self.episodeId = episodeId
+        self.day = day
+        self.reportedAt = reportedAt
+        self.updatedAt = updatedAt
+        self.temperatureDecidegrees = temperatureDecidegrees
+        self.symptoms = symptoms
+        self.note = note
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DailyReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDailyReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DailyReport {
+        return
+            try DailyReport(
+                id: FfiConverterString.read(from: &buf), 
+                episodeId: FfiConverterString.read(from: &buf), 
+                day: FfiConverterString.read(from: &buf), 
+                reportedAt: FfiConverterTimestamp.read(from: &buf), 
+                updatedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                temperatureDecidegrees: FfiConverterOptionUInt16.read(from: &buf), 
+                symptoms: FfiConverterTypeSymptoms.read(from: &buf), 
+                note: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DailyReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.episodeId, into: &buf)
+        FfiConverterString.write(value.day, into: &buf)
+        FfiConverterTimestamp.write(value.reportedAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.updatedAt, into: &buf)
+        FfiConverterOptionUInt16.write(value.temperatureDecidegrees, into: &buf)
+        FfiConverterTypeSymptoms.write(value.symptoms, into: &buf)
+        FfiConverterOptionString.write(value.note, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailyReport_lift(_ buf: RustBuffer) throws -> DailyReport {
+    return try FfiConverterTypeDailyReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDailyReport_lower(_ value: DailyReport) -> RustBuffer {
+    return FfiConverterTypeDailyReport.lower(value)
+}
+
+
+/**
+ * The state of one day of an episode (core's `DayState`).
+ */
+public struct DayState: Equatable, Hashable {
+    /**
+     * The day.
+     */
+    public var day: String
+    /**
+     * Its status, as its wire name: "upcoming", "due", "done", "done_late", "late", "missed", "expired".
+     */
+    public var status: String
+    /**
+     * The status in Vietnamese.
+     */
+    public var statusVi: String
+    /**
+     * The status in English.
+     */
+    public var statusEn: String
+    /**
+     * Its report's id, if any.
+     */
+    public var reportId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The day.
+         */day: String, 
+        /**
+         * Its status, as its wire name: "upcoming", "due", "done", "done_late", "late", "missed", "expired".
+         */status: String, 
+        /**
+         * The status in Vietnamese.
+         */statusVi: String, 
+        /**
+         * The status in English.
+         */statusEn: String, 
+        /**
+         * Its report's id, if any.
+         */reportId: String?) {
+        self.day = day
+        self.status = status
+        self.statusVi = statusVi
+        self.statusEn = statusEn
+        self.reportId = reportId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DayState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDayState: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DayState {
+        return
+            try DayState(
+                day: FfiConverterString.read(from: &buf), 
+                status: FfiConverterString.read(from: &buf), 
+                statusVi: FfiConverterString.read(from: &buf), 
+                statusEn: FfiConverterString.read(from: &buf), 
+                reportId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DayState, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.day, into: &buf)
+        FfiConverterString.write(value.status, into: &buf)
+        FfiConverterString.write(value.statusVi, into: &buf)
+        FfiConverterString.write(value.statusEn, into: &buf)
+        FfiConverterOptionString.write(value.reportId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayState_lift(_ buf: RustBuffer) throws -> DayState {
+    return try FfiConverterTypeDayState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDayState_lower(_ value: DayState) -> RustBuffer {
+    return FfiConverterTypeDayState.lower(value)
+}
+
+
+/**
  * The Ministry of Health declaration form, answers as typed (core's `DeclarationForm`). Core validates
  * and normalises every field; an invalid form comes back as `TokhaiError::Invalid` listing the fields.
  */
@@ -1650,6 +2950,155 @@ public func FfiConverterTypeDeclarationSaved_lower(_ value: DeclarationSaved) ->
 
 
 /**
+ * One period of quarantine (core's `QuarantineEpisode`).
+ */
+public struct Episode: Equatable, Hashable {
+    /**
+     * The episode's id.
+     */
+    public var id: String
+    /**
+     * Who.
+     */
+    public var personId: String
+    /**
+     * Where.
+     */
+    public var kind: QuarantineKind
+    /**
+     * The kind in Vietnamese.
+     */
+    public var kindVi: String
+    /**
+     * The kind in English.
+     */
+    public var kindEn: String
+    /**
+     * Facility name or area.
+     */
+    public var place: String?
+    /**
+     * First day.
+     */
+    public var start: String
+    /**
+     * Expected last day (inclusive).
+     */
+    public var expectedEnd: String
+    /**
+     * The day it ended early, if it did.
+     */
+    public var endedOn: String?
+    /**
+     * Offset from UTC, in minutes, of its calendar days.
+     */
+    public var utcOffsetMinutes: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The episode's id.
+         */id: String, 
+        /**
+         * Who.
+         */personId: String, 
+        /**
+         * Where.
+         */kind: QuarantineKind, 
+        /**
+         * The kind in Vietnamese.
+         */kindVi: String, 
+        /**
+         * The kind in English.
+         */kindEn: String, 
+        /**
+         * Facility name or area.
+         */place: String?, 
+        /**
+         * First day.
+         */start: String, 
+        /**
+         * Expected last day (inclusive).
+         */expectedEnd: String, 
+        /**
+         * The day it ended early, if it did.
+         */endedOn: String?, 
+        /**
+         * Offset from UTC, in minutes, of its calendar days.
+         */utcOffsetMinutes: Int32) {
+        self.id = id
+        self.personId = personId
+        self.kind = kind
+        self.kindVi = kindVi
+        self.kindEn = kindEn
+        self.place = place
+        self.start = start
+        self.expectedEnd = expectedEnd
+        self.endedOn = endedOn
+        self.utcOffsetMinutes = utcOffsetMinutes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Episode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEpisode: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Episode {
+        return
+            try Episode(
+                id: FfiConverterString.read(from: &buf), 
+                personId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeQuarantineKind.read(from: &buf), 
+                kindVi: FfiConverterString.read(from: &buf), 
+                kindEn: FfiConverterString.read(from: &buf), 
+                place: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterString.read(from: &buf), 
+                expectedEnd: FfiConverterString.read(from: &buf), 
+                endedOn: FfiConverterOptionString.read(from: &buf), 
+                utcOffsetMinutes: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Episode, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.personId, into: &buf)
+        FfiConverterTypeQuarantineKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.kindVi, into: &buf)
+        FfiConverterString.write(value.kindEn, into: &buf)
+        FfiConverterOptionString.write(value.place, into: &buf)
+        FfiConverterString.write(value.start, into: &buf)
+        FfiConverterString.write(value.expectedEnd, into: &buf)
+        FfiConverterOptionString.write(value.endedOn, into: &buf)
+        FfiConverterInt32.write(value.utcOffsetMinutes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEpisode_lift(_ buf: RustBuffer) throws -> Episode {
+    return try FfiConverterTypeEpisode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEpisode_lower(_ value: Episode) -> RustBuffer {
+    return FfiConverterTypeEpisode.lower(value)
+}
+
+
+/**
  * Contacts in the last 14 days (core's `Exposure`).
  */
 public struct Exposure: Equatable, Hashable {
@@ -1818,6 +3267,293 @@ public func FfiConverterTypeFieldProblem_lower(_ value: FieldProblem) -> RustBuf
 
 
 /**
+ * One person on the device, as the family list shows them.
+ */
+public struct Member: Equatable, Hashable {
+    /**
+     * The person's id on this device.
+     */
+    public var id: String
+    /**
+     * Relation to the account holder.
+     */
+    public var relation: Relation
+    /**
+     * The relation in Vietnamese ("Con").
+     */
+    public var relationVi: String
+    /**
+     * The relation in English ("Child").
+     */
+    public var relationEn: String
+    /**
+     * The name of their newest declaration.
+     */
+    public var fullName: String?
+    /**
+     * "missing", "fresh" or "stale": whether the app must ask for a new declaration.
+     */
+    public var freshness: String
+    /**
+     * When a fresh declaration goes stale.
+     */
+    public var staleAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The person's id on this device.
+         */id: String, 
+        /**
+         * Relation to the account holder.
+         */relation: Relation, 
+        /**
+         * The relation in Vietnamese ("Con").
+         */relationVi: String, 
+        /**
+         * The relation in English ("Child").
+         */relationEn: String, 
+        /**
+         * The name of their newest declaration.
+         */fullName: String?, 
+        /**
+         * "missing", "fresh" or "stale": whether the app must ask for a new declaration.
+         */freshness: String, 
+        /**
+         * When a fresh declaration goes stale.
+         */staleAt: Date?) {
+        self.id = id
+        self.relation = relation
+        self.relationVi = relationVi
+        self.relationEn = relationEn
+        self.fullName = fullName
+        self.freshness = freshness
+        self.staleAt = staleAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Member: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMember: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Member {
+        return
+            try Member(
+                id: FfiConverterString.read(from: &buf), 
+                relation: FfiConverterTypeRelation.read(from: &buf), 
+                relationVi: FfiConverterString.read(from: &buf), 
+                relationEn: FfiConverterString.read(from: &buf), 
+                fullName: FfiConverterOptionString.read(from: &buf), 
+                freshness: FfiConverterString.read(from: &buf), 
+                staleAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Member, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeRelation.write(value.relation, into: &buf)
+        FfiConverterString.write(value.relationVi, into: &buf)
+        FfiConverterString.write(value.relationEn, into: &buf)
+        FfiConverterOptionString.write(value.fullName, into: &buf)
+        FfiConverterString.write(value.freshness, into: &buf)
+        FfiConverterOptionTimestamp.write(value.staleAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMember_lift(_ buf: RustBuffer) throws -> Member {
+    return try FfiConverterTypeMember.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMember_lower(_ value: Member) -> RustBuffer {
+    return FfiConverterTypeMember.lower(value)
+}
+
+
+/**
+ * A quarantine to start (core's `NewEpisode`, on Vietnam's calendar).
+ */
+public struct NewEpisode: Equatable, Hashable {
+    /**
+     * Who (a person's id from `family`).
+     */
+    public var personId: String
+    /**
+     * Where.
+     */
+    public var kind: QuarantineKind
+    /**
+     * Facility name or area, as the person was told.
+     */
+    public var place: String?
+    /**
+     * First day, `YYYY-MM-DD`.
+     */
+    public var start: String
+    /**
+     * Expected last day (inclusive), `YYYY-MM-DD`.
+     */
+    public var expectedEnd: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who (a person's id from `family`).
+         */personId: String, 
+        /**
+         * Where.
+         */kind: QuarantineKind, 
+        /**
+         * Facility name or area, as the person was told.
+         */place: String?, 
+        /**
+         * First day, `YYYY-MM-DD`.
+         */start: String, 
+        /**
+         * Expected last day (inclusive), `YYYY-MM-DD`.
+         */expectedEnd: String) {
+        self.personId = personId
+        self.kind = kind
+        self.place = place
+        self.start = start
+        self.expectedEnd = expectedEnd
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewEpisode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewEpisode: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewEpisode {
+        return
+            try NewEpisode(
+                personId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeQuarantineKind.read(from: &buf), 
+                place: FfiConverterOptionString.read(from: &buf), 
+                start: FfiConverterString.read(from: &buf), 
+                expectedEnd: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewEpisode, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.personId, into: &buf)
+        FfiConverterTypeQuarantineKind.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.place, into: &buf)
+        FfiConverterString.write(value.start, into: &buf)
+        FfiConverterString.write(value.expectedEnd, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewEpisode_lift(_ buf: RustBuffer) throws -> NewEpisode {
+    return try FfiConverterTypeNewEpisode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewEpisode_lower(_ value: NewEpisode) -> RustBuffer {
+    return FfiConverterTypeNewEpisode.lower(value)
+}
+
+
+/**
+ * When a background scheduler should call back, and why.
+ */
+public struct NextWakeup: Equatable, Hashable {
+    /**
+     * The instant.
+     */
+    public var at: Date
+    /**
+     * What falls due then.
+     */
+    public var reason: WakeupReason
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The instant.
+         */at: Date, 
+        /**
+         * What falls due then.
+         */reason: WakeupReason) {
+        self.at = at
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NextWakeup: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNextWakeup: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NextWakeup {
+        return
+            try NextWakeup(
+                at: FfiConverterTimestamp.read(from: &buf), 
+                reason: FfiConverterTypeWakeupReason.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NextWakeup, into buf: inout [UInt8]) {
+        FfiConverterTimestamp.write(value.at, into: &buf)
+        FfiConverterTypeWakeupReason.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextWakeup_lift(_ buf: RustBuffer) throws -> NextWakeup {
+    return try FfiConverterTypeNextWakeup.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNextWakeup_lower(_ value: NextWakeup) -> RustBuffer {
+    return FfiConverterTypeNextWakeup.lower(value)
+}
+
+
+/**
  * The personal QR code to show.
  */
 public struct PersonalCode: Equatable, Hashable {
@@ -1913,6 +3649,431 @@ public func FfiConverterTypePersonalCode_lift(_ buf: RustBuffer) throws -> Perso
 #endif
 public func FfiConverterTypePersonalCode_lower(_ value: PersonalCode) -> RustBuffer {
     return FfiConverterTypePersonalCode.lower(value)
+}
+
+
+/**
+ * What `start_quarantine` did (core's `QuarantineStart`).
+ */
+public struct QuarantineStart: Equatable, Hashable {
+    /**
+     * The episode now open.
+     */
+    public var episode: Episode
+    /**
+     * An open episode was extended (same id) instead of a second one opened.
+     */
+    public var extended: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The episode now open.
+         */episode: Episode, 
+        /**
+         * An open episode was extended (same id) instead of a second one opened.
+         */extended: Bool) {
+        self.episode = episode
+        self.extended = extended
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuarantineStart: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuarantineStart: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuarantineStart {
+        return
+            try QuarantineStart(
+                episode: FfiConverterTypeEpisode.read(from: &buf), 
+                extended: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuarantineStart, into buf: inout [UInt8]) {
+        FfiConverterTypeEpisode.write(value.episode, into: &buf)
+        FfiConverterBool.write(value.extended, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuarantineStart_lift(_ buf: RustBuffer) throws -> QuarantineStart {
+    return try FfiConverterTypeQuarantineStart.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuarantineStart_lower(_ value: QuarantineStart) -> RustBuffer {
+    return FfiConverterTypeQuarantineStart.lower(value)
+}
+
+
+/**
+ * One change the server refused (core's `Refusal`); it is not sent again.
+ */
+public struct Refusal: Equatable, Hashable {
+    /**
+     * The outbox entry.
+     */
+    public var entry: String
+    /**
+     * The kind of change (`visit_checked_in`…).
+     */
+    public var change: String
+    /**
+     * The server's code (`in_future`, `too_old`, `invalid`…).
+     */
+    public var code: String
+    /**
+     * The code in Vietnamese.
+     */
+    public var messageVi: String
+    /**
+     * The code in English.
+     */
+    public var messageEn: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The outbox entry.
+         */entry: String, 
+        /**
+         * The kind of change (`visit_checked_in`…).
+         */change: String, 
+        /**
+         * The server's code (`in_future`, `too_old`, `invalid`…).
+         */code: String, 
+        /**
+         * The code in Vietnamese.
+         */messageVi: String, 
+        /**
+         * The code in English.
+         */messageEn: String) {
+        self.entry = entry
+        self.change = change
+        self.code = code
+        self.messageVi = messageVi
+        self.messageEn = messageEn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Refusal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRefusal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Refusal {
+        return
+            try Refusal(
+                entry: FfiConverterString.read(from: &buf), 
+                change: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                messageVi: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Refusal, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.entry, into: &buf)
+        FfiConverterString.write(value.change, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.messageVi, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusal_lift(_ buf: RustBuffer) throws -> Refusal {
+    return try FfiConverterTypeRefusal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRefusal_lower(_ value: Refusal) -> RustBuffer {
+    return FfiConverterTypeRefusal.lower(value)
+}
+
+
+/**
+ * One day's report as typed (core's `ReportInput`).
+ */
+public struct ReportInput: Equatable, Hashable {
+    /**
+     * The day reported on, `YYYY-MM-DD`; none: today.
+     */
+    public var day: String?
+    /**
+     * Body temperature as typed ("37.5", "37,5"); blank when not measured.
+     */
+    public var temperature: String
+    /**
+     * Symptoms today.
+     */
+    public var symptoms: Symptoms
+    /**
+     * A note.
+     */
+    public var note: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The day reported on, `YYYY-MM-DD`; none: today.
+         */day: String?, 
+        /**
+         * Body temperature as typed ("37.5", "37,5"); blank when not measured.
+         */temperature: String, 
+        /**
+         * Symptoms today.
+         */symptoms: Symptoms, 
+        /**
+         * A note.
+         */note: String) {
+        self.day = day
+        self.temperature = temperature
+        self.symptoms = symptoms
+        self.note = note
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReportInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportInput {
+        return
+            try ReportInput(
+                day: FfiConverterOptionString.read(from: &buf), 
+                temperature: FfiConverterString.read(from: &buf), 
+                symptoms: FfiConverterTypeSymptoms.read(from: &buf), 
+                note: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReportInput, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.day, into: &buf)
+        FfiConverterString.write(value.temperature, into: &buf)
+        FfiConverterTypeSymptoms.write(value.symptoms, into: &buf)
+        FfiConverterString.write(value.note, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportInput_lift(_ buf: RustBuffer) throws -> ReportInput {
+    return try FfiConverterTypeReportInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportInput_lower(_ value: ReportInput) -> RustBuffer {
+    return FfiConverterTypeReportInput.lower(value)
+}
+
+
+/**
+ * A ward's safety level from the feed (1 low … 4 very high).
+ */
+public struct SafetyLevel: Equatable, Hashable {
+    /**
+     * Province code.
+     */
+    public var province: Int64
+    /**
+     * Ward code (2025 list).
+     */
+    public var ward: Int64
+    /**
+     * 1 low … 4 very high.
+     */
+    public var level: Int64
+    /**
+     * Since when.
+     */
+    public var updatedAt: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Province code.
+         */province: Int64, 
+        /**
+         * Ward code (2025 list).
+         */ward: Int64, 
+        /**
+         * 1 low … 4 very high.
+         */level: Int64, 
+        /**
+         * Since when.
+         */updatedAt: Date) {
+        self.province = province
+        self.ward = ward
+        self.level = level
+        self.updatedAt = updatedAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SafetyLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSafetyLevel: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SafetyLevel {
+        return
+            try SafetyLevel(
+                province: FfiConverterInt64.read(from: &buf), 
+                ward: FfiConverterInt64.read(from: &buf), 
+                level: FfiConverterInt64.read(from: &buf), 
+                updatedAt: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SafetyLevel, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.province, into: &buf)
+        FfiConverterInt64.write(value.ward, into: &buf)
+        FfiConverterInt64.write(value.level, into: &buf)
+        FfiConverterTimestamp.write(value.updatedAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSafetyLevel_lift(_ buf: RustBuffer) throws -> SafetyLevel {
+    return try FfiConverterTypeSafetyLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSafetyLevel_lower(_ value: SafetyLevel) -> RustBuffer {
+    return FfiConverterTypeSafetyLevel.lower(value)
+}
+
+
+/**
+ * Counters of a scanner (core's `StreamStats`).
+ */
+public struct ScanStats: Equatable, Hashable {
+    /**
+     * Frames submitted while running.
+     */
+    public var submitted: UInt64
+    /**
+     * Frames replaced before the decoder took them.
+     */
+    public var dropped: UInt64
+    /**
+     * Frames decoded.
+     */
+    public var scanned: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Frames submitted while running.
+         */submitted: UInt64, 
+        /**
+         * Frames replaced before the decoder took them.
+         */dropped: UInt64, 
+        /**
+         * Frames decoded.
+         */scanned: UInt64) {
+        self.submitted = submitted
+        self.dropped = dropped
+        self.scanned = scanned
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ScanStats: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScanStats: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScanStats {
+        return
+            try ScanStats(
+                submitted: FfiConverterUInt64.read(from: &buf), 
+                dropped: FfiConverterUInt64.read(from: &buf), 
+                scanned: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ScanStats, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.submitted, into: &buf)
+        FfiConverterUInt64.write(value.dropped, into: &buf)
+        FfiConverterUInt64.write(value.scanned, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScanStats_lift(_ buf: RustBuffer) throws -> ScanStats {
+    return try FfiConverterTypeScanStats.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScanStats_lower(_ value: ScanStats) -> RustBuffer {
+    return FfiConverterTypeScanStats.lower(value)
 }
 
 
@@ -2046,6 +4207,334 @@ public func FfiConverterTypeSymptoms_lower(_ value: Symptoms) -> RustBuffer {
 
 
 /**
+ * What one sync run did (core's `SyncReport`).
+ */
+public struct SyncReport: Equatable, Hashable {
+    /**
+     * Upload requests sent.
+     */
+    public var batches: UInt64
+    /**
+     * Changes the server confirmed.
+     */
+    public var sent: UInt64
+    /**
+     * Changes the server refused (see `sync_status().refused`).
+     */
+    public var refused: UInt64
+    /**
+     * Visits where the server's version (closed by the checkpoint) was taken.
+     */
+    public var kept: UInt64
+    /**
+     * Feed entries pulled.
+     */
+    public var pulled: UInt64
+    /**
+     * New exposure alerts: post a notification.
+     */
+    public var newAlerts: UInt64
+    /**
+     * Personal codes the server signed in this run.
+     */
+    public var signedCodes: UInt64
+    /**
+     * Server minus device clock, in milliseconds, as judged by the server's answer.
+     */
+    public var clockOffsetMs: Int64?
+    /**
+     * Whether the device clock is off by more than core's limit (what it recorded is flagged).
+     */
+    public var clockOff: Bool
+    /**
+     * Changes still waiting afterwards.
+     */
+    public var pending: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Upload requests sent.
+         */batches: UInt64, 
+        /**
+         * Changes the server confirmed.
+         */sent: UInt64, 
+        /**
+         * Changes the server refused (see `sync_status().refused`).
+         */refused: UInt64, 
+        /**
+         * Visits where the server's version (closed by the checkpoint) was taken.
+         */kept: UInt64, 
+        /**
+         * Feed entries pulled.
+         */pulled: UInt64, 
+        /**
+         * New exposure alerts: post a notification.
+         */newAlerts: UInt64, 
+        /**
+         * Personal codes the server signed in this run.
+         */signedCodes: UInt64, 
+        /**
+         * Server minus device clock, in milliseconds, as judged by the server's answer.
+         */clockOffsetMs: Int64?, 
+        /**
+         * Whether the device clock is off by more than core's limit (what it recorded is flagged).
+         */clockOff: Bool, 
+        /**
+         * Changes still waiting afterwards.
+         */pending: UInt64) {
+        self.batches = batches
+        self.sent = sent
+        self.refused = refused
+        self.kept = kept
+        self.pulled = pulled
+        self.newAlerts = newAlerts
+        self.signedCodes = signedCodes
+        self.clockOffsetMs = clockOffsetMs
+        self.clockOff = clockOff
+        self.pending = pending
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SyncReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncReport {
+        return
+            try SyncReport(
+                batches: FfiConverterUInt64.read(from: &buf), 
+                sent: FfiConverterUInt64.read(from: &buf), 
+                refused: FfiConverterUInt64.read(from: &buf), 
+                kept: FfiConverterUInt64.read(from: &buf), 
+                pulled: FfiConverterUInt64.read(from: &buf), 
+                newAlerts: FfiConverterUInt64.read(from: &buf), 
+                signedCodes: FfiConverterUInt64.read(from: &buf), 
+                clockOffsetMs: FfiConverterOptionInt64.read(from: &buf), 
+                clockOff: FfiConverterBool.read(from: &buf), 
+                pending: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SyncReport, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.batches, into: &buf)
+        FfiConverterUInt64.write(value.sent, into: &buf)
+        FfiConverterUInt64.write(value.refused, into: &buf)
+        FfiConverterUInt64.write(value.kept, into: &buf)
+        FfiConverterUInt64.write(value.pulled, into: &buf)
+        FfiConverterUInt64.write(value.newAlerts, into: &buf)
+        FfiConverterUInt64.write(value.signedCodes, into: &buf)
+        FfiConverterOptionInt64.write(value.clockOffsetMs, into: &buf)
+        FfiConverterBool.write(value.clockOff, into: &buf)
+        FfiConverterUInt64.write(value.pending, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncReport_lift(_ buf: RustBuffer) throws -> SyncReport {
+    return try FfiConverterTypeSyncReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncReport_lower(_ value: SyncReport) -> RustBuffer {
+    return FfiConverterTypeSyncReport.lower(value)
+}
+
+
+/**
+ * Sync status for the app (core's `SyncStatus`).
+ */
+public struct SyncStatus: Equatable, Hashable {
+    /**
+     * Changes waiting to reach the server.
+     */
+    public var pending: UInt64
+    /**
+     * Changes the server refused.
+     */
+    public var refused: [Refusal]
+    /**
+     * Whether a session is kept.
+     */
+    public var signedIn: Bool
+    /**
+     * When the session ends.
+     */
+    public var sessionExpiresAt: Date?
+    /**
+     * The last sync that went through.
+     */
+    public var lastSuccess: Date?
+    /**
+     * The last error's code, when the last attempt failed.
+     */
+    public var lastError: String?
+    /**
+     * …in Vietnamese.
+     */
+    public var lastErrorVi: String?
+    /**
+     * …in English.
+     */
+    public var lastErrorEn: String?
+    /**
+     * When it failed.
+     */
+    public var lastErrorAt: Date?
+    /**
+     * When the next automatic attempt is due.
+     */
+    public var nextAttempt: Date?
+    /**
+     * Server minus device clock at the last sync, in milliseconds.
+     */
+    public var clockOffsetMs: Int64?
+    /**
+     * Visits flagged as recorded under a wrong clock.
+     */
+    public var flaggedVisits: UInt64
+    /**
+     * Exposure alerts on this device.
+     */
+    public var alerts: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Changes waiting to reach the server.
+         */pending: UInt64, 
+        /**
+         * Changes the server refused.
+         */refused: [Refusal], 
+        /**
+         * Whether a session is kept.
+         */signedIn: Bool, 
+        /**
+         * When the session ends.
+         */sessionExpiresAt: Date?, 
+        /**
+         * The last sync that went through.
+         */lastSuccess: Date?, 
+        /**
+         * The last error's code, when the last attempt failed.
+         */lastError: String?, 
+        /**
+         * …in Vietnamese.
+         */lastErrorVi: String?, 
+        /**
+         * …in English.
+         */lastErrorEn: String?, 
+        /**
+         * When it failed.
+         */lastErrorAt: Date?, 
+        /**
+         * When the next automatic attempt is due.
+         */nextAttempt: Date?, 
+        /**
+         * Server minus device clock at the last sync, in milliseconds.
+         */clockOffsetMs: Int64?, 
+        /**
+         * Visits flagged as recorded under a wrong clock.
+         */flaggedVisits: UInt64, 
+        /**
+         * Exposure alerts on this device.
+         */alerts: UInt64) {
+        self.pending = pending
+        self.refused = refused
+        self.signedIn = signedIn
+        self.sessionExpiresAt = sessionExpiresAt
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.lastErrorVi = lastErrorVi
+        self.lastErrorEn = lastErrorEn
+        self.lastErrorAt = lastErrorAt
+        self.nextAttempt = nextAttempt
+        self.clockOffsetMs = clockOffsetMs
+        self.flaggedVisits = flaggedVisits
+        self.alerts = alerts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SyncStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncStatus {
+        return
+            try SyncStatus(
+                pending: FfiConverterUInt64.read(from: &buf), 
+                refused: FfiConverterSequenceTypeRefusal.read(from: &buf), 
+                signedIn: FfiConverterBool.read(from: &buf), 
+                sessionExpiresAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                lastSuccess: FfiConverterOptionTimestamp.read(from: &buf), 
+                lastError: FfiConverterOptionString.read(from: &buf), 
+                lastErrorVi: FfiConverterOptionString.read(from: &buf), 
+                lastErrorEn: FfiConverterOptionString.read(from: &buf), 
+                lastErrorAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                nextAttempt: FfiConverterOptionTimestamp.read(from: &buf), 
+                clockOffsetMs: FfiConverterOptionInt64.read(from: &buf), 
+                flaggedVisits: FfiConverterUInt64.read(from: &buf), 
+                alerts: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SyncStatus, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.pending, into: &buf)
+        FfiConverterSequenceTypeRefusal.write(value.refused, into: &buf)
+        FfiConverterBool.write(value.signedIn, into: &buf)
+        FfiConverterOptionTimestamp.write(value.sessionExpiresAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.lastSuccess, into: &buf)
+        FfiConverterOptionString.write(value.lastError, into: &buf)
+        FfiConverterOptionString.write(value.lastErrorVi, into: &buf)
+        FfiConverterOptionString.write(value.lastErrorEn, into: &buf)
+        FfiConverterOptionTimestamp.write(value.lastErrorAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.nextAttempt, into: &buf)
+        FfiConverterOptionInt64.write(value.clockOffsetMs, into: &buf)
+        FfiConverterUInt64.write(value.flaggedVisits, into: &buf)
+        FfiConverterUInt64.write(value.alerts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncStatus_lift(_ buf: RustBuffer) throws -> SyncStatus {
+    return try FfiConverterTypeSyncStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncStatus_lower(_ value: SyncStatus) -> RustBuffer {
+    return FfiConverterTypeSyncStatus.lower(value)
+}
+
+
+/**
  * One visit (core's `Visit`).
  */
 public struct Visit: Equatable, Hashable {
@@ -2152,6 +4641,91 @@ public func FfiConverterTypeVisit_lift(_ buf: RustBuffer) throws -> Visit {
 public func FfiConverterTypeVisit_lower(_ value: Visit) -> RustBuffer {
     return FfiConverterTypeVisit.lower(value)
 }
+
+
+/**
+ * What became of a submitted frame (core's `Submitted`).
+ */
+
+public enum FrameTaken: Equatable, Hashable {
+    
+    /**
+     * Waiting for the decoder.
+     */
+    case pending
+    /**
+     * Waiting, in place of an older frame that was dropped unread.
+     */
+    case replacedOlder
+    /**
+     * The scanner has stopped (a checkpoint was found, or `stop` was called): the frame was discarded.
+     */
+    case stopped
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FrameTaken: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFrameTaken: FfiConverterRustBuffer {
+    typealias SwiftType = FrameTaken
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FrameTaken {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .pending
+        
+        case 2: return .replacedOlder
+        
+        case 3: return .stopped
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FrameTaken, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .replacedOlder:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .stopped:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameTaken_lift(_ buf: RustBuffer) throws -> FrameTaken {
+    return try FfiConverterTypeFrameTaken.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFrameTaken_lower(_ value: FrameTaken) -> RustBuffer {
+    return FfiConverterTypeFrameTaken.lower(value)
+}
+
 
 
 /**
@@ -2381,6 +4955,340 @@ public func FfiConverterTypePixelFormat_lower(_ value: PixelFormat) -> RustBuffe
 
 
 /**
+ * Where a person is in quarantine (core's `QuarantineKind`).
+ */
+
+public enum QuarantineKind: Equatable, Hashable {
+    
+    /**
+     * Cách ly tập trung: a quarantine facility.
+     */
+    case facility
+    /**
+     * Cách ly tại nhà: at home.
+     */
+    case home
+    /**
+     * Khu vực phong tỏa: a locked-down area.
+     */
+    case lockedDownArea
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension QuarantineKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuarantineKind: FfiConverterRustBuffer {
+    typealias SwiftType = QuarantineKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuarantineKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .facility
+        
+        case 2: return .home
+        
+        case 3: return .lockedDownArea
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QuarantineKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .facility:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .home:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .lockedDownArea:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuarantineKind_lift(_ buf: RustBuffer) throws -> QuarantineKind {
+    return try FfiConverterTypeQuarantineKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuarantineKind_lower(_ value: QuarantineKind) -> RustBuffer {
+    return FfiConverterTypeQuarantineKind.lower(value)
+}
+
+
+
+/**
+ * How a person on the device is related to the account holder (core's `Relation`).
+ */
+
+public enum Relation: Equatable, Hashable {
+    
+    /**
+     * The account holder.
+     */
+    case myself
+    /**
+     * A child.
+     */
+    case child
+    /**
+     * A parent or grandparent.
+     */
+    case parent
+    /**
+     * A spouse.
+     */
+    case spouse
+    /**
+     * Another dependant.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Relation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRelation: FfiConverterRustBuffer {
+    typealias SwiftType = Relation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Relation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .myself
+        
+        case 2: return .child
+        
+        case 3: return .parent
+        
+        case 4: return .spouse
+        
+        case 5: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Relation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .myself:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .child:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .parent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .spouse:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelation_lift(_ buf: RustBuffer) throws -> Relation {
+    return try FfiConverterTypeRelation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelation_lower(_ value: Relation) -> RustBuffer {
+    return FfiConverterTypeRelation.lower(value)
+}
+
+
+
+/**
+ * What the scanner saw.
+ */
+
+public enum ScanEvent: Equatable, Hashable {
+    
+    /**
+     * A checkpoint's code was read and the check-in is done; the scanner has stopped.
+     */
+    case checkedIn(
+        /**
+         * The check-in.
+         */result: CheckInResult
+    )
+    /**
+     * A code was read but is no valid checkpoint code (a foreign QR, a forged or expired poster, a
+     * personal code); scanning goes on. Show the message briefly.
+     */
+    case refused(
+        /**
+         * Stable code (`qr_not_tokhai`, `qr_unknown_key`, `qr_expired`…).
+         */code: String, 
+        /**
+         * Vietnamese message.
+         */messageVi: String, 
+        /**
+         * English message.
+         */messageEn: String
+    )
+    /**
+     * A frame could not be read (wrong size, stride or buffer); scanning goes on.
+     */
+    case badFrame(
+        /**
+         * Stable code (`scan_buffer_too_short`…).
+         */code: String, 
+        /**
+         * Vietnamese message.
+         */messageVi: String, 
+        /**
+         * English message.
+         */messageEn: String
+    )
+    /**
+     * The code verified but the check-in was refused (e.g. the data was wiped); the scanner has stopped.
+     */
+    case checkInFailed(
+        /**
+         * Stable code.
+         */code: String, 
+        /**
+         * Vietnamese message.
+         */messageVi: String, 
+        /**
+         * English message.
+         */messageEn: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ScanEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeScanEvent: FfiConverterRustBuffer {
+    typealias SwiftType = ScanEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ScanEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .checkedIn(result: try FfiConverterTypeCheckInResult.read(from: &buf)
+        )
+        
+        case 2: return .refused(code: try FfiConverterString.read(from: &buf), messageVi: try FfiConverterString.read(from: &buf), messageEn: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .badFrame(code: try FfiConverterString.read(from: &buf), messageVi: try FfiConverterString.read(from: &buf), messageEn: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .checkInFailed(code: try FfiConverterString.read(from: &buf), messageVi: try FfiConverterString.read(from: &buf), messageEn: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ScanEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .checkedIn(result):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeCheckInResult.write(result, into: &buf)
+            
+        
+        case let .refused(code,messageVi,messageEn):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageVi, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            
+        
+        case let .badFrame(code,messageVi,messageEn):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageVi, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            
+        
+        case let .checkInFailed(code,messageVi,messageEn):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageVi, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScanEvent_lift(_ buf: RustBuffer) throws -> ScanEvent {
+    return try FfiConverterTypeScanEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeScanEvent_lower(_ value: ScanEvent) -> RustBuffer {
+    return FfiConverterTypeScanEvent.lower(value)
+}
+
+
+
+/**
  * What went wrong. Every variant carries the stable code and the bilingual message.
  */
 public 
@@ -2425,6 +5333,38 @@ enum TokhaiError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Rejected(
         /**
          * Stable machine-readable code.
+         */code: String, 
+        /**
+         * Vietnamese message.
+         */messageVi: String, 
+        /**
+         * English message.
+         */messageEn: String
+    )
+    /**
+     * The server cannot be reached or is busy or failing: nothing was lost, try again later (a
+     * background worker's "retry"), not before `retry_after_seconds` when the server said so.
+     */
+    case Network(
+        /**
+         * Stable machine-readable code (`offline`, `timeout`, `server_busy`, `server_error`…).
+         */code: String, 
+        /**
+         * Vietnamese message.
+         */messageVi: String, 
+        /**
+         * English message.
+         */messageEn: String, 
+        /**
+         * The server's `Retry-After`, in seconds.
+         */retryAfterSeconds: UInt64?
+    )
+    /**
+     * No session, or it expired: sign in (the data stays on the device until then).
+     */
+    case SignIn(
+        /**
+         * `not_signed_in` or `session_expired`.
          */code: String, 
         /**
          * Vietnamese message.
@@ -2507,12 +5447,23 @@ public struct FfiConverterTypeTokhaiError: FfiConverterRustBuffer {
             messageVi: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
             )
-        case 4: return .Storage(
+        case 4: return .Network(
+            code: try FfiConverterString.read(from: &buf), 
+            messageVi: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            retryAfterSeconds: try FfiConverterOptionUInt64.read(from: &buf)
+            )
+        case 5: return .SignIn(
             code: try FfiConverterString.read(from: &buf), 
             messageVi: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
             )
-        case 5: return .Internal(
+        case 6: return .Storage(
+            code: try FfiConverterString.read(from: &buf), 
+            messageVi: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf)
+            )
+        case 7: return .Internal(
             code: try FfiConverterString.read(from: &buf), 
             messageVi: try FfiConverterString.read(from: &buf), 
             messageEn: try FfiConverterString.read(from: &buf)
@@ -2551,15 +5502,30 @@ public struct FfiConverterTypeTokhaiError: FfiConverterRustBuffer {
             FfiConverterString.write(messageEn, into: &buf)
             
         
-        case let .Storage(code,messageVi,messageEn):
+        case let .Network(code,messageVi,messageEn,retryAfterSeconds):
             writeInt(&buf, Int32(4))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageVi, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterOptionUInt64.write(retryAfterSeconds, into: &buf)
+            
+        
+        case let .SignIn(code,messageVi,messageEn):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(messageVi, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            
+        
+        case let .Storage(code,messageVi,messageEn):
+            writeInt(&buf, Int32(6))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageVi, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
             
         
         case let .Internal(code,messageVi,messageEn):
-            writeInt(&buf, Int32(5))
+            writeInt(&buf, Int32(7))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(messageVi, into: &buf)
             FfiConverterString.write(messageEn, into: &buf)
@@ -2582,6 +5548,91 @@ public func FfiConverterTypeTokhaiError_lift(_ buf: RustBuffer) throws -> Tokhai
 public func FfiConverterTypeTokhaiError_lower(_ value: TokhaiError) -> RustBuffer {
     return FfiConverterTypeTokhaiError.lower(value)
 }
+
+
+/**
+ * Why the app should run next.
+ */
+
+public enum WakeupReason: Equatable, Hashable {
+    
+    /**
+     * The open visit's automatic check-out is due (call `visits()` then, which applies it).
+     */
+    case autoCheckOut
+    /**
+     * A quarantine health report is due: post the reminder.
+     */
+    case healthReminder
+    /**
+     * The next sync attempt (after a success: the period; after a failure: the backoff).
+     */
+    case sync
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension WakeupReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWakeupReason: FfiConverterRustBuffer {
+    typealias SwiftType = WakeupReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WakeupReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .autoCheckOut
+        
+        case 2: return .healthReminder
+        
+        case 3: return .sync
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WakeupReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .autoCheckOut:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .healthReminder:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .sync:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWakeupReason_lift(_ buf: RustBuffer) throws -> WakeupReason {
+    return try FfiConverterTypeWakeupReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWakeupReason_lower(_ value: WakeupReason) -> RustBuffer {
+    return FfiConverterTypeWakeupReason.lower(value)
+}
+
 
 
 
@@ -2838,6 +5889,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
     typealias SwiftType = Bool?
 
@@ -2934,6 +6009,102 @@ fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDeclarationForm: FfiConverterRustBuffer {
+    typealias SwiftType = DeclarationForm?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDeclarationForm.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDeclarationForm.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeEpisode: FfiConverterRustBuffer {
+    typealias SwiftType = Episode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeEpisode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeEpisode.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNextWakeup: FfiConverterRustBuffer {
+    typealias SwiftType = NextWakeup?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNextWakeup.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNextWakeup.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSafetyLevel: FfiConverterRustBuffer {
+    typealias SwiftType = SafetyLevel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSafetyLevel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSafetyLevel.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeVisit: FfiConverterRustBuffer {
     typealias SwiftType = Visit?
 
@@ -2950,6 +6121,30 @@ fileprivate struct FfiConverterOptionTypeVisit: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeVisit.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeScanEvent: FfiConverterRustBuffer {
+    typealias SwiftType = ScanEvent?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeScanEvent.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeScanEvent.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2983,6 +6178,106 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAlert: FfiConverterRustBuffer {
+    typealias SwiftType = [Alert]
+
+    public static func write(_ value: [Alert], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAlert.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Alert] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Alert]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAlert.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDailyReport: FfiConverterRustBuffer {
+    typealias SwiftType = [DailyReport]
+
+    public static func write(_ value: [DailyReport], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDailyReport.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DailyReport] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DailyReport]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDailyReport.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDayState: FfiConverterRustBuffer {
+    typealias SwiftType = [DayState]
+
+    public static func write(_ value: [DayState], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDayState.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DayState] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DayState]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDayState.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeEpisode: FfiConverterRustBuffer {
+    typealias SwiftType = [Episode]
+
+    public static func write(_ value: [Episode], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEpisode.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Episode] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Episode]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEpisode.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeFieldProblem: FfiConverterRustBuffer {
     typealias SwiftType = [FieldProblem]
 
@@ -3000,6 +6295,56 @@ fileprivate struct FfiConverterSequenceTypeFieldProblem: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeFieldProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMember: FfiConverterRustBuffer {
+    typealias SwiftType = [Member]
+
+    public static func write(_ value: [Member], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMember.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Member] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Member]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMember.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRefusal: FfiConverterRustBuffer {
+    typealias SwiftType = [Refusal]
+
+    public static func write(_ value: [Refusal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRefusal.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Refusal] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Refusal]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRefusal.read(from: &buf))
         }
         return seq
     }
@@ -3029,6 +6374,54 @@ fileprivate struct FfiConverterSequenceTypeVisit: FfiConverterRustBuffer {
         return seq
     }
 }
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
+
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
+
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureTokhaiMobileInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
+    }
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
+        }
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
+    }
+}
 
 private enum InitializationResult {
     case ok
@@ -3049,6 +6442,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tokhai_mobile_checksum_method_tokhai_check_in_code() != 21799) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_check_in_fallback() != 63172) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tokhai_mobile_checksum_method_tokhai_check_in_frame() != 13849) {
@@ -3073,6 +6469,102 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tokhai_mobile_checksum_method_tokhai_visits() != 38007) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_alerts() != 1698) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_export_json() != 7671) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_next_wakeup() != 4123) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_safety_level() != 11344) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_wipe() != 54277) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_add_dependant() != 47198) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_declaration_form() != 13989) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_declare_for() != 17748) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_family() != 62042) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_personal_code_for() != 34780) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_remove_dependant() != 29070) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_current_episode() != 43684) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_day_statuses() != 31358) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_end_quarantine() != 3746) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_episodes() != 2657) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_extend_quarantine() != 12076) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_next_reminder() != 41038) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_report_day() != 16440) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_reports() != 35401) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_start_quarantine() != 33572) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_start_scanner() != 14974) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_delete_server_account() != 9671) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_request_sign_in_code() != 10402) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_sign_in() != 6852) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_sign_out() != 9093) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_sync() != 40757) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_sync_status() != 14389) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_scanner_is_stopped() != 52757) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_scanner_next_event() != 39101) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_scanner_stats() != 10256) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_scanner_stop() != 43797) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_scanner_submit() != 35423) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tokhai_mobile_checksum_constructor_tokhai_open() != 28638) {

@@ -104,7 +104,7 @@ pub(crate) async fn account_for(state: &AppState, e164: &str) -> ApiResult<Accou
         .await?)
 }
 
-async fn me_of(state: &AppState, acc: &AccountRow) -> ApiResult<Me> {
+pub(crate) async fn me_of(state: &AppState, acc: &AccountRow) -> ApiResult<Me> {
     let store = state.store();
     let mut roles = vec!["citizen".to_owned()];
     if !store.checkpoints_managed_by(acc.id).await?.is_empty() {
@@ -287,12 +287,38 @@ pub(super) async fn create_session(
     ClientAddr(client): ClientAddr,
     ApiJson(req): ApiJson<SessionRequest>,
 ) -> ApiResult<(StatusCode, Json<SessionCreated>)> {
+    let opened = open_session(&state, client, &req, SESSION_TTL_MS).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionCreated {
+            token: opened.token,
+            expires_at: ts(opened.expires_at),
+            account: opened.account,
+        }),
+    ))
+}
+
+/// A session just opened: its token (shown once), expiry and account.
+pub(crate) struct Opened {
+    pub token: String,
+    pub expires_at: i64,
+    pub account: Me,
+}
+
+/// Checks a one-time code and opens a session of `ttl_ms` (the app's bearer tokens and the portal's
+/// cookies alike).
+pub(crate) async fn open_session(
+    state: &AppState,
+    client: std::net::IpAddr,
+    req: &SessionRequest,
+    ttl_ms: i64,
+) -> ApiResult<Opened> {
     let e164 = phone::normalize(&req.phone).ok_or(ApiError::InvalidPhone)?;
     if req.code.len() != 6 || !req.code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::InvalidField("code"));
     }
     let now = state.now_ms();
-    let phash = phone_hash(&state, &e164);
+    let phash = phone_hash(state, &e164);
     let store = state.store();
     // Guessing across many phones from one address (each code has its own 5 tries).
     let chash = state
@@ -330,24 +356,21 @@ pub(super) async fn create_session(
     if !store.otp_mark_used(otp.id).await? {
         return Err(ApiError::OtpWrong);
     }
-    let account = account_for(&state, &e164).await?;
+    let account = account_for(state, &e164).await?;
     let token = format!(
         "tk_{}",
         URL_SAFE_NO_PAD.encode(state.inner().sealer.random::<32>()?)
     );
-    let expires_at = now + SESSION_TTL_MS;
+    let expires_at = now + ttl_ms;
     store
         .insert_session(&token_hash(&token), account.id, now, expires_at)
         .await?;
-    let me = me_of(&state, &account).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SessionCreated {
-            token,
-            expires_at: ts(expires_at),
-            account: me,
-        }),
-    ))
+    let account = me_of(state, &account).await?;
+    Ok(Opened {
+        token,
+        expires_at,
+        account,
+    })
 }
 
 /// Ends the session.

@@ -10,10 +10,11 @@
 //! - `ops.rs`: health, readiness, metrics, OpenAPI.
 
 mod admin;
-mod auth;
+pub(crate) mod auth;
 mod manager;
 mod officer;
 mod ops;
+mod public;
 mod records;
 mod registry;
 mod replica;
@@ -78,6 +79,9 @@ impl Modify for BearerAuth {
         officer::create_case, officer::trace, officer::publish_exposure, officer::quarantine,
         officer::aggregates, officer::set_safety_level,
         admin::audit_log, admin::purge, admin::rotate_keys,
+        public::list_units, public::safety_levels,
+        crate::web::session::sign_in, crate::web::session::current, crate::web::session::sign_out,
+        crate::web::session::sign_out_everywhere,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::feed::DirectoryEntry,
         crate::feed::RevocationEntry, crate::feed::ExposureEntry, crate::feed::SafetyLevelEntry))
@@ -121,14 +125,23 @@ pub fn router(state: AppState) -> Router {
         .route("/officer/safety-levels", put(officer::set_safety_level))
         .route("/admin/audit", get(admin::audit_log))
         .route("/admin/purge", post(admin::purge))
-        .route("/admin/keys/rotate", post(admin::rotate_keys));
+        .route("/admin/keys/rotate", post(admin::rotate_keys))
+        .route("/units", get(public::list_units))
+        .route("/safety-levels", get(public::safety_levels))
+        .route(
+            "/web/session",
+            post(crate::web::session::sign_in).get(crate::web::session::current),
+        )
+        .route("/web/logout", post(crate::web::session::sign_out))
+        .route("/web/logout-all", post(crate::web::session::sign_out_everywhere));
     Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(ops::openapi))
         .nest("/v1", v1)
-        .fallback(|| async { ApiError::NotFound })
+        // Pages of the web portal outside `/v1/` (embedded at compile time), JSON errors inside.
+        .fallback(crate::web::fallback)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), observe))

@@ -73,6 +73,8 @@ pub trait AccountStore: Send + Sync + std::fmt::Debug {
     async fn session_account(&self, token_hash: &[u8], now: Millis) -> R<Option<i64>>;
     /// Ends a session; false if there was none.
     async fn delete_session(&self, token_hash: &[u8]) -> R<bool>;
+    /// Ends every session of an account ("sign out everywhere"); how many there were.
+    async fn delete_sessions_of(&self, account_id: i64) -> R<u64>;
 
     /// Stores a captcha's answer hash.
     async fn insert_captcha(&self, id: &[u8], answer_hash: &[u8], expires_at: Millis) -> R<()>;
@@ -240,6 +242,8 @@ pub trait OfficerStore: Send + Sync {
         officer_id: i64,
         now: Millis,
     ) -> R<()>;
+    /// Every ward's published safety level: (province, ward, level, updated at), by province and ward.
+    async fn safety_levels(&self) -> R<Vec<(i64, i64, i64, Millis)>>;
     /// Episodes active on `day` in a scope, with their last reported day.
     async fn quarantine_status(&self, scope: Scope, day: i64) -> R<Vec<EpisodeStatus>>;
     /// Grants (`grant`) or revokes one scope of an account and, when that changed anything, appends

@@ -328,6 +328,11 @@ impl AccountStore for SqlStore {
             > 0)
     }
 
+    async fn delete_sessions_of(&self, account_id: i64) -> R<u64> {
+        self.execute("DELETE FROM sessions WHERE account_id = $1", params![account_id])
+            .await
+    }
+
     async fn insert_captcha(&self, id: &[u8], answer_hash: &[u8], expires_at: Millis) -> R<()> {
         self.execute(
             "INSERT INTO captchas (id, answer_hash, expires_at, used) VALUES ($1, $2, $3, FALSE)",

@@ -225,6 +225,18 @@ impl OfficerStore for SqlStore {
         Ok(id)
     }
 
+    async fn safety_levels(&self) -> R<Vec<(i64, i64, i64, Millis)>> {
+        let rows = self
+            .query(
+                "SELECT province, ward, level, updated_at FROM safety_levels ORDER BY province, ward",
+                params![],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.i64(0)?, r.i64(1)?, r.i64(2)?, r.i64(3)?)))
+            .collect()
+    }
+
     async fn audit_log(&self, after: i64, limit: i64) -> R<Vec<AuditRow>> {
         let rows = self
             .query(

@@ -1,0 +1,18 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** The web portal (ADR 0021): a second SvelteKit entry beside the app's, sharing `ui/src/lib` (styles, i18n,
+ *  components) as `$lib`, with its own code under `$portal`, built to `ui/portal/build` and embedded in
+ *  tokhai-server. One index.html; every route is rendered in the browser. */
+const config = {
+  preprocess: vitePreprocess(),
+  kit: {
+    adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
+    files: { lib: '../src/lib' },
+    alias: { $portal: 'src/portal' },
+    // One script file; the server allows SvelteKit's start-up script by its hash (server/src/web).
+    output: { bundleStrategy: 'single' },
+  },
+};
+
+export default config;
