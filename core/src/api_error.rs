@@ -146,8 +146,8 @@ impl ApiCode {
             ),
             Self::PhoneNotMobile => PhoneError::NotMobile.msg(),
             Self::OtpWrong => Msg::new(
-                "Mã xác thực không đúng. Hãy xem lại tin nhắn và nhập lại.",
-                "The verification code is wrong. Check the text message and type it again.",
+                "Mã xác thực không đúng hoặc không còn hiệu lực. Hãy xem lại tin nhắn và nhập lại, hoặc yêu cầu mã mới.",
+                "The verification code is wrong or no longer valid. Check the text message and type it again, or ask for a new one.",
             ),
             Self::OtpDead => Msg::new(
                 "Mã xác thực đã hết hạn, đã dùng hoặc đã nhập sai quá nhiều lần. Hãy yêu cầu mã mới.",

@@ -23,6 +23,7 @@ mod store;
 mod sync;
 #[cfg(test)]
 mod test_support;
+mod text;
 mod units;
 mod visit;
 
@@ -65,8 +66,9 @@ pub use i18n::{Lang, Localized, Msg, en_count};
 pub use ids::{CheckpointId, DeclarationId, EpisodeId, OutboxId, PersonId, ReportId, VisitId};
 pub use officer::{
     CASE_MAX_ONSET_BEFORE_TEST_DAYS, CASE_MAX_TEST_AGE_DAYS, CASE_REINFECTION_DAYS,
-    EXPOSURE_CLOCK_SKEW_MINUTES, EXPOSURE_MAX_DAYS, OfficerInputError, check_area, check_case,
-    check_exposure_window, parse_scope, same_infection,
+    EXPOSURE_CLOCK_SKEW_MINUTES, EXPOSURE_MAX_DAYS, OfficerInputError, PURPOSE_MIN_DETAIL_CHARS,
+    PURPOSE_REASONS, check_area, check_case, check_exposure_window, check_purpose, parse_scope,
+    same_infection,
 };
 pub use phone::{Phone, PhoneError, PhoneKind};
 pub use public_error::{FieldProblem, PublicError};
@@ -76,6 +78,7 @@ pub use retention::{
 };
 #[cfg(feature = "store")]
 pub use store::{OutboxEntry, OutboxEvent};
+pub use text::{escape_unsafe, is_plain_text, is_unsafe_char};
 /// The sync client (feature `sync`): `docs/protocol/sync.md`, `core/src/sync/mod.rs`.
 #[cfg(feature = "sync")]
 pub mod sync_client {

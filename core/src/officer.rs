@@ -52,6 +52,39 @@ pub enum OfficerInputError {
     /// The window starts before the case's infectious period.
     #[error("the exposure window starts before the case was infectious")]
     WindowBeforeInfectious,
+    /// A purpose is not `REASON: details` with a reason of [`PURPOSE_REASONS`] and details of
+    /// [`PURPOSE_MIN_DETAIL_CHARS`] to 200 characters without control characters.
+    #[error("a purpose must be REASON: details")]
+    Purpose,
+}
+
+/// The reasons an officer may give for reading personal data; the audit log records the reason and the
+/// officer's own words after it (`contact_tracing: F0 tại chợ Bến Thành, ca 12`).
+pub const PURPOSE_REASONS: [&str; 5] = [
+    "case_investigation",
+    "contact_tracing",
+    "outbreak_response",
+    "quarantine_follow_up",
+    "data_correction",
+];
+/// The fewest characters of the officer's own words after the reason.
+pub const PURPOSE_MIN_DETAIL_CHARS: usize = 10;
+
+/// Checks a purpose: `REASON: details`, the reason one of [`PURPOSE_REASONS`], the details at least
+/// [`PURPOSE_MIN_DETAIL_CHARS`] characters (200 at most) with a letter and no control character.
+/// Returns it trimmed, with one space after the colon.
+pub fn check_purpose(text: &str) -> Result<String, OfficerInputError> {
+    let (reason, details) = text.trim().split_once(':').ok_or(OfficerInputError::Purpose)?;
+    let (reason, details) = (reason.trim(), details.trim());
+    let n = details.chars().count();
+    if !PURPOSE_REASONS.contains(&reason)
+        || !(PURPOSE_MIN_DETAIL_CHARS..=200).contains(&n)
+        || !details.chars().any(char::is_alphabetic)
+        || details.chars().any(char::is_control)
+    {
+        return Err(OfficerInputError::Purpose);
+    }
+    Ok(format!("{reason}: {details}"))
 }
 
 impl OfficerInputError {
@@ -68,6 +101,7 @@ impl OfficerInputError {
             Self::OnsetAfterTest | Self::OnsetTooEarly => "symptom_onset",
             Self::WindowShape | Self::WindowInFuture => "ends_at",
             Self::WindowBeforeInfectious => "starts_at",
+            Self::Purpose => "purpose",
         }
     }
 }
@@ -84,6 +118,7 @@ impl Localized for OfficerInputError {
             Self::WindowShape => "exposure_window_shape",
             Self::WindowInFuture => "exposure_window_in_future",
             Self::WindowBeforeInfectious => "exposure_window_before_infectious",
+            Self::Purpose => "purpose_format",
         }
     }
 
@@ -129,6 +164,16 @@ impl Localized for OfficerInputError {
             Self::WindowBeforeInfectious => Msg::new(
                 "Khoảng thời gian phơi nhiễm bắt đầu trước thời kỳ lây nhiễm của ca bệnh.",
                 "The exposure window starts before the case's infectious period.",
+            ),
+            Self::Purpose => Msg::owned(
+                format!(
+                    "Mục đích phải có dạng LÝ_DO: mô tả, với LÝ_DO là một trong {} và mô tả từ {PURPOSE_MIN_DETAIL_CHARS} đến 200 ký tự.",
+                    PURPOSE_REASONS.join(", ")
+                ),
+                format!(
+                    "A purpose must be REASON: details, REASON one of {} and details of {PURPOSE_MIN_DETAIL_CHARS} to 200 characters.",
+                    PURPOSE_REASONS.join(", ")
+                ),
             ),
         }
     }
@@ -241,6 +286,24 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn purposes_name_a_reason_and_say_more() {
+        assert_eq!(
+            check_purpose("  contact_tracing:F0 tại chợ Bến Thành "),
+            Ok("contact_tracing: F0 tại chợ Bến Thành".to_owned())
+        );
+        for bad in [
+            "abc",
+            "contact_tracing",
+            "contact_tracing: abc",
+            "curiosity: looking at my neighbour",
+            "contact_tracing: 1234567890123",
+            "contact_tracing: F0 tại chợ\u{1b}[2J",
+        ] {
+            assert_eq!(check_purpose(bad), Err(OfficerInputError::Purpose), "{bad}");
+        }
     }
 
     #[test]

@@ -130,6 +130,7 @@ async fn setup(db: Db) -> Option<Bench> {
     let mut config = Config::for_tests(url.clone(), dir.path().to_owned());
     config.otp_limits = OtpLimits {
         per_phone: 1000,
+        per_phone_captcha: 1_000_000,
         per_client: 100_000,
         per_client_captcha: 100_000,
         global: 100_000,
@@ -247,7 +248,8 @@ impl Bench {
             "id": uuid::Uuid::new_v4(),
             "checkpoint": { "id": cp, "parent": null, "name": "x", "kind": "market", "ward": 26743, "street": "x",
                             "default_stay_minutes": 60 },
-            "checked_in_at": now - chrono::Duration::minutes(5), "checked_out_at": null, "end": "open", "edited": false
+            "checked_in_at": now - chrono::Duration::minutes(5) + chrono::Duration::milliseconds((n % 60_000) as i64),
+            "checked_out_at": null, "end": "open", "edited": false
         })
     }
 
@@ -337,6 +339,7 @@ impl Bench {
                             source: "self".into(),
                             received_at: now,
                             person_id: None,
+                            scanned_by: None,
                         };
                         let k = i * 11;
                         groups.push(format!(
@@ -495,11 +498,11 @@ impl Bench {
         let (s, case) = self
             .post("/v1/cases", Some(&officer), &json!({ "phone": case_phone, "province": 79, "ward": 26743,
                 "test_date": now.date_naive(), "symptom_onset": (now - chrono::Duration::days(8)).date_naive(),
-                "purpose": "benchmark" }))
+                "purpose": "contact_tracing: benchmark run" }))
             .await;
         assert_eq!(s, 201, "{case}");
         let url = format!(
-            "{}/v1/cases/{}/trace?purpose=benchmark&buffer_minutes=15&depth={depth}",
+            "{}/v1/cases/{}/trace?purpose=contact_tracing%3A%20benchmark%20run&buffer_minutes=15&depth={depth}",
             self.base, case["id"]
         );
         let mut times = Vec::new();

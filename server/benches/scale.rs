@@ -162,6 +162,7 @@ async fn fleet(url: &str, instances: usize) -> Fleet {
         let mut config = Config::for_tests(store_url.clone(), dir.path().to_owned());
         config.otp_limits = OtpLimits {
             per_phone: 1_000,
+            per_phone_captcha: 1_000,
             per_client: 1_000_000,
             per_client_captcha: 1_000_000,
             global: 1_000_000,

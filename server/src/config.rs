@@ -98,6 +98,31 @@ pub enum AdminCommand {
         #[arg(long = "scope", required = true)]
         scopes: Vec<String>,
     },
+    /// Register a checkpoint for a phone number without a captcha (scripts, tests, an operator helping a
+    /// venue); written to the audit log. Prints its id, fallback code and signed code.
+    RegisterCheckpoint {
+        /// The manager's phone number (signs in as the checkpoint's manager).
+        #[arg(long)]
+        phone: String,
+        /// Name of the place.
+        #[arg(long)]
+        name: String,
+        /// Kind of place (`market`, `shop`, `office`, `school`, `hospital`, `transport`, `other`, …).
+        #[arg(long, default_value = "other")]
+        kind: String,
+        /// Province code (2025 unit list).
+        #[arg(long)]
+        province: u32,
+        /// Ward code (2025 unit list).
+        #[arg(long)]
+        ward: u32,
+        /// Street address.
+        #[arg(long)]
+        street: String,
+        /// Usual stay in minutes.
+        #[arg(long)]
+        stay_minutes: Option<u16>,
+    },
     /// Create a new issuing key and retire the current one (it stays published for the overlap period).
     RotateKeys,
     /// List the published issuing keys.
@@ -170,9 +195,13 @@ pub struct Options {
     /// PostgreSQL pool size (default 16).
     #[arg(long, env = "TOKHAI_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<usize>,
-    /// Codes per phone number per hour (default 5).
+    /// Codes per phone number per hour from one client address, and from all before a captcha is
+    /// needed (default 5).
     #[arg(long, env = "TOKHAI_OTP_PER_PHONE")]
     pub otp_per_phone: Option<i64>,
+    /// Codes per phone number per hour with solved captchas (default 20).
+    #[arg(long, env = "TOKHAI_OTP_PER_PHONE_CAPTCHA")]
+    pub otp_per_phone_captcha: Option<i64>,
     /// Codes per client address per hour before a captcha is asked for (default 60).
     #[arg(long, env = "TOKHAI_OTP_PER_CLIENT")]
     pub otp_per_client: Option<i64>,
@@ -188,6 +217,23 @@ pub struct Options {
     /// Captcha images per client address per 15 minutes (default 200).
     #[arg(long, env = "TOKHAI_CAPTCHAS_PER_CLIENT")]
     pub captchas_per_client: Option<u32>,
+    /// Seconds a client has to send a request's headers, and to start the next request on a kept-alive
+    /// connection (default 10).
+    #[arg(long, env = "TOKHAI_HEADER_TIMEOUT_SECS")]
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds without a byte read or written after which a connection is closed (default 30).
+    #[arg(long, env = "TOKHAI_IDLE_TIMEOUT_SECS")]
+    pub idle_timeout_secs: Option<u64>,
+    /// Open connections from one client address (default 128).
+    #[arg(long, env = "TOKHAI_MAX_CONNECTIONS_PER_ADDRESS")]
+    pub max_connections_per_address: Option<usize>,
+    /// Open connections in all (default 8192, and never more than the open-file limit allows).
+    #[arg(long, env = "TOKHAI_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Serve `/metrics` (Prometheus) on this address of its own, without a token (keep it off the
+    /// public network).
+    #[arg(long, env = "TOKHAI_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Log format.
     #[arg(long, env = "TOKHAI_LOG_FORMAT")]
     pub log_format: Option<LogFormat>,
@@ -258,6 +304,12 @@ pub struct Config {
     pub otp_limits: OtpLimits,
     /// Captcha images per client address per 15 minutes.
     pub captchas_per_client: u32,
+    /// Connection limits (timeouts, connections per address and in all).
+    pub connections: crate::listen::ConnLimits,
+    /// Address of the separate metrics listener.
+    pub metrics_listen: Option<SocketAddr>,
+    /// Operator token for `/metrics` on the API's address (`TOKHAI_METRICS_TOKEN`).
+    pub metrics_token: Option<String>,
     /// Log format.
     pub log_format: LogFormat,
 }
@@ -271,8 +323,12 @@ const DEFAULT_CAPTCHAS_PER_CLIENT: u32 = 200;
 /// guard; per client address much higher, and past the free allowance a captcha rather than a lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OtpLimits {
-    /// Codes texted to one phone number.
+    /// Codes texted to one phone number at the request of one client address (the hard limit), and
+    /// codes to one phone number from all addresses before a captcha is needed.
     pub per_phone: i64,
+    /// Codes to one phone number with solved captchas (the ceiling that bounds texting one number; an
+    /// attacker asking for a victim's codes meets a captcha, the victim is never locked out by them).
+    pub per_phone_captcha: i64,
     /// Codes requested from one client address without a captcha.
     pub per_client: i64,
     /// Codes requested from one client address with a solved captcha (the hard ceiling).
@@ -287,6 +343,7 @@ impl Default for OtpLimits {
     fn default() -> Self {
         Self {
             per_phone: 5,
+            per_phone_captcha: 20,
             per_client: 60,
             per_client_captcha: 2000,
             global: 5000,
@@ -320,11 +377,19 @@ impl Options {
             request_timeout_secs: self.request_timeout_secs.or(other.request_timeout_secs),
             db_max_connections: self.db_max_connections.or(other.db_max_connections),
             otp_per_phone: self.otp_per_phone.or(other.otp_per_phone),
+            otp_per_phone_captcha: self.otp_per_phone_captcha.or(other.otp_per_phone_captcha),
             otp_per_client: self.otp_per_client.or(other.otp_per_client),
             otp_per_client_captcha: self.otp_per_client_captcha.or(other.otp_per_client_captcha),
             otp_global: self.otp_global.or(other.otp_global),
             otp_guesses_per_client: self.otp_guesses_per_client.or(other.otp_guesses_per_client),
             captchas_per_client: self.captchas_per_client.or(other.captchas_per_client),
+            header_timeout_secs: self.header_timeout_secs.or(other.header_timeout_secs),
+            idle_timeout_secs: self.idle_timeout_secs.or(other.idle_timeout_secs),
+            max_connections_per_address: self
+                .max_connections_per_address
+                .or(other.max_connections_per_address),
+            max_connections: self.max_connections.or(other.max_connections),
+            metrics_listen: self.metrics_listen.or(other.metrics_listen),
             log_format: self.log_format.or(other.log_format),
         }
     }
@@ -392,12 +457,30 @@ impl Options {
             db_max_connections: opts.db_max_connections.unwrap_or(16),
             otp_limits: OtpLimits {
                 per_phone: opts.otp_per_phone.unwrap_or(defaults.per_phone),
+                per_phone_captcha: opts.otp_per_phone_captcha.unwrap_or(defaults.per_phone_captcha),
                 per_client: opts.otp_per_client.unwrap_or(defaults.per_client),
                 per_client_captcha: opts.otp_per_client_captcha.unwrap_or(defaults.per_client_captcha),
                 global: opts.otp_global.unwrap_or(defaults.global),
                 guesses_per_client: opts.otp_guesses_per_client.unwrap_or(defaults.guesses_per_client),
             },
             captchas_per_client: opts.captchas_per_client.unwrap_or(DEFAULT_CAPTCHAS_PER_CLIENT),
+            connections: {
+                let d = crate::listen::ConnLimits::default();
+                crate::listen::ConnLimits {
+                    header_timeout: opts
+                        .header_timeout_secs
+                        .map_or(d.header_timeout, |s| Duration::from_secs(s.max(1))),
+                    idle_timeout: opts
+                        .idle_timeout_secs
+                        .map_or(d.idle_timeout, |s| Duration::from_secs(s.max(1))),
+                    per_address: opts.max_connections_per_address.unwrap_or(d.per_address).max(1),
+                    total: opts.max_connections.unwrap_or(d.total).max(1),
+                }
+            },
+            metrics_listen: opts.metrics_listen,
+            metrics_token: std::env::var("TOKHAI_METRICS_TOKEN")
+                .ok()
+                .filter(|t| !t.trim().is_empty()),
             log_format: opts.log_format.unwrap_or_default(),
         })
     }
@@ -424,6 +507,9 @@ impl Config {
             db_max_connections: 16,
             otp_limits: OtpLimits::default(),
             captchas_per_client: DEFAULT_CAPTCHAS_PER_CLIENT,
+            connections: crate::listen::ConnLimits::default(),
+            metrics_listen: None,
+            metrics_token: None,
             log_format: LogFormat::Text,
         }
     }

@@ -1,9 +1,11 @@
 //! Contact tracing as plain functions over values: overlap with a buffer, accumulation of contacts, CSV
 //! cells that spreadsheets cannot execute. The officer routes do the reading.
 //!
-//! The store sums the overlaps of each (person met, checkpoint) in the database
-//! (`SyncStore::overlap_contacts`), with the formulas of `overlap_ms` and `contact_start` below; the store
-//! conformance suite checks its sums against these functions.
+//! The store finds the contact intervals in the database (`SyncStore::overlap_contacts`, one per
+//! overlapping pair of stays), with the formulas of `overlap_ms` and `contact_start` below; the store
+//! conformance suite checks them against these functions. `accumulate` merges each person's intervals
+//! before adding them up: time covered twice (the same stay uploaded a hundred times, two overlapping
+//! stays of the case, two rooms of a building at once) counts once.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -34,30 +36,67 @@ pub fn contact_start(a_in: Millis, b_in: Millis, buffer: Millis) -> Millis {
 /// What is known of one contact.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ContactAcc {
-    /// Total overlap.
+    /// Total time in contact: the length of the union of the intervals.
     pub overlap_ms: Millis,
     /// Where they met.
     pub checkpoints: BTreeSet<i64>,
     /// Earliest moment of contact.
     pub first_contact: Millis,
+    /// The contact intervals, merged: sorted, disjoint, not touching.
+    intervals: Vec<(Millis, Millis)>,
 }
 
-/// Adds the store's per-checkpoint sums to the contacts in `acc`; people in `exclude` (the case, or the
-/// F1s when collecting F2s) and empty overlaps are left out.
+impl ContactAcc {
+    /// Adds `[start, end)` to the merged intervals and updates the total.
+    fn add(&mut self, start: Millis, end: Millis) {
+        // In order of start (as `accumulate` adds them): join the last interval or follow it.
+        if let Some(last) = self.intervals.last_mut()
+            && start >= last.0
+        {
+            if start <= last.1 {
+                let grown = end.max(last.1) - last.1;
+                last.1 += grown;
+                self.overlap_ms += grown;
+            } else {
+                self.intervals.push((start, end));
+                self.overlap_ms += end - start;
+            }
+            return;
+        }
+        self.intervals.push((start, end));
+        self.intervals.sort_unstable();
+        let mut merged: Vec<(Millis, Millis)> = Vec::with_capacity(self.intervals.len());
+        for &(s, e) in &self.intervals {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        self.overlap_ms = merged.iter().map(|(s, e)| e - s).sum();
+        self.intervals = merged;
+    }
+}
+
+/// Adds the store's contact intervals to the contacts in `acc`, merging each person's intervals (time
+/// covered by several counts once); people in `exclude` (the case, or the F1s when collecting F2s) and
+/// empty intervals are left out.
 pub(crate) fn accumulate(
     acc: &mut HashMap<Vec<u8>, ContactAcc>,
     parts: &[ContactPart],
     exclude: &HashSet<Vec<u8>>,
 ) {
-    for p in parts {
-        if p.overlap_ms <= 0 || exclude.contains(&p.subject) {
-            continue;
-        }
+    let mut sorted: Vec<&ContactPart> = parts
+        .iter()
+        .filter(|p| p.overlap_ms > 0 && !exclude.contains(&p.subject))
+        .collect();
+    // Per person in order of start, so that merging is one pass per person.
+    sorted.sort_by(|a, b| (&a.subject, a.first_contact).cmp(&(&b.subject, b.first_contact)));
+    for p in sorted {
         let c = acc.entry(p.subject.clone()).or_insert_with(|| ContactAcc {
             first_contact: p.first_contact,
             ..Default::default()
         });
-        c.overlap_ms += p.overlap_ms;
+        c.add(p.first_contact, p.first_contact + p.overlap_ms);
         c.checkpoints.insert(p.checkpoint_id);
         c.first_contact = c.first_contact.min(p.first_contact);
     }
@@ -135,6 +174,23 @@ mod tests {
         accumulate(&mut acc, &[part(2, 300, 300, 3_000)], &exclude);
         let two = &acc[&vec![2]];
         assert_eq!((two.overlap_ms, two.first_contact), (1_000, 3_000));
+    }
+
+    #[test]
+    fn overlapping_intervals_of_one_person_count_once() {
+        // The same 10-minute stay a hundred times, and a second stay overlapping half of it.
+        let mut parts: Vec<ContactPart> = (0..100).map(|_| part(1, 100, 600_000, 1_000_000)).collect();
+        parts.push(part(1, 200, 600_000, 1_300_000));
+        parts.push(part(2, 100, 600_000, 1_000_000));
+        let mut acc = HashMap::new();
+        accumulate(&mut acc, &parts, &HashSet::new());
+        assert_eq!(acc[&vec![1]].overlap_ms, 900_000);
+        assert_eq!(acc[&vec![1]].first_contact, 1_000_000);
+        assert_eq!(acc[&vec![2]].overlap_ms, 600_000);
+        // Touching intervals join; a later round merges with what is known.
+        accumulate(&mut acc, &[part(1, 100, 100_000, 1_900_000)], &HashSet::new());
+        assert_eq!(acc[&vec![1]].overlap_ms, 1_000_000);
+        assert_eq!(acc[&vec![1]].intervals, [(1_000_000, 2_000_000)]);
     }
 
     #[test]

@@ -53,10 +53,9 @@ pub enum ApiError {
     InvalidPhone,
     /// A landline where a one-time code must be sent by SMS.
     PhoneNotMobile,
-    /// Wrong one-time code (tries remain).
+    /// The one-time code is wrong, expired, used or out of tries (one answer for all: ask again or for a
+    /// new one).
     OtpWrong,
-    /// The one-time code is expired, used, or out of tries: ask for a new one.
-    OtpDead,
     /// The captcha answer is wrong, expired or already used.
     CaptchaFailed,
     /// Many one-time codes went to this client address: this request needs a solved captcha.
@@ -101,7 +100,6 @@ impl ApiError {
             Self::InvalidPhone => ApiCode::InvalidPhone,
             Self::PhoneNotMobile => ApiCode::PhoneNotMobile,
             Self::OtpWrong => ApiCode::OtpWrong,
-            Self::OtpDead => ApiCode::OtpDead,
             Self::CaptchaFailed => ApiCode::CaptchaFailed,
             Self::CaptchaRequired => ApiCode::CaptchaRequired,
             Self::RateLimited(_) => ApiCode::RateLimited,
@@ -174,7 +172,7 @@ impl ApiError {
             | Self::ProvinceOfParent
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::OtpWrong | Self::OtpDead | Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::OtpWrong | Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::CaptchaFailed => StatusCode::BAD_REQUEST,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden

@@ -9,6 +9,7 @@ mod error;
 mod extract;
 mod feed;
 mod keys;
+mod listen;
 mod metrics;
 mod phone;
 mod retention;
@@ -28,9 +29,10 @@ pub use contact::{contact_start, csv_cell, overlap_ms};
 pub use error::{ApiError, ErrorBody};
 pub use extract::client_addr;
 pub use feed::{DirectoryEntry, ExposureEntry, RevocationEntry, SafetyLevelEntry};
+pub use listen::{ConnLimits, raise_open_file_limit, serve as serve_connections};
 pub use routes::{
     ApiDoc, FeedEntry, ItemResult, Me, OtpRequest, OtpSent, PersonalCode, PullResult, SessionCreated,
-    SessionRequest, UploadBatch, UploadResult, router,
+    SessionRequest, UploadBatch, UploadResult, metrics_router, router,
 };
 pub use seal::{Kek, SealError, Sealer};
 pub use server::{StartError, admin, build_state, load_kek, serve, serve_on};

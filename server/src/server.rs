@@ -12,7 +12,7 @@ use crate::routes::router;
 use crate::seal::{Kek, SealError};
 use crate::sms::{DevSms, HttpSms, SmsSender};
 use crate::state::AppState;
-use crate::store::{Scope, Store, StoreError, open_existing_store, open_replica, open_store};
+use crate::store::{AuditRow, Scope, Store, StoreError, open_existing_store, open_replica, open_store};
 use crate::{phone, retention};
 
 /// Why the server could not start.
@@ -66,8 +66,17 @@ pub fn load_kek(config: &Config) -> Result<Kek, StartError> {
 
 fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    if let Some(dir) = path.parent()
+        && !dir.exists()
+    {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt as _;
+            b.mode(0o700);
+        }
+        b.create(dir)?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -133,9 +142,10 @@ pub async fn serve_on(
     state: AppState,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
+    let config = state.config().clone();
     let addr = listener
         .local_addr()
-        .map_err(|_| StartError::Listen(state.config().listen))?;
+        .map_err(|_| StartError::Listen(config.listen))?;
     tracing::info!(%addr, database = state.store().kind(), reads = state.reads().kind(),
         mode = ?state.config().mode, "tokhai-server listening");
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -155,15 +165,48 @@ pub async fn serve_on(
         );
         tokio::time::sleep(grace).await;
     };
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(drain)
+    if let Some(metrics_addr) = config.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .map_err(|_| StartError::Listen(metrics_addr))?;
+        tracing::info!(addr = %metrics_addr, "metrics listening");
+        let app = crate::routes::metrics_router(state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(metrics, app).await;
+        });
+    }
+    let limits = connection_limits(config.connections);
+    crate::listen::serve(listener, router(state), limits, drain, config.request_timeout)
         .await
         .map_err(|_| StartError::Listen(addr))?;
     let _ = stop_tx.send(true);
     let _ = purge.await;
     tracing::info!("tokhai-server stopped: every accepted request answered");
     Ok(())
+}
+
+/// Raises the open-file limit and keeps the connection cap under it (files for the database, its
+/// journal and pool aside), so that a flood of connections meets the cap, not "too many open files".
+fn connection_limits(mut limits: crate::listen::ConnLimits) -> crate::listen::ConnLimits {
+    const RESERVED_FILES: u64 = 256;
+    let files = crate::listen::raise_open_file_limit(65_536);
+    let room = usize::try_from(files.saturating_sub(RESERVED_FILES).max(64)).unwrap_or(usize::MAX);
+    if limits.total > room {
+        tracing::warn!(
+            configured = limits.total,
+            open_file_limit = files,
+            "connection cap lowered to fit the open-file limit"
+        );
+        limits.total = room;
+    }
+    limits.per_address = limits.per_address.min(limits.total);
+    tracing::info!(
+        open_file_limit = files,
+        max_connections = limits.total,
+        per_address = limits.per_address,
+        "connection limits"
+    );
+    limits
 }
 
 async fn shutdown_signal() {
@@ -359,6 +402,40 @@ async fn run_admin(state: &AppState, cmd: AdminCommand, scopes: &[Scope]) -> Res
                     scopes_text(&now)
                 )
             })
+        }
+        AdminCommand::RegisterCheckpoint {
+            phone,
+            name,
+            kind,
+            province,
+            ward,
+            street,
+            stay_minutes,
+        } => {
+            let e164 = phone::normalize(&phone).ok_or(StartError::Argument("phone"))?;
+            let fields = serde_json::json!({
+                "name": name, "kind": kind, "scheme": "v2025", "province": province, "district": null,
+                "ward": ward, "latitude": null, "longitude": null, "street": street, "description": "",
+                "default_stay_minutes": stay_minutes,
+            });
+            let (id, fallback, code, manager) = crate::routes::register_for_admin(state, fields, &e164)
+                .await
+                .map_err(|e| StartError::Refused(format!("{} / {}", e.msg().vi, e.msg().en)))?;
+            state
+                .store()
+                .append_audit(AuditRow {
+                    id: 0,
+                    at: state.now_ms(),
+                    officer_id: manager,
+                    case_id: None,
+                    action: "checkpoint_register_admin".into(),
+                    purpose: format!("checkpoint {id} (tokhai-server admin)"),
+                    rows: 1,
+                })
+                .await?;
+            Ok(format!(
+                "checkpoint {id} registered for account {manager}\nfallback code: {fallback}\ncode: {code}"
+            ))
         }
         AdminCommand::RotateKeys => {
             let id = state.rotate_keys().await?;

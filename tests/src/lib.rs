@@ -1,6 +1,7 @@
 //! End-to-end test harness: the real tokhai-server in process (`server.rs`), a fault-injecting TCP proxy
 //! (`proxy.rs`), and simulated devices running the sync client of tokhai-core (`device.rs`). The tests
-//! are in `tests/e2e/`, the benchmark in `benches/sync.rs`.
+//! are in `tests/e2e/`, the benchmark in `benches/sync.rs`. `app.rs` drives the real app in a real window
+//! (Xvfb, tauri-driver, WebKitWebDriver) for `tests/app/`.
 
 // Test harness: a failed unwrap is a failed test, and tests report what they skipped on stderr.
 #![allow(
@@ -11,6 +12,7 @@
     clippy::print_stderr
 )]
 
+pub mod app;
 mod device;
 mod proxy;
 mod server;

@@ -245,6 +245,7 @@ impl TestServer {
         // Hundreds of simulated devices sign in from one address.
         config.otp_limits = OtpLimits {
             per_phone: 1_000,
+            per_phone_captcha: 1_000,
             per_client: 1_000_000,
             per_client_captcha: 1_000_000,
             global: 1_000_000,
@@ -414,13 +415,13 @@ impl TestServer {
                 Some(token),
                 Some(
                     json!({ "phone": phone, "province": 79, "ward": 26743, "test_date": today,
-                    "symptom_onset": null, "purpose": "ca F0" }),
+                    "symptom_onset": null, "purpose": "case_investigation: ca F0 tại chợ" }),
                 ),
             )
             .await;
         assert_eq!(s, 201, "{case}");
         let path = format!(
-            "/v1/cases/{}/trace?purpose=truy%20vet&buffer_minutes=0&depth=1",
+            "/v1/cases/{}/trace?purpose=contact_tracing%3A%20truy%20vet%20ca%20F0&buffer_minutes=0&depth=1",
             case["id"]
         );
         let (s, trace) = self.call(reqwest::Method::GET, &path, Some(token), None).await;

@@ -59,7 +59,7 @@ fn exposure_to_alert_and_signed_code(db: Db) {
         "/v1/cases",
         Some(&officer),
         Some(json!({ "phone": "0912000555", "province": 79, "ward": 26743,
-            "test_date": now.date_naive(), "symptom_onset": null, "purpose": "ca F0" })),
+            "test_date": now.date_naive(), "symptom_onset": null, "purpose": "case_investigation: ca F0 tại chợ" })),
     ));
     assert_eq!(s, 201, "{case}");
     let advice = "Theo dõi sức khỏe 14 ngày; gọi 1900 9095 nếu có triệu chứng.";

@@ -24,24 +24,26 @@ pub const DEFAULT_FRESHNESS_HOURS: i64 = 24;
 impl DeclarationRecord {
     /// The first declaration of `person`, made at `now`.
     pub fn new(person: PersonId, declaration: Declaration, now: DateTime<Utc>) -> Self {
+        let id = DeclarationId::random();
         Self {
-            id: DeclarationId::random(),
+            id,
             person,
             declared_at: now,
             supersedes: None,
-            pseudonym: Pseudonym::random(),
+            pseudonym: Pseudonym::of_declaration(&id),
             declaration,
         }
     }
 
     /// A new version of this declaration, made at `now`, that supersedes this one.
     pub fn update(&self, declaration: Declaration, now: DateTime<Utc>) -> Self {
+        let id = DeclarationId::random();
         Self {
-            id: DeclarationId::random(),
+            id,
             person: self.person,
             declared_at: now,
             supersedes: Some(self.id),
-            pseudonym: Pseudonym::random(),
+            pseudonym: Pseudonym::of_declaration(&id),
             declaration,
         }
     }

@@ -63,16 +63,31 @@ impl PersonalStatus {
     }
 }
 
-/// A random, pseudonymous id of a personal code's holder: 128 random bits, drawn by the app for each
-/// declaration, linked to nothing else (not the phone, the ID number, or the `PersonId`). It is not a
-/// credential: knowing it opens no data.
+/// A pseudonymous id of a personal code's holder: 128 bits, one per declaration, linked to nothing else
+/// (not the phone, the ID number, or the `PersonId`). It is not a credential: knowing it opens no data.
+/// The app derives it from its declaration's random id ([`Pseudonym::of_declaration`]), which the
+/// personal code does not carry: the server signs a pseudonym only for the account that uploaded the
+/// declaration it was derived from, so someone who read it off another person's pending code cannot
+/// have it signed for themselves (issue 14, item 11).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Pseudonym(pub [u8; 16]);
 
 impl Pseudonym {
-    /// A fresh random pseudonym.
+    /// A fresh random pseudonym (codes that need no server signature, tests).
     pub fn random() -> Self {
         Self(uuid::Uuid::new_v4().into_bytes())
+    }
+
+    /// The pseudonym of a declaration: the first 16 bytes of SHA-256 over a domain tag and the
+    /// declaration's id.
+    pub fn of_declaration(id: &crate::ids::DeclarationId) -> Self {
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        ctx.update(b"tokhai pseudonym v1\0");
+        ctx.update(id.as_uuid().as_bytes());
+        let d = ctx.finish();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(d.as_ref().get(..16).unwrap_or(&[0u8; 16]));
+        Self(out)
     }
 
     /// Lower-case hex, as trust lists write it.

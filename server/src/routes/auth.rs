@@ -19,8 +19,12 @@ use crate::store::{AccountRow, LimitTake, NewOtp};
 
 /// Codes live 5 minutes.
 pub(super) const OTP_TTL_MS: i64 = 5 * 60_000;
-/// A code is dead after 5 tries (wrong guesses per code: the guard on guessing one person's code).
-pub(super) const OTP_MAX_ATTEMPTS: i64 = 5;
+/// Tries at one phone's codes from one client address per hour: an attacker's wrong guesses use up their
+/// own tries, not the victim's (issue 14, item 4).
+pub(super) const OTP_TRIES_PER_ADDRESS: i64 = 5;
+/// Tries at one code from all addresses: the bound on guessing it from many addresses (a code lives 5
+/// minutes).
+pub(super) const OTP_MAX_ATTEMPTS: i64 = 50;
 /// Rate-limit window: fixed hours (`OtpLimits`, ADR 0015).
 pub(super) const OTP_WINDOW_MS: i64 = 60 * 60_000;
 /// Sessions live 30 days.
@@ -210,9 +214,24 @@ pub(super) async fn request_otp(
         (None, None) => false,
         _ => return Err(ApiError::InvalidField("captcha_answer")),
     };
-    // Per phone first: the main guard, and the only one a captcha does not lift.
-    let mut takes = vec![take(b"otp-phone:", &phash, window, limits.per_phone)];
+    // One address asking for one phone's codes: the only limit a captcha does not lift. Past the
+    // phone's free allowance (from all addresses), a captcha is needed, up to the phone's ceiling: an
+    // attacker asking for a victim's codes cannot lock the victim out.
+    let mut phone_client = phash.clone();
+    phone_client.extend_from_slice(&chash);
+    let mut takes = vec![take(
+        b"otp-phone-client:",
+        &phone_client,
+        window,
+        limits.per_phone,
+    )];
     if solved {
+        takes.push(take(
+            b"otp-phone-captcha:",
+            &phash,
+            window,
+            limits.per_phone_captcha,
+        ));
         takes.push(take(
             b"otp-client-captcha:",
             &chash,
@@ -220,14 +239,15 @@ pub(super) async fn request_otp(
             limits.per_client_captcha,
         ));
     } else {
+        takes.push(take(b"otp-phone:", &phash, window, limits.per_phone));
         takes.push(take(b"otp-client:", &chash, window, limits.per_client));
         takes.push(take(b"otp-global", &[], window, limits.global));
     }
     match state.store().take_limits(&takes).await? {
         None => {}
-        // A shared address (or everyone) past the free allowance: a captcha, not a lock.
+        // A phone, a shared address (or everyone) past the free allowance: a captcha, not a lock.
         Some(i) if i > 0 && !solved => return Err(ApiError::CaptchaRequired),
-        // The phone's own limit (index 0), or an address's ceiling even with captchas: wait.
+        // This address's requests for this phone (index 0), or a ceiling even with captchas: wait.
         Some(_) => return Err(retry_at_window_end(window, now)),
     }
     let code = six_digits(&state)?;
@@ -314,10 +334,19 @@ pub(crate) async fn open_session(
     {
         return Err(retry_at_window_end(window, now));
     }
-    let otp = store.latest_otp(&phash).await?.ok_or(ApiError::OtpDead)?;
-    // Count the try first: at most OTP_MAX_ATTEMPTS comparisons ever happen for one code.
+    // One answer for every failure (wrong, expired, used, out of tries, never sent): an outsider learns
+    // nothing about whether this phone is signing in now.
+    let otp = store.latest_otp(&phash).await?.ok_or(ApiError::OtpWrong)?;
+    // This address's tries at this phone, then the code's own: at most OTP_MAX_ATTEMPTS comparisons
+    // ever happen for one code, and another address's wrong guesses leave the owner's tries alone.
+    let mut phone_client = phash.clone();
+    phone_client.extend_from_slice(&chash);
+    let tries = take(b"otp-try:", &phone_client, window, OTP_TRIES_PER_ADDRESS);
+    if store.take_limits(&[tries]).await?.is_some() {
+        return Err(ApiError::OtpWrong);
+    }
     if !store.otp_take_attempt(otp.id, OTP_MAX_ATTEMPTS, now).await? {
-        return Err(ApiError::OtpDead);
+        return Err(ApiError::OtpWrong);
     }
     let mut msg = phash.clone();
     msg.extend_from_slice(req.code.as_bytes());
@@ -325,7 +354,7 @@ pub(crate) async fn open_session(
         return Err(ApiError::OtpWrong);
     }
     if !store.otp_mark_used(otp.id).await? {
-        return Err(ApiError::OtpDead);
+        return Err(ApiError::OtpWrong);
     }
     let account = account_for(state, &e164).await?;
     let token = format!(

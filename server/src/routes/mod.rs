@@ -145,12 +145,14 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .layer(middleware::from_fn(error_bodies))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
+        // Outside the body limit and the timeout, so that their answers get error bodies too.
+        .layer(middleware::from_fn(error_bodies))
+        .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             // The matched route template only: paths and queries may carry ids, never logged raw.
@@ -184,6 +186,34 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
     resp
 }
 
+/// The router of the separate metrics address (`--metrics-listen`): `/metrics` only, no token.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/metrics",
+            get(|State(state): State<AppState>| async move { ops::metrics_text(&state) }),
+        )
+        .fallback(|| async { ApiError::NotFound })
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+/// Headers on every answer: nothing is cached (answers carry personal data and tokens; the rest is
+/// cheap to ask again), and no browser guesses a type other than the one declared (posters included).
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    resp
+}
+
 /// Gives every error response a JSON error body, including those made by layers (body limit, timeout).
 async fn error_bodies(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
@@ -198,6 +228,8 @@ async fn error_bodies(req: Request, next: Next) -> Response {
     }
     resp
 }
+
+pub(crate) use registry::register_for_admin;
 
 /// The account of a phone number (created if needed), for `admin` commands.
 pub(crate) async fn account_for_admin(

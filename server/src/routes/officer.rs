@@ -2,7 +2,7 @@
 //! quarantine monitoring, aggregates, safety levels. Every read of personal data names a case and is
 //! written to the audit log; officers see only their provinces/wards.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use axum::Json;
 use axum::extract::State;
@@ -40,13 +40,39 @@ fn date_of(day: i64) -> NaiveDate {
     ts(day * DAY_MS).date_naive()
 }
 
+/// A purpose as core's rule wants it: a reason from its list and the officer's own words.
 fn purpose_ok(p: &str) -> ApiResult<String> {
-    let p = p.trim();
-    if (3..=200).contains(&p.chars().count()) && !p.chars().any(char::is_control) {
-        Ok(p.to_owned())
-    } else {
-        Err(ApiError::InvalidField("purpose"))
+    Ok(tokhai_core::check_purpose(p)?)
+}
+
+/// Whether a refusal says something about the data (a scope, a case, a phone number) and so goes to the
+/// audit log like a read: an officer probing whether a number has an account, or another area's cases,
+/// leaves a trace.
+fn audited_refusal(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::OutOfScope | ApiError::CaseRequired | ApiError::NotFound | ApiError::CaseExists(_)
+    )
+}
+
+/// Writes a refusal of `action` to the audit log (action `…_refused:CODE`, no rows) when it is one that
+/// [`audited_refusal`] names, and hands the result back.
+async fn audit_refusal<T>(
+    state: &AppState,
+    officer: &Officer,
+    case: Option<i64>,
+    action: &str,
+    purpose: &str,
+    result: ApiResult<T>,
+) -> ApiResult<T> {
+    if let Err(e) = &result
+        && audited_refusal(e)
+    {
+        let purpose = tokhai_core::check_purpose(purpose).unwrap_or_else(|_| "(no valid purpose)".into());
+        let action = format!("{action}_refused:{}", e.api_code().as_str());
+        audit(state, officer, case, &action, &purpose, 0).await?;
     }
+    result
 }
 
 /// Who the case is: exactly one of these.
@@ -130,11 +156,41 @@ pub(super) async fn create_case(
     officer: Officer,
     ApiJson(req): ApiJson<NewCase>,
 ) -> ApiResult<(StatusCode, Json<CaseView>)> {
+    let result = create_case_in_area(&state, &officer, &req).await;
+    audit_refusal(&state, &officer, None, "case_create", &req.purpose, result).await
+}
+
+/// The area of a case: the person's declared address (newest declaration) when the server holds one,
+/// whatever the officer typed, so that an officer cannot open a case on someone elsewhere by typing their
+/// own ward; without a declaration, the area typed. Tracing is bounded by the officer's scope anyway
+/// (every checkpoint of a trace lies in it).
+async fn case_area(state: &AppState, subject: &[u8], typed: (i64, i64)) -> ApiResult<(i64, i64)> {
+    let store = state.store();
+    let account = match store.account_by_subject(subject).await? {
+        Some(a) => Some(a),
+        None => match store.pseudonym_account(subject).await? {
+            Some(id) => store.account(id).await?,
+            None => None,
+        },
+    };
+    let Some(account) = account else {
+        return Ok(typed);
+    };
+    Ok(store
+        .latest_declaration(account.id)
+        .await?
+        .map_or(typed, |d| (d.province, d.ward)))
+}
+
+async fn create_case_in_area(
+    state: &AppState,
+    officer: &Officer,
+    req: &NewCase,
+) -> ApiResult<(StatusCode, Json<CaseView>)> {
     let purpose = purpose_ok(&req.purpose)?;
     let today = tokhai_core::local_day(ts(state.now_ms()), tokhai_core::VIETNAM_UTC_OFFSET_MINUTES);
     tokhai_core::check_case(req.province, req.ward, req.test_date, req.symptom_onset, today)?;
-    let (province, ward) = (i64::from(req.province), i64::from(req.ward));
-    if !officer.covers(province, ward) {
+    if !officer.covers(i64::from(req.province), i64::from(req.ward)) {
         return Err(ApiError::OutOfScope);
     }
     let store = state.store();
@@ -155,6 +211,10 @@ pub(super) async fn create_case(
             .ok_or(ApiError::InvalidField("subject"))?,
         _ => return Err(ApiError::InvalidField("phone")),
     };
+    let (province, ward) = case_area(state, &subject, (i64::from(req.province), i64::from(req.ward))).await?;
+    if !officer.covers(province, ward) {
+        return Err(ApiError::OutOfScope);
+    }
     // One case per infection: a second registration is refused and names the case to use.
     let case = store
         .insert_case(
@@ -172,7 +232,7 @@ pub(super) async fn create_case(
         )
         .await?
         .map_err(ApiError::CaseExists)?;
-    audit(&state, &officer, Some(case.id), "case_create", &purpose, 1).await?;
+    audit(state, officer, Some(case.id), "case_create", &purpose, 1).await?;
     Ok((StatusCode::CREATED, Json(case_view(&case))))
 }
 
@@ -239,14 +299,66 @@ pub(super) struct TraceResult {
     pub index_visits: usize,
     /// Contacts, F1 first, longest overlap first.
     pub contacts: Vec<ContactView>,
+    /// Checkpoints outside the officer's scope where the case (or an F1) was, or where contacts met:
+    /// left out of this trace. Tracing there needs a scope granted by an administrator (audited).
+    pub outside_scope_checkpoints: Vec<i64>,
 }
 
-/// Cap on (person met, checkpoint) rows per tracing step.
+/// How far from today an area query may look (days): a year back, for reports.
+const AREA_QUERY_MAX_DAYS: i64 = 366;
+
+/// Cap on contact intervals per tracing step.
 const MAX_CONTACT_ROWS: i64 = 200_000;
 
-/// Contacts of the visits of `subjects`, each person followed from their own start time, in one query.
+/// Which checkpoints lie in the officer's scope, as far as asked so far (the checkpoints' areas are read
+/// once each).
+#[derive(Debug, Default)]
+struct ScopeFilter {
+    known: HashMap<i64, bool>,
+    /// Checkpoints met that lie outside the scope (left out of the trace).
+    outside: BTreeSet<i64>,
+}
+
+impl ScopeFilter {
+    /// Reads the areas of the checkpoints not seen yet.
+    async fn learn(
+        &mut self,
+        state: &AppState,
+        officer: &Officer,
+        ids: impl Iterator<Item = i64>,
+    ) -> ApiResult<()> {
+        let mut new: Vec<i64> = ids.filter(|id| !self.known.contains_key(id)).collect();
+        new.sort_unstable();
+        new.dedup();
+        if new.is_empty() {
+            return Ok(());
+        }
+        for id in &new {
+            self.known.insert(*id, false);
+        }
+        for (id, province, ward) in state.store().checkpoint_areas(&new).await? {
+            self.known.insert(id, officer.covers(province, ward));
+        }
+        Ok(())
+    }
+
+    /// Whether a checkpoint whose area was learnt lies in the scope (and notes it when not).
+    fn allows(&mut self, id: i64) -> bool {
+        let inside = self.known.get(&id).copied().unwrap_or(false);
+        if !inside {
+            self.outside.insert(id);
+        }
+        inside
+    }
+}
+
+/// Contacts of the visits of `subjects`, each person followed from their own start time, in one query;
+/// only contacts at checkpoints in the officer's scope count (the others are noted in `scope`).
+#[allow(clippy::too_many_arguments)]
 async fn contacts_of(
     state: &AppState,
+    officer: &Officer,
+    scope: &mut ScopeFilter,
     subjects: &HashMap<Vec<u8>, Millis>,
     to: Millis,
     buffer: Millis,
@@ -258,10 +370,14 @@ async fn contacts_of(
         return Ok(acc);
     }
     let list: Vec<(Vec<u8>, Millis)> = subjects.iter().map(|(s, &start)| (s.clone(), start)).collect();
-    let parts = state
+    let mut parts = state
         .reads()
         .overlap_contacts(&list, to, state.now_ms(), buffer, building, MAX_CONTACT_ROWS)
         .await?;
+    scope
+        .learn(state, officer, parts.iter().map(|p| p.checkpoint_id))
+        .await?;
+    parts.retain(|p| scope.allows(p.checkpoint_id));
     accumulate(&mut acc, &parts, exclude);
     Ok(acc)
 }
@@ -333,6 +449,12 @@ pub(super) async fn trace(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<TraceQuery>,
 ) -> ApiResult<Response> {
+    let result = trace_in_scope(&state, &officer, id, &q).await;
+    audit_refusal(&state, &officer, Some(id), "trace", &q.purpose, result).await
+}
+
+async fn trace_in_scope(state: &AppState, officer: &Officer, id: i64, q: &TraceQuery) -> ApiResult<Response> {
+    let state = state.clone();
     let purpose = purpose_ok(&q.purpose)?;
     let csv = match q.format.as_deref().unwrap_or("json") {
         "json" => false,
@@ -348,14 +470,22 @@ pub(super) async fn trace(
     if !(1..=2).contains(&depth) {
         return Err(ApiError::InvalidParameter);
     }
-    let case = case_in_scope(&state, &officer, id).await?;
+    let case = case_in_scope(&state, officer, id).await?;
     let start_day = infectious_start_day(&case);
     let (from, to) = (start_day * DAY_MS, state.now_ms() + 60_000);
 
-    let index = state.reads().visits_of_subject(&case.subject, from, to).await?;
+    let mut scope = ScopeFilter::default();
+    let mut index = state.reads().visits_of_subject(&case.subject, from, to).await?;
+    scope
+        .learn(&state, officer, index.iter().map(|v| v.checkpoint_id))
+        .await?;
+    index.retain(|v| scope.allows(v.checkpoint_id));
     let mut exclude: HashSet<Vec<u8>> = [case.subject.clone()].into_iter().collect();
     let case_only: HashMap<Vec<u8>, Millis> = [(case.subject.clone(), from)].into_iter().collect();
-    let f1 = contacts_of(&state, &case_only, to, buffer, q.building, &exclude).await?;
+    let f1 = contacts_of(
+        &state, officer, &mut scope, &case_only, to, buffer, q.building, &exclude,
+    )
+    .await?;
     exclude.extend(f1.keys().cloned());
     // F2: whoever met an F1 after the F1 met the case (the F1s with the longest overlaps first).
     let mut followed: Vec<(&Vec<u8>, &ContactAcc)> = f1.iter().collect();
@@ -366,7 +496,10 @@ pub(super) async fn trace(
         .take(follow)
         .map(|(s, c)| (s.clone(), c.first_contact - buffer))
         .collect();
-    let f2 = contacts_of(&state, &f1_starts, to, buffer, q.building, &exclude).await?;
+    let f2 = contacts_of(
+        &state, officer, &mut scope, &f1_starts, to, buffer, q.building, &exclude,
+    )
+    .await?;
     let mut contacts = Vec::with_capacity(f1.len() + f2.len());
     let everyone: Vec<Vec<u8>> = f1.keys().chain(f2.keys()).cloned().collect();
     let mut known = identify_all(&state, &everyone, from, to).await?;
@@ -387,13 +520,14 @@ pub(super) async fn trace(
         }
     }
     let action = if csv { "trace_export_csv" } else { "trace" };
-    audit(&state, &officer, Some(case.id), action, &purpose, contacts.len()).await?;
+    audit(&state, officer, Some(case.id), action, &purpose, contacts.len()).await?;
     let result = TraceResult {
         case_id: case.id,
         from: ts(from),
         to: ts(to),
         index_visits: index.len(),
         contacts,
+        outside_scope_checkpoints: scope.outside.into_iter().collect(),
     };
     if csv {
         let mut out = csv_line(&[
@@ -456,7 +590,18 @@ pub(super) async fn publish_exposure(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<NewExposure>,
 ) -> ApiResult<(StatusCode, Json<ExposurePublished>)> {
-    let case = case_in_scope(&state, &officer, id).await?;
+    let result = publish_exposure_in_scope(&state, &officer, id, req).await;
+    let purpose = "outbreak_response: exposure window";
+    audit_refusal(&state, &officer, Some(id), "exposure", purpose, result).await
+}
+
+async fn publish_exposure_in_scope(
+    state: &AppState,
+    officer: &Officer,
+    id: i64,
+    req: NewExposure,
+) -> ApiResult<(StatusCode, Json<ExposurePublished>)> {
+    let case = case_in_scope(state, officer, id).await?;
     tokhai_core::check_exposure_window(
         req.starts_at,
         req.ends_at,
@@ -465,11 +610,16 @@ pub(super) async fn publish_exposure(
     )?;
     let (s, e) = (req.starts_at.timestamp_millis(), req.ends_at.timestamp_millis());
     let advice = req.advice.trim();
-    if !(1..=1000).contains(&advice.chars().count()) {
+    // Advice reaches every device's screen and terminal: no control characters (a line break aside).
+    if !(1..=1000).contains(&advice.chars().count()) || !tokhai_core::is_plain_text(advice, true) {
         return Err(ApiError::InvalidField("advice"));
     }
-    if state.store().checkpoint(req.checkpoint).await?.is_none() {
+    let Some(checkpoint) = state.store().checkpoint(req.checkpoint).await? else {
         return Err(ApiError::InvalidField("checkpoint"));
+    };
+    // Every checkpoint an officer publishes for lies in their scope.
+    if !officer.covers(checkpoint.info.province, checkpoint.info.ward) {
+        return Err(ApiError::OutOfScope);
     }
     let row = state
         .store()
@@ -602,6 +752,10 @@ pub(super) async fn quarantine(
     let scope = q.scope(&officer)?;
     let today = (state.now_ms() + 7 * 3_600_000).div_euclid(DAY_MS);
     let day = q.day.map_or(today, day_of);
+    // A day within a year of today: anything else is a typo (and far dates overflow date arithmetic).
+    if (day - today).abs() > AREA_QUERY_MAX_DAYS {
+        return Err(ApiError::InvalidParameter);
+    }
     let rows = state.reads().quarantine_status(scope, day).await?;
     let out = one_per_person(rows, day);
     audit(
@@ -648,6 +802,9 @@ pub(super) async fn aggregates(
     let to = q.to.map_or(now + 60_000, |t| t.timestamp_millis());
     let from = q.from.map_or(to - 14 * DAY_MS, |t| t.timestamp_millis());
     if from >= to || to - from > 92 * DAY_MS {
+        return Err(ApiError::InvalidParameter);
+    }
+    if from < now - AREA_QUERY_MAX_DAYS * DAY_MS || to > now + DAY_MS {
         return Err(ApiError::InvalidParameter);
     }
     let rows = state.reads().aggregates(scope, from, to, 7 * 60).await?;

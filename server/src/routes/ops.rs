@@ -3,8 +3,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -43,9 +43,31 @@ pub(super) async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Heal
     }))
 }
 
-/// Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", tag = "ops", responses((status = 200, content_type = "text/plain", body = String)))]
-pub(super) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// Prometheus metrics, for the operator: with `Authorization: Bearer <TOKHAI_METRICS_TOKEN>` (not served
+/// on the API's address without a token configured; `--metrics-listen` serves them on an address of
+/// their own). They tell how many traces ran, which is not the public's business.
+#[utoipa::path(get, path = "/metrics", tag = "ops", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/openmetrics-text", body = String),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let Some(token) = state.config().metrics_token.as_deref() else {
+        return Err(ApiError::NotFound);
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared as hashes: the time taken says nothing about the token.
+    let digest = |t: &str| ring::digest::digest(&ring::digest::SHA256, t.trim().as_bytes());
+    if digest(given).as_ref() != digest(token).as_ref() {
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(metrics_text(&state))
+}
+
+/// The metrics as Prometheus text.
+pub(crate) fn metrics_text(state: &AppState) -> Response {
     (
         [(
             header::CONTENT_TYPE,
@@ -53,6 +75,7 @@ pub(super) async fn metrics(State(state): State<AppState>) -> impl IntoResponse 
         )],
         state.inner().metrics.encode(),
     )
+        .into_response()
 }
 
 /// This API's OpenAPI document.

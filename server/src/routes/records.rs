@@ -76,6 +76,7 @@ pub(crate) fn visit_row(
         source: source.to_owned(),
         received_at: state.now_ms(),
         person_id: v.person.map(|p| p.as_uuid().as_bytes().to_vec()),
+        scanned_by: None,
     })
 }
 

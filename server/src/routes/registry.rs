@@ -238,7 +238,7 @@ fn view(state: &AppState, cp: &CheckpointRow) -> ApiResult<CheckpointView> {
 fn text_field(value: &str, field: &'static str, min: usize, max: usize) -> ApiResult<String> {
     let t = value.trim();
     let n = t.chars().count();
-    if n < min || n > max || t.chars().any(char::is_control) {
+    if n < min || n > max || !tokhai_core::is_plain_text(t, false) {
         return Err(ApiError::InvalidField(field));
     }
     Ok(t.to_owned())
@@ -336,6 +336,36 @@ pub(super) async fn register(
     Ok((StatusCode::CREATED, Json(view(&state, &cp)?)))
 }
 
+/// Registers a checkpoint for `e164` without a captcha, for the `admin register-checkpoint` command (the
+/// caller audits it): the same checks as `POST /v1/checkpoints`. (id, fallback code, signed code, manager
+/// account.)
+pub(crate) async fn register_for_admin(
+    state: &AppState,
+    fields: serde_json::Value,
+    e164: &str,
+) -> ApiResult<(i64, String, String, i64)> {
+    let fields: CheckpointFields =
+        serde_json::from_value(fields).map_err(|_| ApiError::InvalidField("kind"))?;
+    let info = info_of(&fields)?;
+    codes::check_fits(state.keys(), &info, state.now_ms())?;
+    let manager = account_for(state, e164).await?;
+    let phash = phone_hash(state, e164);
+    let new = NewCheckpoint {
+        parent_id: None,
+        manager_id: manager.id,
+        info,
+        phone_sealed: state
+            .inner()
+            .sealer
+            .seal("checkpoints", &phash, e164.as_bytes())?,
+        phone_hash: phash,
+        now: state.now_ms(),
+    };
+    let cp = state.store().insert_checkpoint(new).await?;
+    let v = view(state, &cp)?;
+    Ok((cp.id, v.fallback_code, v.code, manager.id))
+}
+
 /// A checkpoint the session's account manages (else `forbidden`).
 pub(crate) async fn managed(state: &AppState, session: &Session, id: i64) -> ApiResult<CheckpointRow> {
     let cp = state.store().checkpoint(id).await?.ok_or(ApiError::NotFound)?;
@@ -398,6 +428,8 @@ pub(super) async fn edit(
         return Err(ApiError::Conflict);
     }
     let info = info_of(&fields)?;
+    // The same rule as registration: what does not fit in a code is refused before anything is saved.
+    codes::check_fits(state.keys(), &info, state.now_ms())?;
     // A sub-checkpoint stays in its building's province; a building keeps its sub-checkpoints' province.
     if let Some(parent) = cp.parent_id {
         let parent = state

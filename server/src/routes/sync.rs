@@ -25,6 +25,10 @@ use crate::{codes, keys};
 pub(super) const MAX_BATCH: usize = 500;
 /// Items dated further ahead than this are refused (device clock far off).
 pub(super) const FUTURE_TOLERANCE_MS: Millis = 10 * 60_000;
+/// How long a staff device may scan offline before uploading: older scans are refused (`too_old`), so a
+/// manager cannot back-date a visit of someone's code by weeks (issue 14, item 7). Staff devices sync
+/// whenever they are online; three days covers a long weekend without a connection.
+pub(super) const STAFF_SCAN_MAX_AGE_MS: Millis = 3 * 86_400_000;
 
 /// One upload: any mix of records, each with its client-generated id.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -61,7 +65,9 @@ pub struct ItemResult {
     /// version), "kept" (the server kept its version), or "refused" (see `code`; do not resend as is).
     pub status: String,
     /// Why it was refused: "too_old", "in_future", "invalid", "unknown_checkpoint", "unknown_episode",
-    /// "declaration_required", "conflict", "not_staff", "unknown_code", or a QR verification code
+    /// "declaration_required", "conflict", "not_staff", "unknown_code", "checkpoint_revoked" (the visit
+    /// starts after its checkpoint was deactivated), "overlapping" (repeats another visit of the same
+    /// person at the same checkpoint), or a QR verification code
     /// ("qr_bad_signature", "qr_expired", "qr_pending", …) for a scanned personal code.
     pub code: Option<String>,
     /// For a visit answered "kept" or "refused": the server's version of it (`VisitState`: check-in,
@@ -202,19 +208,45 @@ pub(super) async fn upload(
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
-    let stays: HashMap<u64, Option<Option<i64>>> = store
+    let stays: HashMap<u64, (Option<i64>, Option<Millis>)> = store
         .checkpoint_stays(&wanted)
         .await?
         .into_iter()
-        .filter_map(|(id, stay)| u64::try_from(id).ok().map(|id| (id, Some(stay))))
+        .filter_map(|(id, stay, revoked)| u64::try_from(id).ok().map(|id| (id, (stay, revoked))))
         .collect();
+    // Only the manager's "check out everyone" ends a visit `by_checkpoint`: a device may send that end
+    // back once the server holds it, never introduce it (it would count in the manager's check-out share).
+    let claimed: Vec<Vec<u8>> = batch
+        .visits
+        .iter()
+        .filter(|v| v.end == tokhai_core::VisitEnd::ByCheckpoint)
+        .map(|v| v.id.as_uuid().as_bytes().to_vec())
+        .collect();
+    let closed_by_checkpoint: std::collections::HashSet<Vec<u8>> = if claimed.is_empty() {
+        Default::default()
+    } else {
+        store
+            .visits_by_ids(&claimed)
+            .await?
+            .into_iter()
+            .filter(|r| r.account_id == Some(account.id) && r.end_kind == "by_checkpoint")
+            .map(|r| r.id)
+            .collect()
+    };
     let mut rows: Vec<VisitRow> = Vec::new();
     let mut ids = Vec::new();
     for v in &batch.visits {
         let cp = v.checkpoint.id.0;
-        match stays.get(&cp).copied().flatten() {
+        let own_end = v.end == tokhai_core::VisitEnd::ByCheckpoint
+            && !closed_by_checkpoint.contains(v.id.as_uuid().as_bytes().as_slice());
+        match stays.get(&cp).copied() {
             None => items.push(refused("visit", v.id.to_string(), "unknown_checkpoint")),
-            Some(stay) => match visit_row(&state, Some(account.id), &account.subject, "self", stay, v) {
+            // A visit that starts after the checkpoint was deactivated is refused.
+            Some((_, Some(revoked))) if v.checked_in_at.timestamp_millis() >= revoked => {
+                items.push(refused("visit", v.id.to_string(), "checkpoint_revoked"));
+            }
+            Some(_) if own_end => items.push(refused("visit", v.id.to_string(), "invalid")),
+            Some((stay, _)) => match visit_row(&state, Some(account.id), &account.subject, "self", stay, v) {
                 Ok(row) => {
                     rows.push(row);
                     ids.push(v.id.to_string());
@@ -223,6 +255,7 @@ pub(super) async fn upload(
             },
         }
     }
+    let (rows, ids) = without_repeats(&state, account, rows, ids, &mut items).await?;
     if !rows.is_empty() {
         for (id, u) in ids.into_iter().zip(store.upsert_visits(rows).await?) {
             items.push(outcome("visit", id, u));
@@ -297,6 +330,58 @@ pub(super) async fn upload(
     }))
 }
 
+/// Whether two visits of one person at one checkpoint cover the same time: they arrive at the same
+/// moment, or both are closed and overlap.
+fn same_time(a: &VisitRow, b: &VisitRow) -> bool {
+    a.checked_in_at == b.checked_in_at
+        || matches!((a.checked_out_at, b.checked_out_at),
+            (Some(ao), Some(bo)) if a.checked_in_at < bo && b.checked_in_at < ao)
+}
+
+/// Refuses (`overlapping`) a visit of the account that repeats another of the same person at the same
+/// checkpoint under another id: one arriving at the same moment as a stored one, or overlapping an
+/// earlier one of the batch (issue 14, item 6: a hundred copies of one visit made a 10-minute contact
+/// count as 1,000 minutes; tracing merges a person's intervals anyway). An open visit and a later
+/// check-in at the same place are not refused: the device closes the first when the second begins.
+async fn without_repeats(
+    state: &AppState,
+    account: &crate::store::AccountRow,
+    rows: Vec<VisitRow>,
+    ids: Vec<String>,
+    items: &mut Vec<ItemResult>,
+) -> ApiResult<(Vec<VisitRow>, Vec<String>)> {
+    if rows.is_empty() {
+        return Ok((rows, ids));
+    }
+    let mut times: Vec<Millis> = rows.iter().map(|r| r.checked_in_at).collect();
+    times.sort_unstable();
+    times.dedup();
+    let mut known: Vec<VisitRow> = state
+        .store()
+        .visits_of_subject_at(&account.subject, &times)
+        .await?
+        .into_iter()
+        .filter(|v| v.account_id == Some(account.id))
+        .collect();
+    let (mut kept_rows, mut kept_ids) = (Vec::with_capacity(rows.len()), Vec::with_capacity(ids.len()));
+    for (row, id) in rows.into_iter().zip(ids) {
+        let repeat = known.iter().any(|k| {
+            k.id != row.id
+                && k.checkpoint_id == row.checkpoint_id
+                && k.person_id == row.person_id
+                && same_time(k, &row)
+        });
+        if repeat {
+            items.push(refused("visit", id, "overlapping"));
+        } else {
+            known.push(row.clone());
+            kept_rows.push(row);
+            kept_ids.push(id);
+        }
+    }
+    Ok((kept_rows, kept_ids))
+}
+
 /// One scan by checkpoint staff.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -335,6 +420,8 @@ pub(super) async fn upload_scans(
     }
     let store = state.store();
     let staff_roots = store.staff_roots(&session.account.phone_hash).await?;
+    // Since when this account is staff of each tree (a scan from before that is not theirs to upload).
+    let mut staff_since: HashMap<i64, Option<Millis>> = HashMap::new();
     let trust =
         TrustStore::from_list(keys::trust_list(store.as_ref()).await?).map_err(|_| ApiError::Internal)?;
     let clock = state.inner().clock.as_ref();
@@ -351,11 +438,50 @@ pub(super) async fn upload_scans(
             items.push(refused("scan", id, "unknown_checkpoint"));
             continue;
         };
-        if !(staff_roots.contains(&cp.root_id) || cp.manager_id == session.account.id) {
+        let since = if cp.manager_id == session.account.id {
+            Some(cp.created_at)
+        } else if staff_roots.contains(&cp.root_id) {
+            match staff_since.get(&cp.root_id) {
+                Some(known) => *known,
+                None => {
+                    let added = store
+                        .staff(cp.root_id)
+                        .await?
+                        .into_iter()
+                        .find(|st| st.phone_hash == session.account.phone_hash)
+                        .map(|st| st.added_at);
+                    staff_since.insert(cp.root_id, added);
+                    added
+                }
+            }
+        } else {
+            None
+        };
+        let scanned = s.scanned_at.timestamp_millis();
+        let Some(since) = since else {
+            items.push(refused("scan", id, "not_staff"));
+            continue;
+        };
+        // Back-dating is bounded by the staff device's offline window and by when the account became
+        // staff here; a scan after the checkpoint's deactivation is refused.
+        if scanned < state.now_ms() - STAFF_SCAN_MAX_AGE_MS {
+            items.push(refused("scan", id, "too_old"));
+            continue;
+        }
+        if scanned < since {
             items.push(refused("scan", id, "not_staff"));
             continue;
         }
+        if !cp.active && scanned >= cp.updated_at {
+            items.push(refused("scan", id, "checkpoint_revoked"));
+            continue;
+        }
         let pseudonym = match trust.verify_personal(&s.code, clock) {
+            // A code is not scanned before it was issued.
+            Ok(v) if scanned + FUTURE_TOLERANCE_MS < v.payload().issued_at.timestamp_millis() => {
+                items.push(refused("scan", id, "invalid"));
+                continue;
+            }
             Ok(v) => v.payload().pseudonym.0,
             Err(e) => {
                 items.push(refused("scan", id, e.code()));
@@ -400,7 +526,9 @@ pub(super) async fn upload_scans(
             cp.info.default_stay_minutes,
             &visit,
         ) {
-            Ok(row) => {
+            Ok(mut row) => {
+                // Bound to the scanning staff account (and, by `merge_visit`, to this checkpoint).
+                row.scanned_by = Some(session.account.id);
                 rows.push(row);
                 ids.push(id);
             }
@@ -571,11 +699,18 @@ pub(super) async fn personal_code(
         }
     }
     let (row, record) = found.ok_or(ApiError::NotFound)?;
+    // The pseudonym is this account's only if it was derived from the id of this account's declaration
+    // (which the pending code does not show): someone who read it off another person's screen and
+    // uploaded it in a declaration of their own cannot have it signed (issue 14, item 11).
+    if record.pseudonym != tokhai_core::Pseudonym::of_declaration(&record.id) {
+        return Err(ApiError::InvalidField("pseudonym"));
+    }
     let d = &record.declaration;
-    if p.birth_year.is_some_and(|y| y != d.birth_year) {
+    // A code that names nobody (no initials, no birth year) would pass for anyone's.
+    if p.birth_year != Some(d.birth_year) {
         return Err(ApiError::InvalidField("birth_year"));
     }
-    if !initials_fit(&d.full_name, &p.initials) {
+    if p.initials.trim().is_empty() || !initials_fit(&d.full_name, &p.initials) {
         return Err(ApiError::InvalidField("initials"));
     }
     if row.has_symptoms && p.status == tokhai_core::PersonalStatus::NoSymptoms {

@@ -89,8 +89,12 @@ pub trait RegistryStore: Send + Sync {
     async fn insert_checkpoint(&self, new: NewCheckpoint) -> R<CheckpointRow>;
     /// A checkpoint.
     async fn checkpoint(&self, id: i64) -> R<Option<CheckpointRow>>;
-    /// The usual stay (minutes) of each of these checkpoints that exists; absent ids do not exist.
-    async fn checkpoint_stays(&self, ids: &[i64]) -> R<Vec<(i64, Option<i64>)>>;
+    /// The usual stay (minutes) of each of these checkpoints that exists, and when it was deactivated if
+    /// it was: (id, stay, deactivated at); absent ids do not exist.
+    async fn checkpoint_stays(&self, ids: &[i64]) -> R<Vec<(i64, Option<i64>, Option<Millis>)>>;
+    /// The area (province, ward) of each of these checkpoints that exists: (id, province, ward), in one
+    /// query per 500.
+    async fn checkpoint_areas(&self, ids: &[i64]) -> R<Vec<(i64, i64, i64)>>;
     /// Ids of deactivated checkpoints (the revocation list).
     async fn revoked_checkpoints(&self) -> R<Vec<i64>>;
     /// Checkpoints an account manages.
@@ -134,8 +138,8 @@ pub trait SyncStore: Send + Sync {
         limit: i64,
     ) -> R<Vec<VisitRow>>;
     /// Contacts of the visits of `subjects` (each person's visits starting in `[their start, to)`): every
-    /// visit by someone else at the same place that overlaps one of them ± `buffer`, summed per (other
-    /// person, checkpoint) in one query. The same place is the same checkpoint, or with `building` any
+    /// visit by someone else at the same place that overlaps one of them ± `buffer`, one interval per
+    /// overlapping pair, in one query. The same place is the same checkpoint, or with `building` any
     /// checkpoint of the same tree. Nothing counts after `now`: a visit still open is assumed to last its
     /// usual stay, which may end in the future. At most `limit` rows.
     async fn overlap_contacts(
@@ -151,6 +155,8 @@ pub trait SyncStore: Send + Sync {
     async fn visits_by_ids(&self, ids: &[Vec<u8>]) -> R<Vec<VisitRow>>;
     /// A subject's visits starting in `[from, to)`.
     async fn visits_of_subject(&self, subject: &[u8], from: Millis, to: Millis) -> R<Vec<VisitRow>>;
+    /// A subject's visits starting at one of these moments, in one query per 500.
+    async fn visits_of_subject_at(&self, subject: &[u8], times: &[Millis]) -> R<Vec<VisitRow>>;
     /// Visits still open at these checkpoints.
     async fn occupancy(&self, checkpoints: &[i64]) -> R<i64>;
     /// Closes every open visit at these checkpoints ("check out everyone").

@@ -31,6 +31,7 @@ impl Dialect {
                 ),
                 (4, include_str!("../../migrations/sqlite/0004_rate_counters.sql")),
                 (5, include_str!("../../migrations/sqlite/0005_visit_person.sql")),
+                (6, include_str!("../../migrations/sqlite/0006_scan_binding.sql")),
             ],
             Self::Postgres => &[
                 (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -47,6 +48,7 @@ impl Dialect {
                     include_str!("../../migrations/postgres/0004_rate_counters.sql"),
                 ),
                 (5, include_str!("../../migrations/postgres/0005_visit_person.sql")),
+                (6, include_str!("../../migrations/postgres/0006_scan_binding.sql")),
                 (
                     7,
                     include_str!("../../migrations/postgres/0007_visits_by_day.sql"),

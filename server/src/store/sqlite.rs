@@ -92,9 +92,7 @@ fn start_checkpointer(path: &Path) -> Result<mpsc::SyncSender<()>, StoreError> {
 impl Sqlite {
     /// Opens (creating if needed) the database file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|_| StoreError::Unavailable)?;
-        }
+        private_file(path).map_err(|_| StoreError::Unavailable)?;
         let writer = open_conn(path, true)?;
         // Checkpoints are the checkpoint thread's job (`start_checkpointer`).
         writer
@@ -122,6 +120,33 @@ impl Sqlite {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Creates the database's folder (0700) and file (0600) for the server's user only, before SQLite opens
+/// it: SQLite gives its WAL and shared-memory files the database file's permissions. An existing
+/// folder or file keeps what it has (an operator's choice).
+fn private_file(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent()
+        && !dir.as_os_str().is_empty()
+        && !dir.exists()
+    {
+        let mut b = std::fs::DirBuilder::new();
+        b.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt as _;
+            b.mode(0o700);
+        }
+        b.create(dir)?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.mode(0o600);
+    }
+    opts.open(path).map(drop)
 }
 
 fn open_conn(path: &Path, write: bool) -> Result<Connection, StoreError> {

@@ -216,19 +216,23 @@ pub struct VisitRow {
     /// Who on the uploading device checked in (the device's person id, as in `DeclarationRow::person_id`);
     /// `None` for staff scans and visits from older apps.
     pub person_id: Option<Vec<u8>>,
+    /// For a staff scan, the staff account that uploaded it (the id is bound to it and to the
+    /// checkpoint); `None` for the person's own uploads.
+    pub scanned_by: Option<i64>,
 }
 
-/// One person's contact with the followed visits at one checkpoint, summed over every overlapping pair
-/// of visits (`contact::overlap_ms` for each pair).
+/// One interval of a person's contact with the followed visits at one checkpoint: one overlapping pair
+/// of visits (`contact::overlap_ms` and `contact::contact_start` for the pair). A person's intervals may
+/// overlap each other; `contact::accumulate` merges them before adding up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactPart {
     /// Who was met (16-byte pseudonym).
     pub subject: Vec<u8>,
     /// Where (the other person's checkpoint).
     pub checkpoint_id: i64,
-    /// Summed overlap.
+    /// Length of the interval.
     pub overlap_ms: Millis,
-    /// Earliest moment of contact: the later of (followed check-in − buffer, other check-in), minimised.
+    /// Its start: the later of (followed check-in − buffer, other check-in).
     pub first_contact: Millis,
 }
 

@@ -18,6 +18,8 @@ mod support;
 mod account;
 mod admin;
 mod api;
+mod attack;
+mod connections;
 mod dumps;
 mod officer;
 mod security;

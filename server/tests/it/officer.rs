@@ -32,7 +32,7 @@ async fn officer(env: &Env, phone: &str) -> String {
 
 fn case(phone: &str, province: u32, ward: u32, test: NaiveDate, onset: Option<NaiveDate>) -> Value {
     json!({ "phone": phone, "province": province, "ward": ward, "test_date": test, "symptom_onset": onset,
-            "purpose": "điều tra dịch tễ" })
+            "purpose": "case_investigation: điều tra dịch tễ" })
 }
 
 /// A 422 `invalid_field` naming `field`, Vietnamese and English.
@@ -186,7 +186,7 @@ async fn one_case_per_infection(env: Env) {
     let again = [
         case("0917100001", 79, 26743, today - Duration::days(3), None),
         json!({ "subject": subject, "province": 79, "ward": 26743, "test_date": today, "symptom_onset": null,
-                "purpose": "điều tra dịch tễ" }),
+                "purpose": "case_investigation: điều tra dịch tễ" }),
     ];
     for body in again {
         let (s, b) = env.post("/v1/cases", Some(&token), body).await;

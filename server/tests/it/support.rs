@@ -262,7 +262,8 @@ pub(crate) fn declaration(
 ) -> Value {
     json!({
         "id": id, "person": person, "declared_at": at, "supersedes": null,
-        "pseudonym": uuid::Uuid::new_v4().simple().to_string(),
+        // Derived from the declaration's id, as the app does (`Pseudonym::of_declaration`).
+        "pseudonym": tokhai_core::Pseudonym::of_declaration(&tokhai_core::DeclarationId::from_uuid(id)).to_hex(),
         "declaration": {
             "full_name": name, "id_number": { "kind": "cccd", "number": id_number }, "birth_year": 1990,
             "sex": "female", "nationality": "VN",

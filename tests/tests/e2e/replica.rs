@@ -18,7 +18,7 @@ async fn trace(
     case: i64,
 ) -> (reqwest::header::HeaderMap, serde_json::Value) {
     let url = format!(
-        "{}/v1/cases/{case}/trace?purpose=truy%20vet&buffer_minutes=0&depth=2",
+        "{}/v1/cases/{case}/trace?purpose=contact_tracing%3A%20truy%20vet%20ca%20F0&buffer_minutes=0&depth=2",
         server.url()
     );
     let resp = reqwest::Client::new()
@@ -85,7 +85,7 @@ async fn traces_from_the_standby_match_the_primary() {
             Some(&officer),
             Some(
                 serde_json::json!({ "phone": devices[0].phone, "province": 79, "ward": 26743,
-                "test_date": today, "symptom_onset": null, "purpose": "ca F0" }),
+                "test_date": today, "symptom_onset": null, "purpose": "case_investigation: ca F0 tại chợ" }),
             ),
         )
         .await;

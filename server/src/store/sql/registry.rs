@@ -123,17 +123,35 @@ impl RegistryStore for SqlStore {
             .transpose()
     }
 
-    async fn checkpoint_stays(&self, ids: &[i64]) -> R<Vec<(i64, Option<i64>)>> {
+    async fn checkpoint_stays(&self, ids: &[i64]) -> R<Vec<(i64, Option<i64>, Option<Millis>)>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
         let (list, params) = id_list(1, ids);
-        let sql = format!("SELECT id, default_stay_minutes FROM checkpoints WHERE id IN ({list})");
+        // A deactivated checkpoint cannot be edited any more: its `updated_at` is when it was deactivated.
+        let sql = format!(
+            "SELECT id, default_stay_minutes, active, updated_at FROM checkpoints WHERE id IN ({list})"
+        );
         self.query(&sql, params)
             .await?
             .iter()
-            .map(|r| Ok((r.i64(0)?, r.opt_i64(1)?)))
+            .map(|r| {
+                let revoked = if r.bool(2)? { None } else { Some(r.i64(3)?) };
+                Ok((r.i64(0)?, r.opt_i64(1)?, revoked))
+            })
             .collect()
+    }
+
+    async fn checkpoint_areas(&self, ids: &[i64]) -> R<Vec<(i64, i64, i64)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let (list, params) = id_list(1, chunk);
+            let sql = format!("SELECT id, province, ward FROM checkpoints WHERE id IN ({list})");
+            for r in self.query(&sql, params).await? {
+                out.push((r.i64(0)?, r.i64(1)?, r.i64(2)?));
+            }
+        }
+        Ok(out)
     }
 
     async fn revoked_checkpoints(&self) -> R<Vec<i64>> {

@@ -16,7 +16,7 @@ type R<T> = Result<T, StoreError>;
 /// The `meta` row that migration 3 leaves for `src/units.rs`.
 const PENDING_WARD_CODES: &str = "pending.ward_codes_2025";
 
-const VISIT_COLS: &str = "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at, person_id";
+const VISIT_COLS: &str = "id, account_id, subject, checkpoint_id, checked_in_at, checked_out_at, ends_at, end_kind, edited, source, received_at, person_id, scanned_by";
 
 fn visit(r: &Row) -> R<VisitRow> {
     Ok(VisitRow {
@@ -32,6 +32,7 @@ fn visit(r: &Row) -> R<VisitRow> {
         source: r.text(9)?,
         received_at: r.i64(10)?,
         person_id: r.opt_bytes(11)?,
+        scanned_by: r.opt_i64(12)?,
     })
 }
 
@@ -55,7 +56,14 @@ fn declaration(r: &Row) -> R<DeclarationRow> {
 
 /// What to do with an uploaded visit whose id is already stored.
 pub(crate) fn merge_visit(existing: &VisitRow, incoming: &VisitRow) -> Upsert {
-    if existing.subject != incoming.subject || existing.account_id != incoming.account_id {
+    // A visit id is bound to who uploaded it: the person's account, or for a staff scan the scanning staff
+    // account and its checkpoint (a manager elsewhere reusing the id cannot move the visit).
+    if existing.subject != incoming.subject
+        || existing.account_id != incoming.account_id
+        || existing.source != incoming.source
+        || existing.scanned_by != incoming.scanned_by
+        || (existing.source == "staff" && existing.checkpoint_id != incoming.checkpoint_id)
+    {
         return Upsert::Conflict;
     }
     let same = existing.checkpoint_id == incoming.checkpoint_id
@@ -117,7 +125,8 @@ fn visit_values(v: &VisitRow) -> Vec<Value> {
         v.edited,
         v.source.clone(),
         v.received_at,
-        v.person_id.clone()
+        v.person_id.clone(),
+        v.scanned_by
     ]
 }
 
@@ -192,16 +201,20 @@ impl SyncStore for SqlStore {
         } else {
             "JOIN visits o ON o.checkpoint_id = s.checkpoint_id"
         };
+        // One row per contact interval (each pair of overlapping stays): the
+        // caller merges each person's intervals before adding them up, so that overlapping stays of one
+        // person (the same visit uploaded a hundred times, or the case's own overlapping visits) count
+        // the time they cover once (issue 14, item 6).
         let sql = format!(
             "WITH f (subject, start) AS (VALUES {}) \
              SELECT o.subject, o.checkpoint_id, \
-                    CAST(SUM({least}(s.ends_at + $2, o.ends_at, $5) - {greatest}(s.checked_in_at - $2, o.checked_in_at)) AS BIGINT), \
-                    MIN({greatest}(s.checked_in_at - $2, o.checked_in_at)) \
+                    {greatest}(s.checked_in_at - $2, o.checked_in_at), \
+                    {least}(s.ends_at + $2, o.ends_at, $5) \
              FROM f JOIN visits s ON s.subject = f.subject AND s.checked_in_at >= f.start AND s.checked_in_at < $1 \
              {place} AND o.checked_in_at >= s.checked_in_at - $2 - $3 AND o.checked_in_at < s.ends_at + $2 \
              AND o.ends_at > s.checked_in_at - $2 AND o.subject <> s.subject \
              AND o.checked_in_at < $5 AND s.checked_in_at - $2 < $5 \
-             GROUP BY o.subject, o.checkpoint_id LIMIT $4",
+             LIMIT $4",
             rows.join(", ")
         );
         let mut p = params![to, buffer, MAX_VISIT_MS, limit, now];
@@ -213,11 +226,12 @@ impl SyncStore for SqlStore {
             .await?
             .iter()
             .map(|r| {
+                let (start, end) = (r.i64(2)?, r.i64(3)?);
                 Ok(ContactPart {
                     subject: r.bytes(0)?,
                     checkpoint_id: r.i64(1)?,
-                    overlap_ms: r.i64(2)?,
-                    first_contact: r.i64(3)?,
+                    overlap_ms: end - start,
+                    first_contact: start,
                 })
             })
             .collect()
@@ -248,6 +262,22 @@ impl SyncStore for SqlStore {
             .iter()
             .map(visit)
             .collect()
+    }
+
+    async fn visits_of_subject_at(&self, subject: &[u8], times: &[Millis]) -> R<Vec<VisitRow>> {
+        let mut out = Vec::new();
+        for chunk in times.chunks(500) {
+            let sql = format!(
+                "SELECT {VISIT_COLS} FROM visits WHERE subject = $1 AND checked_in_at IN ({})",
+                placeholders(2, chunk.len())
+            );
+            let mut p = params![subject];
+            p.extend(chunk.iter().map(|&t| Value::I64(t)));
+            for r in self.query(&sql, p).await? {
+                out.push(visit(&r)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn occupancy(&self, checkpoints: &[i64]) -> R<i64> {
@@ -699,9 +729,9 @@ async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
     let mut inserted: HashSet<Vec<u8>> = HashSet::new();
     for chunk in fresh.chunks(200) {
         let mut groups = Vec::with_capacity(chunk.len());
-        let mut params = Vec::with_capacity(chunk.len() * 12);
+        let mut params = Vec::with_capacity(chunk.len() * 13);
         for (i, v) in chunk.iter().enumerate() {
-            groups.push(format!("({})", placeholders(i * 12 + 1, 12)));
+            groups.push(format!("({})", placeholders(i * 13 + 1, 13)));
             params.extend(visit_values(v));
         }
         let sql = format!(

@@ -1,0 +1,78 @@
+//! tokhai-app: the Tauri 2 shell of the tokhai app. Thin commands over tokhai-core's engine (every rule
+//! lives in core), background sync with events for the UI, the camera frame path, notifications.
+//! `src-tauri/README.md` says which file holds what.
+
+mod background;
+mod camera;
+mod commands;
+mod error;
+mod settings;
+mod state;
+
+use tauri::Manager;
+
+/// Environment variable naming the data folder (tests and screenshots use a fresh one each run).
+const DATA_DIR_ENV: &str = "TOKHAI_APP_DATA_DIR";
+
+/// Starts the app (the desktop binary's `main`, and the mobile entry point).
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            let dir = match std::env::var_os(DATA_DIR_ENV) {
+                Some(d) if !d.is_empty() => std::path::PathBuf::from(d),
+                _ => app.path().app_data_dir()?,
+            };
+            std::fs::create_dir_all(&dir)?;
+            app.manage(state::AppState::new(dir));
+            background::spawn(app.handle());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::setup::app_status,
+            commands::setup::set_up,
+            commands::setup::unlock,
+            commands::setup::set_language,
+            commands::setup::set_mode,
+            commands::setup::set_server,
+            commands::people::persons,
+            commands::people::declaration_form,
+            commands::people::declare,
+            commands::people::check_declaration,
+            commands::people::remove_person,
+            commands::people::search_units,
+            commands::people::personal_code,
+            commands::people::save_personal_card,
+            commands::visits::home,
+            commands::visits::check_in_code,
+            commands::visits::check_in_fallback,
+            commands::visits::check_in_image,
+            commands::visits::check_out,
+            commands::visits::visits,
+            commands::visits::edit_visit,
+            commands::camera::camera_start,
+            commands::camera::camera_stop,
+            commands::camera::camera_frame,
+            commands::health::episodes,
+            commands::health::start_quarantine,
+            commands::health::report_day,
+            commands::sync::request_code,
+            commands::sync::sign_in,
+            commands::sync::sign_out,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::alerts,
+            commands::data::export_data,
+            commands::data::wipe,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        // Nothing personal can be in a start-up failure (no data is open yet).
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("tokhai: the app could not start: {e}");
+        }
+        std::process::exit(1);
+    }
+}

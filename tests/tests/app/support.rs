@@ -1,0 +1,208 @@
+//! What the scenario needs around the app: the real server behind a proxy with a clock that follows the
+//! real one, posters, codes signed wrongly on purpose, and the first-run steps in the window.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::DateTime;
+use serde_json::{Value, json};
+use tokhai_core::render::qr_png;
+use tokhai_core::{Clock as _, SystemClock};
+use tokhai_core::{KeyId, Signer, TrustList, TrustedKey, decode_checkpoint_code};
+use tokhai_e2e::app::App;
+use tokhai_e2e::{Db, Proxy, TestServer};
+
+/// The real server (SQLite) behind a proxy; its clock follows the wall clock, as the app's does.
+pub(crate) struct Server {
+    pub(crate) server: TestServer,
+    pub(crate) proxy: Proxy,
+    _ticker: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    pub(crate) async fn start() -> Self {
+        let server = TestServer::start(Db::Sqlite).await.unwrap();
+        server.clock.set(SystemClock.now());
+        let clock = Arc::clone(&server.clock);
+        let ticker = tokio::spawn(async move {
+            loop {
+                clock.set(SystemClock.now());
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        let proxy = Proxy::start(server.addr(), Duration::ZERO).await;
+        Self {
+            server,
+            proxy,
+            _ticker: ticker,
+        }
+    }
+
+    /// The address the app talks to.
+    pub(crate) fn url(&self) -> String {
+        self.proxy.url()
+    }
+
+    /// Stops the server (the proxy refuses every connection meanwhile).
+    pub(crate) fn stop(&mut self) {
+        self.proxy.set_down(true);
+        self.server.kill();
+    }
+
+    /// Starts it again on the same database and key.
+    pub(crate) async fn restart(&mut self) {
+        let addr = self.server.restart().await;
+        self.proxy.set_upstream(addr);
+        self.proxy.set_down(false);
+    }
+
+    pub(crate) async fn get(&self, path: &str, token: &str) -> (u16, Value) {
+        self.server
+            .call(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+
+    pub(crate) async fn post(&self, path: &str, token: &str, body: Value) -> (u16, Value) {
+        self.server
+            .call(reqwest::Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
+    /// The checkpoint's poster as a PNG, as its manager downloads and prints it.
+    pub(crate) async fn poster_png(&self, checkpoint: u64, token: &str) -> Vec<u8> {
+        let url = format!(
+            "{}/v1/checkpoints/{checkpoint}/poster?format=png",
+            self.server.url()
+        );
+        let resp = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        resp.bytes().await.unwrap().to_vec()
+    }
+}
+
+/// A poster's code re-signed by someone without the issuer's key (same key id, other key): forged.
+pub(crate) fn forged_png(real: &str) -> Vec<u8> {
+    let unverified = decode_checkpoint_code(real).unwrap();
+    let key = unverified.claimed_key().unwrap();
+    let mut payload = unverified.payload_unverified().clone();
+    payload.name = "Cửa hàng giả".to_owned();
+    let signer = Signer::from_seed(key, &[7; 32]).unwrap();
+    qr_png(signer.sign_checkpoint(&payload).unwrap().as_str(), 8).unwrap()
+}
+
+/// A deployment's own issuer (its public key goes in the app's trust list) and a code of it whose
+/// validity ended yesterday.
+pub(crate) fn expired_png(real: &str, trust_file: &std::path::Path) -> Vec<u8> {
+    let id = KeyId(9_001);
+    let signer = Signer::from_seed(id, &[9; 32]).unwrap();
+    let list = TrustList {
+        keys: vec![TrustedKey {
+            id,
+            public_key: signer.public_key(),
+            not_before: DateTime::parse_from_rfc3339("2020-01-01T00:00:00Z")
+                .unwrap()
+                .into(),
+            not_after: None,
+        }],
+        ..TrustList::default()
+    };
+    std::fs::write(trust_file, serde_json::to_string(&list).unwrap()).unwrap();
+    let mut payload = decode_checkpoint_code(real).unwrap().payload_unverified().clone();
+    let now = tokhai_core::floor_to_minute(SystemClock.now());
+    payload.name = "Hội chợ đã kết thúc".to_owned();
+    payload.issued_at = now - chrono::Duration::days(3);
+    payload.valid_from = None;
+    payload.valid_until = Some(now - chrono::Duration::days(1));
+    qr_png(signer.sign_checkpoint(&payload).unwrap().as_str(), 8).unwrap()
+}
+
+/// The first-run screens: Vietnamese, a passphrase.
+pub(crate) async fn first_run(app: &App, passphrase: &str) {
+    app.click("#lang-vi").await;
+    app.click("#method-passphrase").await;
+    app.fill("#pass1", passphrase).await;
+    app.fill("#pass2", passphrase).await;
+    app.click("#setup-continue").await;
+    app.wait("#welcome-sign-in").await;
+}
+
+/// Signs in on the sign-in screen with the code the server texted.
+pub(crate) async fn sign_in(app: &App, server: &Server, phone: &str) {
+    app.fill("#phone", phone).await;
+    app.click("#send-code").await;
+    app.wait("#code-sent").await;
+    let code = server.server.last_code(phone);
+    app.fill("#otp", &code).await;
+    app.click("#sign-in-submit").await;
+}
+
+/// Picks a unit in a picker by typing `query` (without diacritics) and choosing the hit `code`.
+pub(crate) async fn pick_unit(app: &App, picker: &str, query: &str, code: u32) {
+    app.fill(&format!("#{picker}"), query).await;
+    app.click(&format!("#{picker}-list button[data-code='{code}']"))
+        .await;
+    app.wait(&format!("#{picker}-chosen")).await;
+}
+
+/// One person's declaration on the declaration screen, then saved (the QR screen follows).
+pub(crate) struct Person<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) id_number: Option<&'a str>,
+    pub(crate) birth_year: &'a str,
+    pub(crate) sex: &'a str,
+    pub(crate) phone: &'a str,
+}
+
+pub(crate) async fn declare(app: &App, p: &Person<'_>) {
+    app.wait("#declare-save").await;
+    app.fill("#full_name", p.name).await;
+    match p.id_number {
+        Some(n) => app.fill("#id_number", n).await,
+        None => {
+            app.exec(
+                "const s = document.querySelector('#id_kind'); s.value = 'none'; s.dispatchEvent(new Event('change', {bubbles: true})); return null;",
+                json!([]),
+            )
+            .await;
+        }
+    }
+    app.fill("#birth_year", p.birth_year).await;
+    app.click(&format!("#sex-{}", p.sex)).await;
+    pick_unit(app, "province", "ho chi minh", 79).await;
+    pick_unit(app, "ward", "ben thanh", 26743).await;
+    app.fill("#street", "12 Lê Lợi").await;
+    if !p.phone.is_empty() {
+        app.fill("#phone", p.phone).await;
+    }
+    app.click("#declare-save").await;
+    app.wait("#personal-qr").await;
+}
+
+/// Presses the sync page's "sync now", waits for that run to end (a second run through the same command,
+/// awaited: runs are one at a time), and checks that nothing is pending and no error is shown.
+pub(crate) async fn sync_now(app: &App) {
+    app.go("/sync").await;
+    app.click("#sync-now").await;
+    let answer = app
+        .exec_async(
+            "const done = arguments[arguments.length - 1];\n\
+             window.__TAURI_INTERNALS__.invoke('sync_now').then(() => done('ok'), e => done(JSON.stringify(e)));",
+            json!([]),
+        )
+        .await;
+    assert_eq!(answer, json!("ok"), "sync failed: {answer}");
+    let start = std::time::Instant::now();
+    while app.text("#sync-pending").await != "0" {
+        assert!(
+            start.elapsed() < tokhai_e2e::app::STEP,
+            "changes still pending after sync"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!app.has("#sync-error").await, "{}", app.text("#sync-error").await);
+}
