@@ -257,6 +257,13 @@ impl From<SyncError> for TokhaiError {
                 message_en,
                 retry_after_seconds: None,
             },
+            // Stopped by `SyncClient::cancel`: nothing failed, the next run goes on.
+            SyncError::Cancelled => Self::Network {
+                code,
+                message_vi,
+                message_en,
+                retry_after_seconds: None,
+            },
         }
     }
 }
