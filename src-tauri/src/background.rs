@@ -53,7 +53,7 @@ async fn run(app: AppHandle, mut triggers: tokio::sync::mpsc::Receiver<Trigger>)
                 let (until, offline) = match engine.sync_status() {
                     Ok(s) => (
                         s.next_attempt.filter(|_| s.last_error.is_some()),
-                        s.last_error.as_ref().is_some_and(|(c, _)| c == "offline"),
+                        s.last_error.as_ref().is_some_and(|f| f.code == "offline"),
                     ),
                     Err(_) => (None, false),
                 };

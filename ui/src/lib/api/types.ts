@@ -129,7 +129,7 @@ export interface SyncStatus {
   signed_in: boolean;
   session_expires_at: string | null;
   last_success: string | null;
-  last_error: [string, Bilingual] | null;
+  last_error: { code: string; message: Bilingual } | null;
   last_error_at: string | null;
   next_attempt: string | null;
   flagged_visits: number;
