@@ -321,6 +321,11 @@ async function run() {
   await op.selectOption('#case-ward', '26743');
   // A test date in the future is refused by core's rules, next to the field.
   await op.fill('#case-test', '2026-06-30');
+  // The purpose is a reason from core's list and the officer's words (10 characters at least).
+  await op.fill('#case-purpose', 'ca F0');
+  await op.click('#case-submit');
+  assert.equal(await op.textContent('#case-purpose-error'), 'Mô tả mục đích từ 10 đến 200 ký tự, có chữ.');
+  assert.equal(await op.inputValue('#case-reason'), 'case_investigation');
   await op.fill('#case-purpose', 'Điều tra dịch tễ ca F0');
   await op.click('#case-submit');
   await op.waitForSelector('#case-test-error');
@@ -382,7 +387,8 @@ async function run() {
   await op.waitForSelector('#sl-done');
 
   await op.click('#tab-audit');
-  await op.waitForSelector('#audit-table tbody tr td:has-text("Truy vết ca F0")');
+  // The audit log names the reason in the reader's language, then the officer's words.
+  await op.waitForSelector('#audit-table tbody tr td:has-text("Truy vết tiếp xúc: Truy vết ca F0")');
   await shoot(op, 'audit');
 
   log('cross-account: a manager cannot trace a case, an officer cannot reach a place');
