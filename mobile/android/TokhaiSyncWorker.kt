@@ -1,6 +1,6 @@
 // Sample (not compiled here: no Android SDK on this machine). The work a phone does with the app closed,
-// on WorkManager: sync when the network is there, post a notification for new exposure alerts and for a
-// due health report, and schedule the next run at tokhai's `nextWakeup()`. Everything it decides comes
+// on WorkManager: sync when the network is there, wake the engine (automatic check-out, due health
+// reports), post a notification for new exposure alerts and for a due health report, and schedule the next run at tokhai's `nextWakeup()`. Everything it decides comes
 // from the engine (tokhai-mobile); this file only wires Android to it.
 package vn.tokhai.app
 
@@ -42,10 +42,12 @@ class TokhaiSyncWorker(context: Context, params: WorkerParameters) : CoroutineWo
         } catch (e: TokhaiException.Key) {
             Result.retry() // the key store is not available yet (direct boot, before the first unlock)
         } finally {
-            tokhai.nextWakeup()?.let { next ->
-                if (next.reason == WakeupReason.HEALTH_REMINDER && !next.at.isAfter(Instant.now())) {
-                    notify(REMINDER_ID, "Đến giờ báo cáo sức khỏe hằng ngày.", "Time for your daily health report.")
-                }
+            // The automatic check-out and the reminders due since the last run, each told once.
+            val woken = tokhai.wake()
+            if (woken.remindersDue.isNotEmpty()) {
+                notify(REMINDER_ID, "Đến giờ báo cáo sức khỏe hằng ngày.", "Time for your daily health report.")
+            }
+            woken.next?.let { next ->
                 schedule(applicationContext, next.at, needsNetwork = next.reason == WakeupReason.SYNC)
             }
         }

@@ -1,5 +1,6 @@
 // Sample (not compiled here: no Swift toolchain on this machine). The work an iPhone does with the app
-// closed, on BGTaskScheduler: a refresh task syncs, notifies new exposure alerts and a due health report,
+// closed, on BGTaskScheduler: a refresh task syncs, wakes the engine (automatic check-out, due health
+// reports), notifies new exposure alerts and due reports,
 // and asks to run again at tokhai's `nextWakeup()`. The identifier goes in Info.plist under
 // `BGTaskSchedulerPermittedIdentifiers`, with `UIBackgroundModes` = `fetch`. Every decision is the engine's.
 import BackgroundTasks
@@ -30,7 +31,8 @@ enum BackgroundSync {
                 } catch TokhaiError.Network {
                     task.setTaskCompleted(success: false) // offline or busy: nothing lost, next time
                 }
-                if let next = try tokhai.nextWakeup(), next.reason == .healthReminder, next.at <= Date() {
+                // The automatic check-out and the reminders due since the last run, each told once.
+                if try !tokhai.wake().remindersDue.isEmpty {
                     notify(id: "reminder", vi: "Đến giờ báo cáo sức khỏe hằng ngày.", en: "Time for your daily health report.")
                 }
             } catch {

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::Tokhai;
 use crate::error::{TokhaiError, guard};
+use crate::records::Visit;
 use crate::sync_records::Alert;
 
 /// A ward's safety level from the feed (1 low … 4 very high).
@@ -26,12 +27,33 @@ pub struct SafetyLevel {
 /// Why the app should run next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum WakeupReason {
-    /// The open visit's automatic check-out is due (call `visits()` then, which applies it).
+    /// The open visit's automatic check-out is due (call `wake()` then; any call that reads visits
+    /// applies it too).
     AutoCheckOut,
-    /// A quarantine health report is due: post the reminder.
+    /// A quarantine health report's reminder time: call `wake()`, which says which reminders to post.
     HealthReminder,
     /// The next sync attempt (after a success: the period; after a failure: the backoff).
     Sync,
+}
+
+/// A health report's reminder that fell due.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct ReminderDue {
+    /// The quarantine episode to report for (see `episodes`).
+    pub episode_id: String,
+    /// The reminder time that passed.
+    pub at: SystemTime,
+}
+
+/// What `wake` did.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct WakeReport {
+    /// The visit checked out automatically because its stay ran out, if any.
+    pub auto_checked_out: Option<Visit>,
+    /// Reminders whose time passed since the last wake-up, each told once: post one notification.
+    pub reminders_due: Vec<ReminderDue>,
+    /// When to call `wake` (or sync) next.
+    pub next: Option<NextWakeup>,
 }
 
 /// When a background scheduler should call back, and why.
@@ -94,22 +116,44 @@ impl Tokhai {
         })
     }
 
+    /// Does what fell due while the app was closed (the automatic check-out, health reminders since the
+    /// last wake-up) and says what to tell the person and when to call back. A background scheduler
+    /// calls it at `next_wakeup`; the app on start.
+    pub fn wake(&self) -> Result<WakeReport, TokhaiError> {
+        guard(|| {
+            let report = self.engine()?.wake()?;
+            Ok(WakeReport {
+                auto_checked_out: report.auto_checked_out.as_ref().map(Visit::from),
+                reminders_due: report
+                    .reminders_due
+                    .iter()
+                    .map(|r| ReminderDue {
+                        episode_id: r.episode.to_string(),
+                        at: r.at.into(),
+                    })
+                    .collect(),
+                next: self.next_wakeup()?,
+            })
+        })
+    }
+
     /// The earliest time something falls due without the person opening the app: the open visit's
     /// automatic check-out, a health report's reminder (anyone on the device in quarantine), or the
     /// next sync attempt. None when nothing is scheduled.
     pub fn next_wakeup(&self) -> Result<Option<NextWakeup>, TokhaiError> {
         guard(|| {
             let engine = self.engine()?;
+            // Core's own wake-ups (automatic check-out, health reminders), and the sync attempt the
+            // platform's scheduler runs.
             let mut due: Vec<(DateTime<Utc>, WakeupReason)> = Vec::new();
-            if let Some(at) = engine.next_auto_check_out()? {
-                due.push((at, WakeupReason::AutoCheckOut));
-            }
-            for person in engine.persons()? {
-                if let Some(episode) = engine.current_episode(person.id, None)?
-                    && let Some(at) = engine.next_reminder(episode.id)?
-                {
-                    due.push((at, WakeupReason::HealthReminder));
-                }
+            if let Some(w) = engine.next_wakeup()? {
+                due.push((
+                    w.at,
+                    match w.reason {
+                        tokhai_core::WakeReason::AutoCheckOut => WakeupReason::AutoCheckOut,
+                        tokhai_core::WakeReason::HealthReminder => WakeupReason::HealthReminder,
+                    },
+                ));
             }
             if let Some(at) = engine.sync_status()?.next_attempt {
                 due.push((at, WakeupReason::Sync));

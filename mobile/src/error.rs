@@ -126,7 +126,7 @@ impl TokhaiError {
         }
     }
 
-    /// A `Storage` error made here (the data folder cannot be created, a trust file cannot be written).
+    /// A `Storage` error made here (the data folder cannot be created).
     pub(crate) fn storage_msg(code: &str, vi: String, en: String) -> Self {
         Self::Storage {
             code: code.to_owned(),
@@ -204,7 +204,6 @@ impl From<EngineError> for TokhaiError {
             },
             EngineError::Code(_)
             | EngineError::Fallback(_)
-            | EngineError::UnknownFallback
             | EngineError::NoCodeInPhoto
             | EngineError::Unreadable { .. }
             | EngineError::TrustList(_) => Self::Invalid {
@@ -213,11 +212,14 @@ impl From<EngineError> for TokhaiError {
                 message_en,
                 fields: Vec::new(),
             },
-            EngineError::NotFound(_) | EngineError::Rejected(_) => Self::Rejected {
-                code,
-                message_vi,
-                message_en,
-            },
+            // A fallback code the last sync's directory does not name yet: sync, then try again.
+            EngineError::NotFound(_) | EngineError::Rejected(_) | EngineError::UnknownFallback => {
+                Self::Rejected {
+                    code,
+                    message_vi,
+                    message_en,
+                }
+            }
             // Damaged, NewerVersion, Storage, and whatever core adds later.
             _ => Self::Storage {
                 code,

@@ -163,13 +163,6 @@ impl Tokhai {
         guard(|| {
             let engine = self.engine()?;
             let id = ids::person(&person_id)?;
-            if engine.account_holder()?.is_some_and(|me| me.id == id) {
-                return Err(TokhaiError::rejected_msg(
-                    "remove_account_holder",
-                    "Không thể xóa chủ tài khoản; để xóa mọi dữ liệu trên máy, hãy dùng chức năng xóa dữ liệu.",
-                    "The account holder cannot be removed; to delete everything on this device, wipe it.",
-                ));
-            }
             Ok(engine.remove_person(id)?)
         })
     }

@@ -12,6 +12,7 @@
 //!   converted from core's types.
 //! - `error.rs`: `TokhaiError` (stable code, Vietnamese and English message) and the panic guard.
 
+mod clock;
 mod data;
 mod error;
 mod family;
@@ -23,16 +24,14 @@ mod records;
 mod scanner;
 mod sync;
 mod sync_records;
-mod trust;
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
-use tokhai_core::{
-    CheckpointRef, Engine, PlatformKeyProvider, Policy, QrError, ScanOptions, SystemClock, TrustStore,
-};
+use tokhai_core::{CheckIn, Engine, PlatformKeyProvider, Policy, QrError, SystemClock};
 
-pub use data::{NextWakeup, SafetyLevel, WakeupReason};
+pub use clock::Clock;
+pub use data::{NextWakeup, ReminderDue, SafetyLevel, WakeReport, WakeupReason};
 pub use error::{FieldProblem, TokhaiError};
 pub use family::{Member, Relation};
 pub use health_records::{
@@ -57,8 +56,8 @@ pub struct Tokhai {
     /// The engine; `None` once `wipe` deleted the data (every later call answers `wiped`). Each call
     /// takes its own `Arc`, so a running sync keeps the engine alive and `wipe` waits for none.
     engine: RwLock<Option<Arc<Engine>>>,
-    dir: PathBuf,
-    trust: Mutex<TrustStore>,
+    /// The engine's clock, for verifying a scanned code at the engine's time.
+    clock: Arc<dyn tokhai_core::Clock>,
 }
 
 #[uniffi::export]
@@ -68,42 +67,27 @@ impl Tokhai {
     /// `Key { code: "wrong_key" }`; a key store that fails or holds no key, `key_store_unavailable`.
     #[uniffi::constructor]
     pub fn open(data_dir: String, key_store: Box<dyn KeyStore>) -> Result<Arc<Self>, TokhaiError> {
-        guard(|| {
-            let dir = PathBuf::from(&data_dir);
-            if data_dir.trim().is_empty() {
-                return Err(TokhaiError::invalid_msg(
-                    "data_dir_missing",
-                    "Chưa cho thư mục dữ liệu.",
-                    "No data folder was given.",
-                ));
-            }
-            std::fs::create_dir_all(&dir).map_err(|_| {
-                TokhaiError::storage_msg(
-                    "data_dir_unusable",
-                    "Không tạo được thư mục dữ liệu.".to_owned(),
-                    "The data folder cannot be created.".to_owned(),
-                )
-            })?;
-            let provider = PlatformKeyProvider::new(Arc::new(keystore::Platform(key_store)));
-            let engine =
-                Engine::open_with(&dir, Arc::new(provider), Arc::new(SystemClock), Policy::default())?;
-            let trust = trust::load(&dir, &engine)?;
-            Ok(Arc::new(Self {
-                engine: RwLock::new(Some(Arc::new(engine))),
-                dir,
-                trust: Mutex::new(trust),
-            }))
-        })
+        guard(|| Self::opened(&data_dir, key_store, Arc::new(SystemClock)))
     }
 
-    /// Adds issuer keys and revocations (a trust list in JSON, as `tokhai qr keygen` writes it and the
-    /// sync feed carries) to the data folder's list; returns how many keys it held.
+    /// As `open`, with the time read from `clock` instead of the system's (tests; a platform with its own
+    /// trusted time).
+    #[uniffi::constructor]
+    pub fn open_with_clock(
+        data_dir: String,
+        key_store: Box<dyn KeyStore>,
+        clock: Box<dyn Clock>,
+    ) -> Result<Arc<Self>, TokhaiError> {
+        guard(|| Self::opened(&data_dir, key_store, Arc::new(clock::Platform(clock))))
+    }
+
+    /// Trusts the issuer keys and revocations of a trust list in JSON (as `tokhai qr keygen` writes it
+    /// and the sync feed carries) from now on, kept sealed in the store; returns how many keys it held.
+    /// Refused, with nothing added, when it gives a trusted key id another public key.
     pub fn add_trust_list(&self, json: String) -> Result<u32, TokhaiError> {
         guard(|| {
-            let mut trust = self.trust.lock().unwrap_or_else(PoisonError::into_inner);
-            let added = trust::add(&self.dir, &json)?;
-            *trust = trust::load(&self.dir, &*self.engine()?)?;
-            Ok(added)
+            let added = self.engine()?.add_trust_json(&json)?;
+            Ok(u32::try_from(added).unwrap_or(u32::MAX))
         })
     }
 
@@ -134,57 +118,26 @@ impl Tokhai {
 
     /// Checks in at the checkpoint whose code text was read (by the platform's own scanner, or typed).
     pub fn check_in_code(&self, text: String) -> Result<CheckInResult, TokhaiError> {
-        guard(|| {
-            let checkpoint = self
-                .trust()
-                .verify_checkpoint(text.trim(), &SystemClock)
-                .map_err(|e| TokhaiError::invalid(&e))?
-                .checkpoint_ref();
-            self.check_in_at(checkpoint)
-        })
+        guard(|| self.checked_in(|engine| engine.check_in_code(&text, &[])))
     }
 
     /// Checks in at the checkpoint on a photo of its poster (JPEG or PNG bytes).
     pub fn check_in_image(&self, image: Vec<u8>) -> Result<CheckInResult, TokhaiError> {
-        guard(|| {
-            let scan = tokhai_core::scan_image_bytes(&image, &ScanOptions::default())
-                .map_err(|e| TokhaiError::invalid(&e))?;
-            let checkpoint = self.first_checkpoint(scan.codes.iter().map(|c| c.text.as_str()))?;
-            self.check_in_at(checkpoint)
-        })
+        guard(|| self.checked_in(|engine| engine.check_in_image(&image, &[])))
     }
 
     /// Checks in at the checkpoint in one camera frame (NV21 from CameraX, BGRA from AVFoundation…).
     pub fn check_in_frame(&self, frame: CameraFrame) -> Result<CheckInResult, TokhaiError> {
         guard(|| {
-            let codes = tokhai_core::scan_pixels(
-                &frame.data,
-                frame.width as usize,
-                frame.height as usize,
-                frame.stride as usize,
-                records::core_format(frame.format),
-                &ScanOptions::default(),
-            )
-            .map_err(|e| TokhaiError::invalid(&e))?;
-            let checkpoint = self.first_checkpoint(codes.iter().map(|c| c.text.as_str()))?;
-            self.check_in_at(checkpoint)
+            let frame = records::core_frame(frame);
+            self.checked_in(|engine| engine.check_in_frame(&frame, &[]))
         })
     }
 
     /// Checks in at the checkpoint whose fallback code (printed under the QR) was typed, from the
     /// checkpoint directory the last sync pulled.
     pub fn check_in_fallback(&self, code: String) -> Result<CheckInResult, TokhaiError> {
-        guard(|| {
-            tokhai_core::FallbackCode::parse(&code).map_err(|e| TokhaiError::invalid(&e))?;
-            let checkpoint = self.engine()?.checkpoint_by_fallback(&code)?.ok_or_else(|| {
-                TokhaiError::rejected_msg(
-                    "fallback_unknown",
-                    "Máy chưa biết điểm kiểm soát của mã dự phòng này. Hãy đồng bộ khi có mạng rồi thử lại, hoặc quét mã QR.",
-                    "This device does not know the checkpoint of this fallback code yet. Sync when online and try again, or scan the QR code.",
-                )
-            })?;
-            self.check_in_at(checkpoint)
-        })
+        guard(|| self.checked_in(|engine| engine.check_in_fallback(&code, &[])))
     }
 
     /// Checks out of the open visit.
@@ -194,11 +147,7 @@ impl Tokhai {
 
     /// Every visit, newest first (after closing any whose stay ran out).
     pub fn visits(&self) -> Result<Vec<Visit>, TokhaiError> {
-        guard(|| {
-            let engine = self.engine()?;
-            engine.auto_check_out()?;
-            Ok(engine.visits()?.iter().map(Visit::from).collect())
-        })
+        guard(|| Ok(self.engine()?.visits()?.iter().map(Visit::from).collect()))
     }
 
     /// How many changes wait to be sent to the server.
@@ -222,21 +171,41 @@ impl Tokhai {
             .ok_or_else(TokhaiError::wiped)
     }
 
-    /// After a sync: the issuer keys and revocations it pulled join the trust in force.
-    pub(crate) fn refresh_trust(&self, engine: &Engine) -> Result<(), TokhaiError> {
-        let mut trust = self.trust.lock().unwrap_or_else(PoisonError::into_inner);
-        *trust = trust::load(&self.dir, engine)?;
-        Ok(())
+    fn opened(
+        data_dir: &str,
+        key_store: Box<dyn KeyStore>,
+        clock: Arc<dyn tokhai_core::Clock>,
+    ) -> Result<Arc<Self>, TokhaiError> {
+        let dir = PathBuf::from(&data_dir);
+        if data_dir.trim().is_empty() {
+            return Err(TokhaiError::invalid_msg(
+                "data_dir_missing",
+                "Chưa cho thư mục dữ liệu.",
+                "No data folder was given.",
+            ));
+        }
+        std::fs::create_dir_all(&dir).map_err(|_| {
+            TokhaiError::storage_msg(
+                "data_dir_unusable",
+                "Không tạo được thư mục dữ liệu.".to_owned(),
+                "The data folder cannot be created.".to_owned(),
+            )
+        })?;
+        let provider = PlatformKeyProvider::new(Arc::new(keystore::Platform(key_store)));
+        let engine = Engine::open_with(&dir, Arc::new(provider), clock.clone(), Policy::default())?;
+        Ok(Arc::new(Self {
+            engine: RwLock::new(Some(Arc::new(engine))),
+            clock,
+        }))
     }
 
-    fn trust(&self) -> std::sync::MutexGuard<'_, TrustStore> {
-        self.trust.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn check_in_at(&self, checkpoint: CheckpointRef) -> Result<CheckInResult, TokhaiError> {
+    /// One of core's check-in use cases, answered as a record.
+    fn checked_in(
+        &self,
+        check_in: impl FnOnce(&Engine) -> Result<CheckIn, tokhai_core::EngineError>,
+    ) -> Result<CheckInResult, TokhaiError> {
         let engine = self.engine()?;
-        engine.auto_check_out()?;
-        let result = engine.check_in(checkpoint)?;
+        let result = check_in(&engine)?;
         Ok(CheckInResult {
             visit: (&result.visit).into(),
             closed: result.closed.as_ref().map(Visit::from),
@@ -247,37 +216,14 @@ impl Tokhai {
 
     /// Why `text` is no checkpoint code to check in at (for a live scanner's refused code).
     pub(crate) fn refusal(&self, text: &str) -> TokhaiError {
-        match self.trust().verify_checkpoint(text, &SystemClock) {
-            Err(e) => TokhaiError::invalid(&e),
-            Ok(_) => TokhaiError::invalid(&QrError::NotTokhai),
+        let verdict = self
+            .engine()
+            .and_then(|engine| Ok(engine.trust_store()?))
+            .map(|trust| trust.verify_checkpoint(text, self.clock.as_ref()));
+        match verdict {
+            Err(e) => e,
+            Ok(Err(e)) => TokhaiError::invalid(&e),
+            Ok(Ok(_)) => TokhaiError::invalid(&QrError::NotTokhai),
         }
-    }
-
-    /// The first scanned code that verifies as a checkpoint. When codes were found but none verifies, the
-    /// first tokhai code's refusal is the answer (a forged or expired poster), else "not a tokhai code" —
-    /// as `tokhai checkin --image` answers.
-    fn first_checkpoint<'a>(
-        &self,
-        texts: impl Iterator<Item = &'a str>,
-    ) -> Result<CheckpointRef, TokhaiError> {
-        let trust = self.trust();
-        let mut found = false;
-        let mut refusal: Option<QrError> = None;
-        for text in texts {
-            found = true;
-            match trust.verify_checkpoint(text, &SystemClock) {
-                Ok(verified) => return Ok(verified.checkpoint_ref()),
-                Err(QrError::NotTokhai) => {}
-                Err(e) => refusal = refusal.or(Some(e)),
-            }
-        }
-        if !found {
-            return Err(TokhaiError::invalid_msg(
-                "no_code_in_photo",
-                "Không thấy mã QR trong ảnh. Hãy chụp lại gần hơn, đủ sáng và không bị lóa, hoặc nhập mã dự phòng in dưới mã QR.",
-                "No QR code in the photo. Take it again closer, with enough light and no glare, or type the fallback code printed under the QR.",
-            ));
-        }
-        Err(TokhaiError::invalid(&refusal.unwrap_or(QrError::NotTokhai)))
     }
 }

@@ -232,23 +232,17 @@ pub struct PersonalCode {
 
 impl PersonalCode {
     /// `person`'s code: the server-signed one once a sync fetched it for the current declaration, else
-    /// the pending (unsigned) one core makes.
+    /// the pending (unsigned) one (core's `Engine::personal_code` chooses).
     pub(crate) fn of(engine: &core::Engine, person: core::PersonId) -> Result<Self, crate::TokhaiError> {
-        let pending = engine.personal_code(person)?;
-        let p = pending.payload();
-        let mut code = Self {
-            text: pending.as_str().to_owned(),
-            signed: pending.is_signed(),
+        let code = engine.personal_code(person)?;
+        let p = code.payload();
+        Ok(Self {
+            text: code.as_str().to_owned(),
+            signed: code.is_signed(),
             status: wire_name(&p.status),
             initials: p.initials.clone(),
             expires_at: p.expires_at.into(),
-        };
-        if let Some(signed) = engine.signed_personal_code(person)? {
-            code.text = signed.code;
-            code.signed = true;
-            code.expires_at = signed.expires_at.into();
-        }
-        Ok(code)
+        })
     }
 }
 
@@ -367,6 +361,17 @@ pub(crate) fn wire_name<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(Value::String(s)) => s,
         _ => String::new(),
+    }
+}
+
+/// Core's frame for a camera frame that crossed the boundary.
+pub(crate) fn core_frame(frame: CameraFrame) -> core::Frame {
+    core::Frame {
+        data: frame.data,
+        width: frame.width as usize,
+        height: frame.height as usize,
+        stride: frame.stride as usize,
+        format: core_format(frame.format),
     }
 }
 

@@ -9,11 +9,11 @@ use std::sync::mpsc::TryRecvError;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use tokhai_core::{Frame, LiveScanner, Localized, ScanOptions, StreamEvent, Submitted, SystemClock};
+use tokhai_core::{LiveScanner, Localized, ScanOptions, StreamEvent, Submitted};
 
 use crate::Tokhai;
 use crate::error::{TokhaiError, guard};
-use crate::records::{CameraFrame, CheckInResult, core_format};
+use crate::records::{CameraFrame, CheckInResult, core_frame};
 
 /// How often `next_event` looks for an event while it waits.
 const POLL: Duration = Duration::from_millis(5);
@@ -136,10 +136,12 @@ impl Tokhai {
     /// Starts a live scanner for the camera screen.
     pub fn start_scanner(self: Arc<Self>) -> Result<Arc<Scanner>, TokhaiError> {
         guard(|| {
-            self.engine()?;
-            let trust = self.trust().clone();
+            // The trust in force when the camera screen opened (a sync while it is open does not change
+            // which posters it accepts until it is opened again).
+            let trust = self.engine()?.trust_store()?;
+            let clock = Arc::clone(&self.clock);
             let live = LiveScanner::start(ScanOptions::default(), move |c| {
-                trust.verify_checkpoint(&c.text, &SystemClock).is_ok()
+                trust.verify_checkpoint(&c.text, clock.as_ref()).is_ok()
             })
             .map_err(|_| TokhaiError::internal())?;
             Ok(Arc::new(Scanner {
@@ -158,13 +160,7 @@ impl Scanner {
         let Some(live) = live.as_ref() else {
             return FrameTaken::Stopped;
         };
-        let taken = live.submit(Frame {
-            data: frame.data,
-            width: frame.width as usize,
-            height: frame.height as usize,
-            stride: frame.stride as usize,
-            format: core_format(frame.format),
-        });
+        let taken = live.submit(core_frame(frame));
         match taken {
             Submitted::Pending => FrameTaken::Pending,
             Submitted::ReplacedOlder => FrameTaken::ReplacedOlder,

@@ -124,18 +124,12 @@ impl Tokhai {
     /// exposures and fetches the personal code's signature. Cancel it at any time (see the module
     /// documentation): what the server confirmed stays confirmed, the rest goes next time.
     pub async fn sync(&self, server_url: String) -> Result<SyncReport, TokhaiError> {
-        let engine = guard(|| {
-            let engine = self.engine()?;
-            engine.auto_check_out()?;
-            Ok(engine)
-        })?;
-        let report = on_runtime(engine.clone(), server_url, move |engine, t| async move {
+        let engine = guard(|| self.engine())?;
+        let report = on_runtime(engine, server_url, move |engine, t| async move {
             engine.sync(&t, &SyncOptions::default(), &mut OsJitter).await
         })
-        .await;
-        // Pulled issuer keys and revocations verify the next scans, also after a run that failed later.
-        guard(|| self.refresh_trust(&engine))?;
-        Ok((&report?).into())
+        .await?;
+        Ok((&report).into())
     }
 
     /// Asks the server to delete this account's data there; the answer says what it keeps and why. The

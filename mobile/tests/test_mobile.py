@@ -127,7 +127,7 @@ class Errors(unittest.TestCase):
         self.assertCode(tm.TokhaiError.Rejected, "declaration_not_found", t.personal_code)
         err = self.assertCode(tm.TokhaiError.Invalid, "invalid_declaration", t.declare, form(full_name="", birth_year="x"))
         self.assertIn("full_name", [f.field for f in err.fields])
-        self.assertCode(tm.TokhaiError.Invalid, "trust_list_invalid", t.add_trust_list, "{")
+        self.assertCode(tm.TokhaiError.Invalid, "qr_trust_list", t.add_trust_list, "{")
         self.assertCode(tm.TokhaiError.Invalid, "qr_not_tokhai", t.check_in_code, "https://example.com")
         self.assertCode(tm.TokhaiError.Invalid, "qr_not_tokhai", t.check_in_code, "")
         forged = ISSUER.checkpoint(301)[:-4] + "AAAA"

@@ -213,11 +213,84 @@ class Data(Case):
         self.assertEqual(self.keys.secrets, {}, "the key left the platform key store")
         self.assertFalse([f for f in os.listdir(self.dir) if f.startswith("tokhai")], os.listdir(self.dir))
         for call in (self.t.visits, self.t.family, self.t.export_json, self.t.wipe, self.t.next_wakeup,
-                     self.t.personal_code, self.t.alerts):
+                     self.t.personal_code, self.t.alerts, self.t.wake):
             self.assertCode(tm.TokhaiError.Rejected, "wiped", call)
         fresh = tm.Tokhai.open(self.dir, self.keys)
         self.assertEqual(fresh.visits(), [], "opening again starts afresh")
         self.assertEqual(len(self.keys.secrets), 1)
+
+
+class FixedClock(tm.Clock):
+    """The platform's clock as a test gives it: a settable instant."""
+
+    def __init__(self, at):
+        self.at = at
+
+    def now_ms(self):
+        return int(self.at.timestamp() * 1000)
+
+
+class RaisingClock(tm.Clock):
+    """A clock whose platform code has a bug."""
+
+    def now_ms(self):
+        raise RuntimeError("bug in the platform code")
+
+
+def utc(t):
+    return t if t.tzinfo else t.replace(tzinfo=datetime.timezone.utc)
+
+
+class Wake(unittest.TestCase):
+    """`open_with_clock` and `wake`: what a background scheduler does at `next_wakeup`, at the engine's time."""
+
+    def setUp(self):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.dir = os.path.join(tmp.name, "data")
+        self.clock = FixedClock(datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0))
+        self.t = tm.Tokhai.open_with_clock(self.dir, MemoryKeyStore(), self.clock)
+        self.t.add_trust_list(ISSUER.trust_json)
+        self.t.declare(form())
+        (self.me,) = [m for m in self.t.family() if m.relation == tm.Relation.MYSELF]
+
+    def test_the_stay_runs_out_while_the_app_is_closed(self):
+        checkin = self.t.check_in_code(ISSUER.checkpoint(611))
+        self.assertEqual(utc(checkin.visit.checked_in_at), self.clock.at, "the visit is dated by the given clock")
+        nothing = self.t.wake()
+        self.assertIsNone(nothing.auto_checked_out)
+        self.assertEqual(nothing.next.reason, tm.WakeupReason.AUTO_CHECK_OUT)
+        self.clock.at = utc(checkin.auto_check_out_at) + datetime.timedelta(minutes=1)
+        report = self.t.wake()
+        self.assertEqual(report.auto_checked_out.id, checkin.visit.id)
+        self.assertEqual(report.auto_checked_out.end, "auto")
+        self.assertEqual(report.reminders_due, [])
+        self.assertIsNone(report.next, "nothing left to do")
+        self.assertIsNone(self.t.wake().auto_checked_out, "done once")
+        (visit,) = self.t.visits()
+        self.assertEqual(utc(visit.checked_out_at), utc(checkin.auto_check_out_at))
+
+    def test_a_due_health_report_is_told_once(self):
+        today = self.clock.at.astimezone(VIETNAM).date()
+        episode = self.t.start_quarantine(tm.NewEpisode(
+            person_id=self.me.id, kind=tm.QuarantineKind.HOME, place=None, start=today.isoformat(),
+            expected_end=(today + datetime.timedelta(days=13)).isoformat())).episode
+        self.assertEqual(self.t.wake().reminders_due, [], "the first wake-up only starts the count")
+        at = utc(self.t.next_reminder(episode.id))
+        self.clock.at = at + datetime.timedelta(minutes=5)
+        report = self.t.wake()
+        self.assertEqual([(r.episode_id, utc(r.at)) for r in report.reminders_due], [(episode.id, at)])
+        self.assertEqual(self.t.wake().reminders_due, [], "told once")
+        self.assertIsNotNone(report.next)
+
+    def test_a_clock_that_fails_is_an_error_not_a_crash(self):
+        with self.assertRaises(tm.TokhaiError) as caught:
+            broken = tm.Tokhai.open_with_clock(os.path.join(self.dir, "other"), MemoryKeyStore(), RaisingClock())
+            broken.add_trust_list(ISSUER.trust_json)
+            broken.declare(form())
+            broken.check_in_code(ISSUER.checkpoint(612))
+        self.assertTrue(caught.exception.code)
+        self.assertEqual(self.t.integrity_check(), "ok")
 
 
 if __name__ == "__main__":

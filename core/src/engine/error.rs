@@ -108,6 +108,8 @@ pub enum Rejection {
     TooManyCompanions,
     /// The account holder named as their own companion.
     CompanionIsHolder,
+    /// The account holder cannot be removed like a dependant (wiping the data deletes everything).
+    RemoveAccountHolder,
 }
 
 /// The detailed internal cause of an error, for logs and debugging. Never holds personal data.
@@ -271,6 +273,7 @@ impl Localized for Rejection {
             Self::Passphrase(e) => e.code(),
             Self::TooManyCompanions => "too_many_companions",
             Self::CompanionIsHolder => "companion_is_holder",
+            Self::RemoveAccountHolder => "remove_account_holder",
         }
     }
 
@@ -296,6 +299,10 @@ impl Localized for Rejection {
             Self::CompanionIsHolder => Msg::new(
                 "Người đi cùng phải là người phụ thuộc, không phải chủ tài khoản.",
                 "A companion must be a dependant, not the account holder.",
+            ),
+            Self::RemoveAccountHolder => Msg::new(
+                "Không thể xóa chủ tài khoản; để xóa mọi dữ liệu trên máy, hãy dùng chức năng xóa dữ liệu.",
+                "The account holder cannot be removed; to delete everything on this device, wipe it.",
             ),
         }
     }

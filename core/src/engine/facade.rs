@@ -185,10 +185,19 @@ impl Engine {
         }
     }
 
-    /// Removes a person (e.g. a dependant) with their declarations, episodes and reports. Changes
-    /// already queued for the server stay queued.
+    /// Removes a dependant with their declarations, episodes and reports. Changes already queued for
+    /// the server stay queued. The account holder is refused: wiping the data deletes everything.
     pub fn remove_person(&self, id: PersonId) -> Result<(), EngineError> {
         self.write(|tx| {
+            if tx
+                .persons()?
+                .iter()
+                .any(|p| p.id == id && p.relation == Relation::Myself)
+            {
+                return Err(EngineError::Rejected(
+                    super::error::Rejection::RemoveAccountHolder,
+                ));
+            }
             if tx.delete_person(id)? {
                 Ok(())
             } else {

@@ -210,6 +210,13 @@ fn dependants_check_in_and_out_with_the_holder() {
         "person_not_found"
     );
     assert_eq!(e.visits().unwrap().len(), 3);
+    // A dependant can be removed; the account holder cannot (wiping deletes everything).
+    assert_eq!(
+        e.remove_person(me.id).unwrap_err().code(),
+        "remove_account_holder"
+    );
+    e.remove_person(gran.id).unwrap();
+    assert_eq!(e.persons().unwrap().len(), 2);
 }
 
 #[test]

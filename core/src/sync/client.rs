@@ -170,6 +170,8 @@ impl Engine {
         options: &SyncOptions,
         jitter: &mut (dyn Jitter + Send),
     ) -> Result<SyncReport, SyncError> {
+        // A stay that ran out is closed first, so that its check-out goes up with this run.
+        self.settle()?;
         let mut report = SyncReport::default();
         let result = self.run(transport, options, &mut report).await;
         let now = self.now();

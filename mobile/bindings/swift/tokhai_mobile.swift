@@ -894,8 +894,9 @@ public func FfiConverterTypeScanner_lower(_ value: Scanner) -> UInt64 {
 public protocol TokhaiProtocol: AnyObject, Sendable {
     
     /**
-     * Adds issuer keys and revocations (a trust list in JSON, as `tokhai qr keygen` writes it and the
-     * sync feed carries) to the data folder's list; returns how many keys it held.
+     * Trusts the issuer keys and revocations of a trust list in JSON (as `tokhai qr keygen` writes it
+     * and the sync feed carries) from now on, kept sealed in the store; returns how many keys it held.
+     * Refused, with nothing added, when it gives a trusted key id another public key.
      */
     func addTrustList(json: String) throws  -> UInt32
     
@@ -972,6 +973,13 @@ public protocol TokhaiProtocol: AnyObject, Sendable {
      * A ward's safety level, once a sync pulled it.
      */
     func safetyLevel(ward: UInt32) throws  -> SafetyLevel?
+    
+    /**
+     * Does what fell due while the app was closed (the automatic check-out, health reminders since the
+     * last wake-up) and says what to tell the person and when to call back. A background scheduler
+     * calls it at `next_wakeup`; the app on start.
+     */
+    func wake() throws  -> WakeReport
     
     /**
      * Deletes everything on the device: every record, the database files, and the key in the platform
@@ -1168,11 +1176,27 @@ public static func `open`(dataDir: String, keyStore: KeyStore)throws  -> Tokhai 
 })
 }
     
+    /**
+     * As `open`, with the time read from `clock` instead of the system's (tests; a platform with its own
+     * trusted time).
+     */
+public static func openWithClock(dataDir: String, keyStore: KeyStore, clock: Clock)throws  -> Tokhai  {
+    return try  FfiConverterTypeTokhai_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_constructor_tokhai_open_with_clock(
+        FfiConverterString.lower(dataDir),
+        FfiConverterCallbackInterfaceKeyStore_lower(keyStore),
+        FfiConverterCallbackInterfaceClock_lower(clock),uniffiCallStatus
+    )
+})
+}
+    
 
     
     /**
-     * Adds issuer keys and revocations (a trust list in JSON, as `tokhai qr keygen` writes it and the
-     * sync feed carries) to the data folder's list; returns how many keys it held.
+     * Trusts the issuer keys and revocations of a trust list in JSON (as `tokhai qr keygen` writes it
+     * and the sync feed carries) from now on, kept sealed in the store; returns how many keys it held.
+     * Refused, with nothing added, when it gives a trusted key id another public key.
      */
 open func addTrustList(json: String)throws  -> UInt32  {
     return try  FfiConverterUInt32.lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
@@ -1358,6 +1382,20 @@ open func safetyLevel(ward: UInt32)throws  -> SafetyLevel?  {
     uniffi_tokhai_mobile_fn_method_tokhai_safety_level(
             self.uniffiCloneHandle(),
         FfiConverterUInt32.lower(ward),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Does what fell due while the app was closed (the automatic check-out, health reminders since the
+     * last wake-up) and says what to tell the person and when to call back. A background scheduler
+     * calls it at `next_wakeup`; the app on start.
+     */
+open func wake()throws  -> WakeReport  {
+    return try  FfiConverterTypeWakeReport_lift(try rustCallWithError(FfiConverterTypeTokhaiError_lift) {
+        uniffiCallStatus in
+    uniffi_tokhai_mobile_fn_method_tokhai_wake(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -3821,6 +3859,75 @@ public func FfiConverterTypeRefusal_lower(_ value: Refusal) -> RustBuffer {
 
 
 /**
+ * A health report's reminder that fell due.
+ */
+public struct ReminderDue: Equatable, Hashable {
+    /**
+     * The quarantine episode to report for (see `episodes`).
+     */
+    public var episodeId: String
+    /**
+     * The reminder time that passed.
+     */
+    public var at: Date
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The quarantine episode to report for (see `episodes`).
+         */episodeId: String, 
+        /**
+         * The reminder time that passed.
+         */at: Date) {
+        self.episodeId = episodeId
+        self.at = at
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReminderDue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReminderDue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReminderDue {
+        return
+            try ReminderDue(
+                episodeId: FfiConverterString.read(from: &buf), 
+                at: FfiConverterTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReminderDue, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.episodeId, into: &buf)
+        FfiConverterTimestamp.write(value.at, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReminderDue_lift(_ buf: RustBuffer) throws -> ReminderDue {
+    return try FfiConverterTypeReminderDue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReminderDue_lower(_ value: ReminderDue) -> RustBuffer {
+    return FfiConverterTypeReminderDue.lower(value)
+}
+
+
+/**
  * One day's report as typed (core's `ReportInput`).
  */
 public struct ReportInput: Equatable, Hashable {
@@ -4640,6 +4747,85 @@ public func FfiConverterTypeVisit_lift(_ buf: RustBuffer) throws -> Visit {
 #endif
 public func FfiConverterTypeVisit_lower(_ value: Visit) -> RustBuffer {
     return FfiConverterTypeVisit.lower(value)
+}
+
+
+/**
+ * What `wake` did.
+ */
+public struct WakeReport: Equatable, Hashable {
+    /**
+     * The visit checked out automatically because its stay ran out, if any.
+     */
+    public var autoCheckedOut: Visit?
+    /**
+     * Reminders whose time passed since the last wake-up, each told once: post one notification.
+     */
+    public var remindersDue: [ReminderDue]
+    /**
+     * When to call `wake` (or sync) next.
+     */
+    public var next: NextWakeup?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The visit checked out automatically because its stay ran out, if any.
+         */autoCheckedOut: Visit?, 
+        /**
+         * Reminders whose time passed since the last wake-up, each told once: post one notification.
+         */remindersDue: [ReminderDue], 
+        /**
+         * When to call `wake` (or sync) next.
+         */next: NextWakeup?) {
+        self.autoCheckedOut = autoCheckedOut
+        self.remindersDue = remindersDue
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WakeReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWakeReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WakeReport {
+        return
+            try WakeReport(
+                autoCheckedOut: FfiConverterOptionTypeVisit.read(from: &buf), 
+                remindersDue: FfiConverterSequenceTypeReminderDue.read(from: &buf), 
+                next: FfiConverterOptionTypeNextWakeup.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WakeReport, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeVisit.write(value.autoCheckedOut, into: &buf)
+        FfiConverterSequenceTypeReminderDue.write(value.remindersDue, into: &buf)
+        FfiConverterOptionTypeNextWakeup.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWakeReport_lift(_ buf: RustBuffer) throws -> WakeReport {
+    return try FfiConverterTypeWakeReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWakeReport_lower(_ value: WakeReport) -> RustBuffer {
+    return FfiConverterTypeWakeReport.lower(value)
 }
 
 
@@ -5557,11 +5743,12 @@ public func FfiConverterTypeTokhaiError_lower(_ value: TokhaiError) -> RustBuffe
 public enum WakeupReason: Equatable, Hashable {
     
     /**
-     * The open visit's automatic check-out is due (call `visits()` then, which applies it).
+     * The open visit's automatic check-out is due (call `wake()` then; any call that reads visits
+     * applies it too).
      */
     case autoCheckOut
     /**
-     * A quarantine health report is due: post the reminder.
+     * A quarantine health report's reminder time: call `wake()`, which says which reminders to post.
      */
     case healthReminder
     /**
@@ -5633,6 +5820,145 @@ public func FfiConverterTypeWakeupReason_lower(_ value: WakeupReason) -> RustBuf
     return FfiConverterTypeWakeupReason.lower(value)
 }
 
+
+
+
+
+/**
+ * What a platform implements to give the engine its time.
+ */
+public protocol Clock: AnyObject, Sendable {
+    
+    /**
+     * The current instant, in milliseconds since 1970-01-01 UTC.
+     */
+    func nowMs()  -> Int64
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceClock {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceClock = UniffiVTableCallbackInterfaceClock(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceClock.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface Clock: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceClock.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface Clock: handle missing in uniffiClone")
+            }
+        },
+        nowMs: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<Int64>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Int64 in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceClock.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.nowMs(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterInt64.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceClock> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceClock>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitClock() {
+    uniffi_tokhai_mobile_fn_init_callback_vtable_clock(UniffiCallbackInterfaceClock.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceClock {
+    fileprivate static let handleMap = UniffiHandleMap<Clock>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceClock : FfiConverter {
+    typealias SwiftType = Clock
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceClock_lift(_ handle: UInt64) throws -> Clock {
+    return try FfiConverterCallbackInterfaceClock.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceClock_lower(_ v: Clock) -> UInt64 {
+    return FfiConverterCallbackInterfaceClock.lower(v)
+}
 
 
 
@@ -6353,6 +6679,31 @@ fileprivate struct FfiConverterSequenceTypeRefusal: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeReminderDue: FfiConverterRustBuffer {
+    typealias SwiftType = [ReminderDue]
+
+    public static func write(_ value: [ReminderDue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReminderDue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReminderDue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReminderDue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReminderDue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVisit: FfiConverterRustBuffer {
     typealias SwiftType = [Visit]
 
@@ -6438,7 +6789,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_tokhai_mobile_checksum_method_tokhai_add_trust_list() != 42040) {
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_add_trust_list() != 51064) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tokhai_mobile_checksum_method_tokhai_check_in_code() != 21799) {
@@ -6481,6 +6832,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tokhai_mobile_checksum_method_tokhai_safety_level() != 11344) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_tokhai_wake() != 11160) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_tokhai_mobile_checksum_method_tokhai_wipe() != 54277) {
@@ -6570,6 +6924,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_tokhai_mobile_checksum_constructor_tokhai_open() != 28638) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_tokhai_mobile_checksum_constructor_tokhai_open_with_clock() != 20916) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_tokhai_mobile_checksum_method_clock_now_ms() != 187) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_tokhai_mobile_checksum_method_keystore_load() != 38013) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6580,6 +6940,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitClock()
     uniffiCallbackInitKeyStore()
     return InitializationResult.ok
 }()

@@ -243,6 +243,13 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CLOCK_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CLOCK_METHOD0
+typedef void (*UniffiCallbackInterfaceClockMethod0)(uint64_t, int64_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
 typedef void (*UniffiCallbackInterfaceKeyStoreMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
@@ -262,6 +269,15 @@ typedef void (*UniffiCallbackInterfaceKeyStoreMethod1)(uint64_t, RustBuffer, Rus
 typedef void (*UniffiCallbackInterfaceKeyStoreMethod2)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CLOCK
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CLOCK
+typedef struct UniffiVTableCallbackInterfaceClock {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceClockMethod0 _Nonnull nowMs;
+} UniffiVTableCallbackInterfaceClock;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
@@ -288,6 +304,11 @@ void uniffi_tokhai_mobile_fn_free_tokhai(uint64_t handle, RustCallStatus *_Nonnu
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_CONSTRUCTOR_TOKHAI_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_CONSTRUCTOR_TOKHAI_OPEN
 uint64_t uniffi_tokhai_mobile_fn_constructor_tokhai_open(RustBuffer data_dir, uint64_t key_store, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_CONSTRUCTOR_TOKHAI_OPEN_WITH_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_CONSTRUCTOR_TOKHAI_OPEN_WITH_CLOCK
+uint64_t uniffi_tokhai_mobile_fn_constructor_tokhai_open_with_clock(RustBuffer data_dir, uint64_t key_store, uint64_t clock, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_TOKHAI_ADD_TRUST_LIST
@@ -363,6 +384,11 @@ RustBuffer uniffi_tokhai_mobile_fn_method_tokhai_next_wakeup(uint64_t ptr, RustC
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_TOKHAI_SAFETY_LEVEL
 #define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_TOKHAI_SAFETY_LEVEL
 RustBuffer uniffi_tokhai_mobile_fn_method_tokhai_safety_level(uint64_t ptr, uint32_t ward, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_TOKHAI_WAKE
+#define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_TOKHAI_WAKE
+RustBuffer uniffi_tokhai_mobile_fn_method_tokhai_wake(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_TOKHAI_WIPE
@@ -513,6 +539,11 @@ RustBuffer uniffi_tokhai_mobile_fn_method_scanner_stop(uint64_t ptr, RustCallSta
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_SCANNER_SUBMIT
 #define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_METHOD_SCANNER_SUBMIT
 RustBuffer uniffi_tokhai_mobile_fn_method_scanner_submit(uint64_t ptr, RustBuffer frame, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_INIT_CALLBACK_VTABLE_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_INIT_CALLBACK_VTABLE_CLOCK
+void uniffi_tokhai_mobile_fn_init_callback_vtable_clock(const UniffiVTableCallbackInterfaceClock* _Nonnull vtable
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_FN_INIT_CALLBACK_VTABLE_KEYSTORE
@@ -870,6 +901,12 @@ uint16_t uniffi_tokhai_mobile_checksum_method_tokhai_safety_level(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_METHOD_TOKHAI_WAKE
+#define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_METHOD_TOKHAI_WAKE
+uint16_t uniffi_tokhai_mobile_checksum_method_tokhai_wake(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_METHOD_TOKHAI_WIPE
 #define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_METHOD_TOKHAI_WIPE
 uint16_t uniffi_tokhai_mobile_checksum_method_tokhai_wipe(void
@@ -1041,6 +1078,18 @@ uint16_t uniffi_tokhai_mobile_checksum_method_scanner_submit(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_CONSTRUCTOR_TOKHAI_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_CONSTRUCTOR_TOKHAI_OPEN
 uint16_t uniffi_tokhai_mobile_checksum_constructor_tokhai_open(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_CONSTRUCTOR_TOKHAI_OPEN_WITH_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_CONSTRUCTOR_TOKHAI_OPEN_WITH_CLOCK
+uint16_t uniffi_tokhai_mobile_checksum_constructor_tokhai_open_with_clock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_METHOD_CLOCK_NOW_MS
+#define UNIFFI_FFIDEF_UNIFFI_TOKHAI_MOBILE_CHECKSUM_METHOD_CLOCK_NOW_MS
+uint16_t uniffi_tokhai_mobile_checksum_method_clock_now_ms(void
     
 );
 #endif
