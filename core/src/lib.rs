@@ -47,7 +47,7 @@ pub use declaration::{
 pub use declaration::{
     AddressForm, DEFAULT_FRESHNESS_HOURS, DeclarationForm, FieldError, FieldErrorKind, FormFileError,
     Freshness, FreshnessPolicy, ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, ValidationErrors,
-    freshness, newest_declaration, validate,
+    freshness, newest_declaration, personal_payload_of, validate,
 };
 #[cfg(feature = "store")]
 pub use engine::{

@@ -1,7 +1,7 @@
 //! The codes the server issues, through `tokhai_core`'s QR module (`docs/protocol/qr.md`): signed
-//! checkpoint codes, fallback codes, posters (PDF/PNG), signed personal codes.
+//! checkpoint codes, fallback codes, posters (PDF/PNG), signed personal codes and their cards (PDF/PNG).
 
-use tokhai_core::render::{PosterText, poster_pdf, poster_png};
+use tokhai_core::render::{PosterText, personal_card_pdf, personal_card_png, poster_pdf, poster_png};
 use tokhai_core::{
     CheckpointCode, CheckpointId, CheckpointKind, CheckpointPayload, FallbackCode, PersonalCode,
     PersonalPayload,
@@ -117,4 +117,14 @@ pub(crate) fn sign_personal(keys: &IssuerKeys, p: &PersonalPayload) -> Result<Pe
         .signer
         .sign_personal(p)
         .map_err(|_| ApiError::InvalidField("pending"))
+}
+
+/// The personal QR card of a signed code (ID-1 size): a PDF, or a PNG at 300 dpi (for printing).
+pub(crate) fn personal_card(code: &PersonalCode, pdf: bool) -> Result<Vec<u8>, ApiError> {
+    if pdf {
+        personal_card_pdf(code)
+    } else {
+        personal_card_png(code, 300)
+    }
+    .map_err(|_| ApiError::Internal)
 }

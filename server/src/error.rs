@@ -45,6 +45,8 @@ pub enum ApiError {
     InvalidField(&'static str),
     /// An officer's input breaks one of core's rules (`tokhai_core::OfficerInputError`): the field and why.
     OfficerInput(tokhai_core::OfficerInputError),
+    /// A declaration form breaks core's rules (`tokhai_core::validate`): every invalid field, in form order.
+    Declaration(tokhai_core::ValidationErrors),
     /// The person already has a case for this infection (its id): the new one is refused, not merged.
     CaseExists(i64),
     /// A sub-checkpoint in another province (or unit list) than the checkpoint it belongs to.
@@ -94,7 +96,7 @@ impl ApiError {
         match self {
             Self::InvalidBody => ApiCode::InvalidBody,
             Self::InvalidParameter => ApiCode::InvalidParameter,
-            Self::InvalidField(_) | Self::OfficerInput(_) => ApiCode::InvalidField,
+            Self::InvalidField(_) | Self::OfficerInput(_) | Self::Declaration(_) => ApiCode::InvalidField,
             Self::CaseExists(_) => ApiCode::CaseExists,
             Self::ProvinceOfParent => ApiCode::ProvinceOfParent,
             Self::InvalidPhone => ApiCode::InvalidPhone,
@@ -137,6 +139,8 @@ impl Localized for ApiError {
                     format!("The field “{f}” is not valid: {}", why.en),
                 )
             }
+            // The first invalid field's own words (what is shown next to it); `errors` lists them all.
+            Self::Declaration(errors) => errors.errors.first().map_or_else(|| errors.msg(), |e| e.msg()),
             Self::CaseExists(id) => Msg::owned(
                 format!(
                     "Người này đã có ca bệnh số {id} cho lần nhiễm này (xét nghiệm cách nhau dưới {} ngày); không tạo ca mới.",
@@ -169,6 +173,7 @@ impl ApiError {
             | Self::InvalidParameter
             | Self::InvalidField(_)
             | Self::OfficerInput(_)
+            | Self::Declaration(_)
             | Self::ProvinceOfParent
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
@@ -225,9 +230,26 @@ pub struct ErrorDetail {
     /// The field at fault (`invalid_field`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every invalid field of a declaration form (`invalid_field` from `POST /v1/me/declarations`), in form
+    /// order; `field` and the message are the first one's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldProblemBody>>,
     /// The existing case (`case_exists`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_id: Option<i64>,
+}
+
+/// One invalid field of a declaration form.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblemBody {
+    /// The field's path in the form (`full_name`, `address.ward`, `travel[2]`).
+    pub field: String,
+    /// Stable code of what is wrong (`required`, `unknown_ward`, …).
+    pub code: String,
+    /// Message in Vietnamese.
+    pub vi: String,
+    /// Message in English.
+    pub en: String,
 }
 
 impl IntoResponse for ApiError {
@@ -241,6 +263,25 @@ impl IntoResponse for ApiError {
                 field: match &self {
                     Self::InvalidField(f) => Some((*f).to_owned()),
                     Self::OfficerInput(e) => Some(e.field().to_owned()),
+                    Self::Declaration(errors) => errors.errors.first().map(|e| e.field.clone()),
+                    _ => None,
+                },
+                errors: match &self {
+                    Self::Declaration(errors) => Some(
+                        errors
+                            .errors
+                            .iter()
+                            .map(|e| {
+                                let m = e.msg();
+                                FieldProblemBody {
+                                    field: e.field.clone(),
+                                    code: e.code().to_owned(),
+                                    vi: m.vi.into(),
+                                    en: m.en.into(),
+                                }
+                            })
+                            .collect(),
+                    ),
                     _ => None,
                 },
                 case_id: match &self {

@@ -8,6 +8,7 @@
 //! - `errors.rs`: `FieldError`, `FieldErrorKind`, `ValidationErrors` (codes and bilingual messages).
 //! - `record.rs`: versions of a person's declaration (update = a new version that supersedes the old),
 //!   the newest version, and freshness (when the app must ask for a new declaration).
+//! - `personal.rs`: the personal QR code's payload of a declaration (initials, birth year, status).
 //! - `tests.rs`: table tests of every field, dependants, updates and freshness.
 
 mod countries;
@@ -16,6 +17,7 @@ mod fields;
 mod form;
 mod form_json;
 mod model;
+mod personal;
 mod record;
 mod validate;
 
@@ -30,5 +32,6 @@ pub use model::{
     Address, ChronicCondition, Declaration, DeclarationRecord, Exposure, IdNumber, Person, Relation, Sex,
     Symptoms, UnitScheme,
 };
+pub use personal::personal_payload_of;
 pub use record::{DEFAULT_FRESHNESS_HOURS, Freshness, FreshnessPolicy, freshness, newest_declaration};
 pub use validate::{ID_REQUIRED_FROM_AGE, MAX_AGE_YEARS, ValidationContext, validate};

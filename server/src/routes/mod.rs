@@ -4,6 +4,7 @@
 //! - `registry.rs`: captcha, checkpoint registration/edit/sub-checkpoints/deactivation, posters, staff, keys.
 //! - `manager.rs`: arrivals and departures, occupancy, "check out everyone", check-out share.
 //! - `sync.rs` (+ `records.rs`): uploads, staff scans, the download feed, personal-code signatures.
+//! - `citizen.rs`: the web portal's people without a smartphone: their people, web declarations, the card.
 //! - `officer.rs`: cases, tracing and export, exposure windows, quarantine, aggregates, safety levels.
 //! - `admin.rs`: audit log, purge, key rotation.
 //! - `replica.rs`: freshness headers of officers' reads (which may come from a standby).
@@ -11,6 +12,7 @@
 
 mod admin;
 pub(crate) mod auth;
+mod citizen;
 mod manager;
 mod officer;
 mod ops;
@@ -76,6 +78,7 @@ impl Modify for BearerAuth {
         registry::add_staff, registry::remove_staff, registry::list_staff,
         manager::visits, manager::occupancy, manager::checkout_all, manager::stats,
         sync::upload, sync::upload_scans, sync::pull, sync::personal_code,
+        citizen::people, citizen::declare, citizen::card, citizen::visits,
         officer::create_case, officer::trace, officer::publish_exposure, officer::quarantine,
         officer::aggregates, officer::set_safety_level,
         admin::audit_log, admin::purge, admin::rotate_keys,
@@ -83,7 +86,7 @@ impl Modify for BearerAuth {
         crate::web::session::sign_in, crate::web::session::current, crate::web::session::sign_out,
         crate::web::session::sign_out_everywhere,
     ),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::feed::DirectoryEntry,
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblemBody, crate::feed::DirectoryEntry,
         crate::feed::RevocationEntry, crate::feed::ExposureEntry, crate::feed::SafetyLevelEntry))
 )]
 pub struct ApiDoc;
@@ -97,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/session", post(auth::create_session))
         .route("/auth/logout", post(auth::logout))
         .route("/me", get(auth::me).delete(auth::delete_me))
+        .route("/me/people", get(citizen::people))
+        .route("/me/declarations", post(citizen::declare))
+        .route("/me/card", get(citizen::card))
+        .route("/me/visits", get(citizen::visits))
         .route("/captcha", post(registry::new_captcha))
         .route("/checkpoints", post(registry::register).get(registry::list_mine))
         .route("/checkpoints/{id}", get(registry::get_one).put(registry::edit))

@@ -19,6 +19,7 @@ mod account;
 mod admin;
 mod api;
 mod attack;
+mod citizen;
 mod connections;
 mod dumps;
 mod officer;

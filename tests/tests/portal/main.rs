@@ -3,7 +3,7 @@
 //! (`ui/test/browser/portal.mjs`). The script reaches the test's side through a small hook server of this
 //! test: captcha answers (the server's test hook), one-time codes (the development sender), officer and
 //! administrator roles, the server's clock, simulated devices that check in and sync, and decoding a
-//! downloaded poster with core's scanner.
+//! downloaded poster or personal card with core's scanner.
 //!
 //! Skipped with a message when Chromium, Node's `playwright-core` or the built pages are missing, unless
 //! `TOKHAI_CI=1` (then they are required).
@@ -145,18 +145,23 @@ async fn visit(State(h): State<Shared>, Json(b): Json<Value>) -> Json<Value> {
     Json(json!({ "phones": phones }))
 }
 
-/// Rasterises a PDF with poppler and decodes it with core's scanner: the texts of its QR symbols.
+/// Decodes a downloaded image with core's scanner: a PNG as it is (the personal card), a PDF (a poster)
+/// after poppler rasterised it. Answers the texts of its QR symbols.
 async fn decode(State(h): State<Shared>, body: Bytes) -> Json<Value> {
-    let pdf = h.dir.path().join("poster.pdf");
-    std::fs::write(&pdf, &body).unwrap();
-    let out = h.dir.path().join("poster");
-    let status = std::process::Command::new("pdftoppm")
-        .args(["-r", "150", "-gray", "-png", "-singlefile"])
-        .arg(&pdf)
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let out = h.dir.path().join("download");
+    if body.starts_with(b"\x89PNG") {
+        std::fs::write(out.with_extension("png"), &body).unwrap();
+    } else {
+        let pdf = h.dir.path().join("download.pdf");
+        std::fs::write(&pdf, &body).unwrap();
+        let status = std::process::Command::new("pdftoppm")
+            .args(["-r", "150", "-gray", "-png", "-singlefile"])
+            .arg(&pdf)
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
     let report =
         tokhai_core::scan_image_file(&out.with_extension("png"), &tokhai_core::ScanOptions::default());
     let texts: Vec<String> = match report {

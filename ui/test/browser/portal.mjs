@@ -8,7 +8,8 @@
 // checkpoint and rolled up to the building), exports CSV, publishes an exposure and a safety level; the
 // public page shows it; the audit log lists the trace. Bad input gets its message next to the field in
 // both languages; a second tab, an expired session, a replayed CSRF token and cross-account URLs are
-// refused. No CSP violation and no page error anywhere. With SCREENSHOTS=dir, screenshots of every page
+// refused. A citizen signs in, gets core's message next to a bad field (vi and en), declares for
+// herself and a child, and prints her personal QR card, which core decodes. No CSP violation and no page error anywhere. With SCREENSHOTS=dir, screenshots of every page
 // (vi and en, phone and desktop widths) and axe-core's serious/critical findings are written there.
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -408,6 +409,116 @@ async function run() {
   assert.match(pubRow, /Bến Thành/);
   assert.match(pubRow, /nguy cơ cao/);
   await shoot(pub, 'safety');
+
+  // ---- A citizen without a smartphone declares on the web, for herself and her child, and prints the card.
+  log('citizen: sign in, presence checks, a bad field refused by core next to it (vi and en)');
+  const citizen = await context('citizen');
+  const cz = await citizen.newPage();
+  await cz.goto(`${BASE}/citizen`);
+  await signIn(cz, '0912880001');
+  await cz.waitForSelector('#citizen-none');
+  await shoot(cz, 'citizen-empty');
+  await cz.click('#citizen-declare-self');
+  await cz.waitForSelector('#citizen-form');
+  await cz.click('#declare-save');
+  assert.equal(await cz.textContent('#full_name-error'), 'Vui lòng điền mục này.');
+  assert.equal(await cz.textContent('#sex-error'), 'Vui lòng chọn một mục.');
+  assert.equal(await cz.textContent('#addr-ward-error'), 'Vui lòng chọn một mục.');
+  await cz.fill('#full_name', 'nguyễn thị bình');
+  await cz.selectOption('#id_kind', 'cccd');
+  await cz.fill('#id_number', '079190001234');
+  await cz.fill('#birth_year', '1800');
+  await cz.check('#sex-female');
+  await cz.selectOption('#addr-province', '79');
+  await waitFor(async () => (await cz.locator('#addr-ward option').count()) > 10, 'wards');
+  await cz.selectOption('#addr-ward', '26743');
+  await cz.fill('#street', '12 Lê Lợi');
+  await cz.fill('#phone', '0912880001');
+  await cz.click('#declare-save');
+  // Core's rule, from the server, next to the field; the other fields are clear.
+  await cz.waitForSelector('#birth_year-error');
+  assert.match(await cz.textContent('#birth_year-error'), /^Năm sinh phải từ \d{4} đến \d{4}\.$/);
+  assert.equal(await cz.locator('#full_name-error').count(), 0);
+  assert.equal(await cz.getAttribute('#birth_year', 'aria-invalid'), 'true');
+  assert.match(await cz.textContent('#declare-error'), /1 mục cần sửa/);
+  await lang(cz, 'en');
+  assert.match(await cz.textContent('#birth_year-error'), /^The year of birth must be between \d{4} and \d{4}\.$/);
+  await shoot(cz, 'citizen-form-errors');
+  await lang(cz, 'vi');
+
+  log('citizen: declares correctly');
+  await cz.fill('#birth_year', '1990');
+  await cz.click('#declare-save');
+  await cz.waitForSelector('#citizen-saved');
+  assert.match(await cz.textContent('#citizen-saved'), /NGUYỄN THỊ BÌNH/);
+  assert.equal(await cz.locator('#citizen-people .person').count(), 1);
+  assert.equal(await cz.locator('#citizen-declare-self').count(), 0, 'the holder has declared');
+
+  log('citizen: adds a dependant (a child without a document or a phone)');
+  await cz.click('#citizen-add-dependant');
+  await cz.waitForSelector('#citizen-form');
+  await cz.fill('#full_name', 'Lê Minh An');
+  await cz.selectOption('#id_kind', 'none');
+  await cz.fill('#birth_year', '2020');
+  await cz.check('#sex-male');
+  await cz.selectOption('#addr-province', '79');
+  await waitFor(async () => (await cz.locator('#addr-ward option').count()) > 10, 'wards');
+  await cz.selectOption('#addr-ward', '26743');
+  await cz.fill('#street', '12 Lê Lợi');
+  await shoot(cz, 'citizen-form');
+  await cz.click('#declare-save');
+  await cz.waitForSelector('#citizen-saved');
+  assert.equal(await cz.locator('#citizen-people .person').count(), 2);
+  const names = await cz.locator('#citizen-people .person .name').allTextContents();
+  assert.deepEqual(names, ['NGUYỄN THỊ BÌNH', 'LÊ MINH AN']);
+  await shoot(cz, 'citizen-people');
+
+  log('citizen: prints the card, which core decodes');
+  const holder = await cz.getAttribute('#citizen-people .person >> nth=0', 'data-person');
+  await cz.click('#citizen-card-0');
+  await cz.waitForSelector('#card-image');
+  await waitFor(async () => cz.evaluate(() => document.querySelector('#card-image')?.naturalWidth > 0), 'the card image');
+  const cardBytes = await cz.evaluate(async (p) => {
+    const r = await fetch(`/v1/me/card?person=${p}`);
+    return Array.from(new Uint8Array(await r.arrayBuffer()));
+  }, holder);
+  const decodedCard = await hook('/decode', new Uint8Array(cardBytes));
+  assert.equal(decodedCard.texts.length, 1, JSON.stringify(decodedCard));
+  assert.match(decodedCard.texts[0], /^TKP1:/, 'a personal code');
+  const [cardPdf] = await Promise.all([cz.waitForEvent('download'), cz.click('#card-pdf')]);
+  assert.match(readFileSync(await cardPdf.path()).subarray(0, 4).toString(), /%PDF/);
+  await shoot(cz, 'citizen-card');
+  if (SHOTS) {
+    await cz.emulateMedia({ media: 'print' });
+    await cz.screenshot({ path: join(SHOTS, 'citizen-card-print.png'), fullPage: true });
+    await cz.emulateMedia({ media: 'screen' });
+  }
+  await cz.click('#card-back');
+  await cz.waitForSelector('#citizen-people');
+
+  log('citizen: the room\'s manager scans the card; the citizen sees the visit in her history');
+  const { server_time: serverTime } = await (await fetch(`${BASE}/v1/sync/pull?limit=1`)).json();
+  const scanned = await inPage(page, 'POST', '/v1/sync/scans', {
+    csrf: await csrfOf(page),
+    body: { scans: [{ id: crypto.randomUUID(), checkpoint: room.id, code: decodedCard.texts[0], scanned_at: serverTime, checked_out_at: null }] },
+  });
+  assert.equal(scanned.status, 200, JSON.stringify(scanned.json));
+  assert.equal(scanned.json.items[0].status, 'accepted', JSON.stringify(scanned.json));
+  await cz.reload();
+  await cz.waitForSelector('#visits-table');
+  assert.match(await cz.textContent('#visits-table tbody'), /Nhân viên quét thẻ/);
+  await shoot(cz, 'citizen-visits');
+
+  log('citizen: another account, no CSRF token, no session are refused');
+  assert.equal((await inPage(page, 'GET', `/v1/me/card?person=${holder}`)).status, 404);
+  const otherDeclares = await inPage(page, 'POST', '/v1/me/declarations', {
+    csrf: await csrfOf(page),
+    body: { person: holder, form: { full_name: 'X' } },
+  });
+  assert.equal(otherDeclares.status, 404);
+  assert.equal((await inPage(cz, 'POST', '/v1/me/declarations', { body: { form: {} } })).status, 403);
+  const anonCard = await fetch(`${BASE}/v1/me/card?person=${holder}`);
+  assert.equal(anonCard.status, 401);
 
   log('second tab: signed out in one tab, the other is refused and asks to sign in');
   const tab2 = await manager.newPage();

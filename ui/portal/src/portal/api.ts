@@ -10,6 +10,8 @@ export class ApiError extends Error {
     public msg: Bilingual,
     public field: string | null = null,
     public caseId: number | null = null,
+    /** Every invalid field of a declaration form (core's rules), in form order. */
+    public fields: { field: string; msg: Bilingual }[] = [],
   ) {
     super(code);
   }
@@ -47,7 +49,14 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     throw new ApiError(0, 'network', offline);
   }
   if (!resp.ok) {
-    let detail: { code?: string; vi?: string; en?: string; field?: string; case_id?: number } = {};
+    let detail: {
+      code?: string;
+      vi?: string;
+      en?: string;
+      field?: string;
+      case_id?: number;
+      errors?: { field: string; vi: string; en: string }[];
+    } = {};
     try {
       detail = (await resp.json()).error ?? {};
     } catch {
@@ -59,6 +68,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
       { vi: detail.vi ?? `Lỗi ${resp.status}`, en: detail.en ?? `Error ${resp.status}` },
       detail.field ?? null,
       detail.case_id ?? null,
+      (detail.errors ?? []).map((e) => ({ field: e.field, msg: { vi: e.vi, en: e.en } })),
     );
     if (resp.status === 401 && !path.startsWith('/v1/web/session') && !path.startsWith('/v1/auth/')) onSignedOut?.();
     throw err;

@@ -12,6 +12,15 @@ export function only(e: Errors): Errors {
 /** Splits an error into a field's message (`aliases` maps the server's field names to the form's). */
 export function placeError(e: unknown, aliases: Record<string, string> = {}): { fields: Errors; general: Bilingual | null } {
   if (!(e instanceof ApiError)) return { fields: {}, general: both('error.unexpected') };
+  if (e.fields.length) {
+    // Every invalid field of a form (a declaration): the first message of each, next to it.
+    const fields: Errors = {};
+    for (const f of e.fields) {
+      const name = aliases[f.field] ?? aliases[f.field.replace(/\[\d+\]$/, '')] ?? f.field.replace(/\[\d+\]$/, '');
+      fields[name] ??= f.msg;
+    }
+    return { fields, general: null };
+  }
   if (e.field) return { fields: { [aliases[e.field] ?? e.field]: e.msg }, general: null };
   if (['invalid_phone', 'phone_not_mobile'].includes(e.code) && aliases.phone !== undefined)
     return { fields: { [aliases.phone]: e.msg }, general: null };
