@@ -33,14 +33,27 @@ impl Out {
         self.line(&self.text(msg));
     }
 
-    /// A plain line on standard output. A closed pipe (`tokhai export | head`) is not an error.
+    /// A plain line on standard output, with any control or bidirectional character in it shown as
+    /// `\u{…}` (checkpoint names and the health office's advice come from elsewhere: an escape sequence
+    /// or U+202E in them must not act on the terminal). A closed pipe (`tokhai export | head`) is not an
+    /// error.
     pub(crate) fn line(&self, text: &str) {
+        self.verbatim(&tokhai_core::escape_unsafe(text, true));
+    }
+
+    /// A line written as it is: only for the CLI's own terminal codes (the kiosk's colours and bell)
+    /// around text already escaped, and for JSON (which escapes control characters itself).
+    pub(crate) fn verbatim(&self, text: &str) {
         let _ = writeln!(std::io::stdout().lock(), "{text}");
     }
 
     /// A note on standard error (progress, hints), so standard output stays clean for scripts.
     pub(crate) fn note(&self, msg: &Msg) {
-        let _ = writeln!(std::io::stderr().lock(), "{}", self.text(msg));
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}",
+            tokhai_core::escape_unsafe(&self.text(msg), true)
+        );
     }
 
     /// A value as pretty JSON on standard output.
@@ -52,7 +65,7 @@ impl Out {
                 format!("Cannot make JSON: {e}"),
             )
         })?;
-        self.line(&text);
+        self.verbatim(&text);
         Ok(())
     }
 
@@ -67,10 +80,11 @@ impl Out {
             return;
         }
         let head = self.text(&Msg::new("Lỗi", "Error"));
-        let _ = writeln!(stderr, "{head} [{}]: {}", err.code(), self.text(&err.msg()));
+        let safe = |text: String| tokhai_core::escape_unsafe(&text, true).into_owned();
+        let _ = writeln!(stderr, "{head} [{}]: {}", err.code(), safe(self.text(&err.msg())));
         if let Some(errors) = err.validation() {
             for field in &errors.errors {
-                let _ = writeln!(stderr, "  - {}: {}", field.field, self.text(&field.msg()));
+                let _ = writeln!(stderr, "  - {}: {}", field.field, safe(self.text(&field.msg())));
             }
         }
     }

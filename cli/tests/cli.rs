@@ -190,6 +190,46 @@ fn declare_check_in_check_out_visits_export() {
 }
 
 #[test]
+fn control_and_bidi_characters_from_elsewhere_are_shown_escaped() {
+    // A checkpoint's name comes from its issuer. Control characters are refused when a code is made;
+    // a bidirectional override (U+202E turns "lmth.exe" around) is shown escaped, not obeyed, in every
+    // line printed (issue 14, items 10 and 16). JSON keeps the text, by JSON's own escaping.
+    let home = Home::new();
+    home.declare_me();
+    home.checkpoint("3000", "Chợ Bến Thành");
+    let key = home.path("issuer.pk8");
+    let refused = home.run(&[
+        "--json",
+        "qr",
+        "checkpoint",
+        "--signing-key",
+        s(&key),
+        "--key-id",
+        "3",
+        "--id",
+        "3002",
+        "--name",
+        "Chợ \u{1b}[2J\u{7}",
+        "--kind",
+        "market",
+        "--ward",
+        "26743",
+        "--street",
+        "1 Lê Lợi",
+    ]);
+    assert_eq!(error_code(&refused), "qr_field_control_char");
+    let name = "Chợ \u{202E}lmth.exe \u{2066}x\u{2069}";
+    let code = home.checkpoint("3001", name);
+    let shown = "Chợ \\u{202E}lmth.exe \\u{2066}x\\u{2069}";
+    for out in [home.ok(&["checkin", "--payload", &code]), home.ok(&["visits"])] {
+        assert!(out.contains(shown), "{out}");
+        assert!(!out.contains(['\u{202E}', '\u{2066}', '\u{2069}']), "{out:?}");
+    }
+    let visits = home.json(&["visits"]);
+    assert_eq!(visits[0]["checkpoint"]["name"], name);
+}
+
+#[test]
 fn a_new_check_in_closes_the_previous_visit() {
     let home = Home::new();
     home.declare_me();

@@ -165,10 +165,10 @@ fn show_verdict(out: &Out, verdict: &Result<PersonalPayload, EngineError>) {
                 AMBER
             };
             let year = p.birth_year.map(|y| y.to_string()).unwrap_or_default();
-            out.line(&format!(
+            out.verbatim(&format!(
                 "\x07{colour}  ✓ {}  {}  {year}  {RESET}",
                 out.text(&p.status.label()),
-                p.initials
+                tokhai_core::escape_unsafe(&p.initials, false)
             ));
             out.line(&format!(
                 "    {}",
@@ -183,7 +183,10 @@ fn show_verdict(out: &Out, verdict: &Result<PersonalPayload, EngineError>) {
             ));
         }
         Err(e) => {
-            out.line(&format!("\x07\x07{RED}  ✗ {}  {RESET}", out.text(&e.msg())));
+            out.verbatim(&format!(
+                "\x07\x07{RED}  ✗ {}  {RESET}",
+                tokhai_core::escape_unsafe(&out.text(&e.msg()), false)
+            ));
         }
     }
 }
