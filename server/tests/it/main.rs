@@ -25,3 +25,4 @@ mod officer;
 mod security;
 mod store;
 mod units;
+mod vectors;

@@ -1,0 +1,31 @@
+//! The body of every error answer (`docs/protocol/sync.md` §2): `{"error": {"code", "vi", "en", …}}`.
+
+use serde::{Deserialize, Serialize};
+
+/// The JSON body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// An error's code and message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    /// Stable machine-readable code (`tokhai_core::ApiCode`; a client keeps one it does not know as text).
+    pub code: String,
+    /// Message in Vietnamese (never personal data).
+    #[serde(default)]
+    pub vi: String,
+    /// Message in English.
+    #[serde(default)]
+    pub en: String,
+    /// The field at fault (`invalid_field`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The existing case (`case_exists`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_id: Option<i64>,
+}
