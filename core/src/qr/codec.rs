@@ -143,6 +143,7 @@ pub fn encode_pending_personal(p: &PersonalPayload) -> Result<PersonalCode, Enco
 
 /// A signed personal code received from the server, kept as it came: decoded (not verified here; the
 /// server that signed it sent it over an authenticated connection) and refused when unsigned.
+#[cfg(feature = "sync")]
 pub(crate) fn signed_personal_from_server(text: &str) -> Result<PersonalCode, QrError> {
     let code = decode_personal(text)?;
     let key = code.sig.as_ref().map(|s| s.key).ok_or(QrError::Pending)?;
