@@ -15,6 +15,7 @@ mod i18n;
 mod ids;
 mod officer;
 mod phone;
+pub mod protocol;
 mod public_error;
 mod retention;
 #[cfg(feature = "store")]

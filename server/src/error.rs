@@ -4,9 +4,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use tokhai_core::{ApiCode, Localized, Msg};
-use utoipa::ToSchema;
 
 use crate::seal::SealError;
 use crate::store::StoreError;
@@ -211,46 +209,9 @@ impl ApiError {
     }
 }
 
-/// The JSON body of every error response.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// The error.
-    pub error: ErrorDetail,
-}
-
-/// An error's code and message.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// Stable machine-readable code.
-    pub code: String,
-    /// Message in Vietnamese.
-    pub vi: String,
-    /// Message in English.
-    pub en: String,
-    /// The field at fault (`invalid_field`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// Every invalid field of a declaration form (`invalid_field` from `POST /v1/me/declarations`), in form
-    /// order; `field` and the message are the first one's.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<FieldProblemBody>>,
-    /// The existing case (`case_exists`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub case_id: Option<i64>,
-}
-
-/// One invalid field of a declaration form.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FieldProblemBody {
-    /// The field's path in the form (`full_name`, `address.ward`, `travel[2]`).
-    pub field: String,
-    /// Stable code of what is wrong (`required`, `unknown_ward`, …).
-    pub code: String,
-    /// Message in Vietnamese.
-    pub vi: String,
-    /// Message in English.
-    pub en: String,
-}
+/// The JSON body of every error response: the protocol's shared type (`docs/protocol/sync.md` §2).
+pub use tokhai_core::protocol::ErrorBody;
+use tokhai_core::protocol::{ErrorDetail, FieldProblemBody};
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

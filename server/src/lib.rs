@@ -28,13 +28,11 @@ pub use config::{AdminCommand, Cli, Command, Config, ConfigError, LogFormat, Mod
 pub use contact::{contact_start, csv_cell, overlap_ms};
 pub use error::{ApiError, ErrorBody};
 pub use extract::client_addr;
-pub use feed::{DirectoryEntry, ExposureEntry, RevocationEntry, SafetyLevelEntry};
 pub use listen::{ConnLimits, raise_open_file_limit, serve as serve_connections};
-pub use routes::{
-    ApiDoc, FeedEntry, ItemResult, Me, OtpRequest, OtpSent, PersonalCode, PullResult, SessionCreated,
-    SessionRequest, UploadBatch, UploadResult, metrics_router, router,
-};
+pub use routes::{ApiDoc, Me, OtpRequest, OtpSent, SessionCreated, SessionRequest, metrics_router, router};
 pub use seal::{Kek, SealError, Sealer};
 pub use server::{StartError, admin, build_state, load_kek, serve, serve_on};
 pub use sms::{DevSms, HttpSms, SmsSender, install_tls_provider};
 pub use state::AppState;
+/// The sync protocol's bodies (upload, scans, feed, personal code, errors): core's shared types.
+pub use tokhai_core::protocol;

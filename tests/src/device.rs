@@ -5,9 +5,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokhai_core::protocol::{PullResult, ScanBatch, SignedCode, UploadBatch, UploadResult};
 use tokhai_core::sync_client::{
-    AccountDeleted, HttpTransport, PullResult, ScanBatch, SeededJitter, SessionCreated, SignedCode,
-    SyncError, SyncOptions, SyncReport, Transport, TransportError, UploadBody, UploadResult,
+    AccountDeleted, HttpTransport, SeededJitter, SessionCreated, SyncError, SyncOptions, SyncReport,
+    Transport, TransportError,
 };
 use tokhai_core::{
     AddressForm, CheckpointId, CheckpointKind, CheckpointRef, DeclarationForm, Engine, FixedClock,
@@ -45,7 +46,7 @@ impl Transport for Routed {
     async fn logout(&self, token: &str) -> Result<(), TransportError> {
         self.other.logout(token).await
     }
-    async fn upload(&self, token: &str, body: &UploadBody) -> Result<UploadResult, TransportError> {
+    async fn upload(&self, token: &str, body: &UploadBatch) -> Result<UploadResult, TransportError> {
         self.upload.upload(token, body).await
     }
     async fn upload_scans(&self, token: &str, body: &ScanBatch) -> Result<UploadResult, TransportError> {

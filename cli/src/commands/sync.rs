@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use tokhai_core::sync_client::{HttpTransport, OsJitter, SyncOptions, SyncStatus};
+use tokhai_core::sync_client::{HttpTransport, OsJitter, SyncOptions, SyncStatus, skipped_entries_msg};
 use tokhai_core::{Engine, Lang, Msg, en_count};
 
 use crate::args::{LangChoice, LoginArgs, WipeArgs};
@@ -93,6 +93,9 @@ pub(crate) fn sync(ctx: &Ctx) -> Result<(), CliError> {
     ));
     if let Some(clock) = report.clock.filter(|c| c.is_off()) {
         out.say(&clock.msg());
+    }
+    if let Some(m) = skipped_entries_msg(u64::try_from(report.skipped_entries).unwrap_or(u64::MAX)) {
+        out.say(&m);
     }
     if report.new_alerts > 0 {
         out.say(&Msg::owned(
@@ -200,6 +203,9 @@ pub(crate) fn status(ctx: &Ctx) -> Result<(), CliError> {
     }
     if let Some(c) = st.clock.filter(|c| c.is_off()) {
         out.say(&c.msg());
+    }
+    if let Some(m) = skipped_entries_msg(st.skipped_entries) {
+        out.say(&m);
     }
     if st.flagged_visits > 0 {
         out.say(&Msg::owned(

@@ -270,6 +270,7 @@ impl<'a> Tx<'a> {
     }
 
     /// The most recently checked-in visit (by insertion, not by its possibly edited times).
+    #[cfg(any(test, feature = "sync"))]
     pub(crate) fn last_visit(&self) -> Result<Option<Visit>, StoreError> {
         self.row(
             VISITS,

@@ -11,17 +11,19 @@ use serde::{Deserialize, Serialize};
 use super::backoff::{BackoffPolicy, Jitter};
 use super::exposure::{Alert, match_exposures};
 use super::merge::{Merge, merge};
-use super::plan::{Batch, Covered, ItemKind, MAX_BATCH, plan_batches};
-use super::scans::ScanBatch;
+use super::plan::{Batch, Covered, MAX_BATCH, plan_batches};
+use super::scans::scan_batch;
 use super::skew::ClockCheck;
 use super::status::{FlaggedVisit, Persisted, Refusal, SyncError, SyncFailure, SyncStatus, refusal_msg};
 use super::transport::{Transport, TransportError};
-use super::wire::{
-    AccountDeleted, DirectoryEntry, ExposureWindow, SafetyLevel, SignedCode, UploadBody, kind,
-};
+use super::wire::AccountDeleted;
 use crate::engine::{Engine, EngineError, EngineEvent, StaffScan};
 use crate::i18n::Localized as _;
 use crate::ids::CheckpointId;
+use crate::protocol::{
+    DirectoryEntry, ExposureEntry, FeedKind, ItemKind, ItemStatus, RevocationEntry, SafetyLevelEntry,
+    SignedCode, UploadBatch,
+};
 use crate::qr::{FallbackCode, TrustList, TrustedKey};
 use crate::store::{Slot, Tx};
 use crate::visit::{CheckpointKind, CheckpointRef, VisitEnd};
@@ -63,6 +65,9 @@ pub struct SyncReport {
     pub kept: usize,
     /// Feed entries pulled.
     pub pulled: usize,
+    /// Pulled entries of a known kind whose body this build could not read (kept, never used; counted in
+    /// `SyncStatus::skipped_entries`). Entries of kinds it does not know are ignored, not counted.
+    pub skipped_entries: usize,
     /// New exposure alerts.
     pub new_alerts: usize,
     /// Personal codes signed by the server in this run.
@@ -321,10 +326,10 @@ impl Engine {
                 id: *open.id.as_uuid(),
                 entries: vec![],
             }],
-            body: UploadBody {
+            body: UploadBatch {
                 visits: vec![open],
                 client_time: Some(self.now()),
-                ..UploadBody::default()
+                ..UploadBatch::default()
             },
         };
         let answer = match transport.upload(token, &batch.body).await {
@@ -392,7 +397,7 @@ impl Engine {
                 let refused_visits = m
                     .refused
                     .iter()
-                    .filter(|(k, ..)| *k == super::plan::ItemKind::Visit)
+                    .filter(|(k, ..)| *k == ItemKind::Visit)
                     .map(|(_, id, _)| crate::ids::VisitId::from_uuid(*id));
                 for v in m.visits.iter().copied().chain(refused_visits) {
                     tx.flag_visit(v, offset_ms)?;
@@ -413,20 +418,30 @@ impl Engine {
             let page = transport
                 .pull(cursor.as_deref(), options.pull_limit.clamp(1, 1000))
                 .await?;
+            // An entry of a kind this build does not know is ignored (new kinds may come within v1); one
+            // of a known kind whose body it cannot read is stored as it came (a later build may read it)
+            // and counted, never silently dropped: a renamed field must not switch alerts off unseen.
+            let skipped = page.items.iter().filter(|e| e.decode().is_err()).count();
             // The cursor is saved in the same transaction as the entries it covers.
             self.write(|tx| {
-                for e in &page.items {
-                    if kind::ALL.contains(&e.kind.as_str()) {
-                        tx.put_feed(&e.kind, &e.key, &e.body.to_string())?;
-                    }
+                for e in page.items.iter().filter(|e| e.kind.is_known()) {
+                    tx.put_feed(e.kind.as_str(), &e.key, &e.body.to_string())?;
+                }
+                if skipped > 0 {
+                    let mut st: Persisted = tx.get_slot(Slot::Status)?.unwrap_or_default();
+                    st.skipped_entries = st
+                        .skipped_entries
+                        .saturating_add(u64::try_from(skipped).unwrap_or(u64::MAX));
+                    tx.put_slot(Slot::Status, &st)?;
                 }
                 report.trust_changed |= page
                     .items
                     .iter()
-                    .any(|e| e.kind == kind::ISSUER_KEY || e.kind == kind::REVOCATION);
+                    .any(|e| e.kind == FeedKind::IssuerKey || e.kind == FeedKind::Revocation);
                 Ok(tx.put_slot(Slot::Cursor, &page.cursor)?)
             })?;
             report.pulled += page.items.len();
+            report.skipped_entries += skipped;
             let more = page.more && !page.items.is_empty();
             cursor = Some(page.cursor);
             if !more {
@@ -442,7 +457,7 @@ impl Engine {
         let retention = self.policy().retention.period;
         self.write(|tx| {
             let visits = tx.visits()?;
-            let windows = feed_of::<ExposureWindow>(tx, kind::EXPOSURE)?;
+            let windows = feed_of::<ExposureEntry>(tx, &FeedKind::Exposure)?;
             let mut new = 0;
             for a in match_exposures(&visits, &windows, now, retention) {
                 if tx.put_alert(a.window, a.visit, &a)? {
@@ -524,7 +539,7 @@ impl Engine {
             if pending.is_empty() {
                 return Ok(());
             }
-            let body = ScanBatch::from_scans(&pending);
+            let body = scan_batch(&pending);
             report.batches += 1;
             let answer = match transport.upload_scans(token, &body).await {
                 Ok(a) => a,
@@ -541,7 +556,11 @@ impl Engine {
                 .map(|s| *s.id.as_uuid())
                 .filter(|id| answer.items.iter().any(|i| i.id == id.to_string()))
                 .collect();
-            let refused = answer.items.iter().filter(|i| i.status == "refused").count();
+            let refused = answer
+                .items
+                .iter()
+                .filter(|i| i.status == ItemStatus::Refused)
+                .count();
             let marked = self.write(|tx| Ok(tx.mark_staff_scans_sent(&done)?))?;
             report.scans_sent += marked;
             report.refused += refused;
@@ -591,6 +610,7 @@ impl Engine {
                 next_attempt: st.next_attempt,
                 clock: st.clock,
                 flagged_visits: tx.visit_flags()?.len(),
+                skipped_entries: st.skipped_entries,
                 alerts: tx.alerts::<Alert>()?.len(),
             })
         })
@@ -623,7 +643,7 @@ impl Engine {
     ) -> Result<Option<CheckpointRef>, EngineError> {
         let id = code.id().0;
         self.read(|tx| {
-            Ok(feed_of::<DirectoryEntry>(tx, kind::CHECKPOINT)?
+            Ok(feed_of::<DirectoryEntry>(tx, &FeedKind::Checkpoint)?
                 .into_iter()
                 .find(|d| d.id == id && d.active)
                 .map(|d| directory_ref(&d)))
@@ -640,14 +660,14 @@ impl Engine {
     }
 
     /// Every ward's safety level the feed holds, by ward code.
-    pub fn safety_levels(&self) -> Result<Vec<SafetyLevel>, EngineError> {
-        self.read(|tx| feed_of::<SafetyLevel>(tx, kind::SAFETY_LEVEL))
+    pub fn safety_levels(&self) -> Result<Vec<SafetyLevelEntry>, EngineError> {
+        self.read(|tx| feed_of::<SafetyLevelEntry>(tx, &FeedKind::SafetyLevel))
     }
 
     /// A ward's safety level from the feed.
-    pub fn safety_level(&self, ward: u32) -> Result<Option<SafetyLevel>, EngineError> {
+    pub fn safety_level(&self, ward: u32) -> Result<Option<SafetyLevelEntry>, EngineError> {
         self.read(|tx| {
-            Ok(feed_of::<SafetyLevel>(tx, kind::SAFETY_LEVEL)?
+            Ok(feed_of::<SafetyLevelEntry>(tx, &FeedKind::SafetyLevel)?
                 .into_iter()
                 .find(|l| l.ward == i64::from(ward)))
         })
@@ -670,8 +690,8 @@ impl Engine {
 
 /// The issuer keys and revocations the feed holds.
 pub(crate) fn feed_trust(tx: &Tx<'_>) -> Result<TrustList, EngineError> {
-    let keys = feed_of::<TrustedKey>(tx, kind::ISSUER_KEY)?;
-    let revoked = feed_of::<super::wire::RevocationEntry>(tx, kind::REVOCATION)?
+    let keys = feed_of::<TrustedKey>(tx, &FeedKind::IssuerKey)?;
+    let revoked = feed_of::<RevocationEntry>(tx, &FeedKind::Revocation)?
         .into_iter()
         .map(|r| CheckpointId(r.checkpoint))
         .collect();
@@ -687,10 +707,11 @@ fn error_words(code: &str) -> crate::i18n::Msg {
         .unwrap_or_else(|| crate::i18n::Msg::new("Đồng bộ không thành công.", "Sync failed."))
 }
 
-/// Stored feed bodies of `kind` that this build can read (others are skipped, never fatal).
-fn feed_of<T: serde::de::DeserializeOwned>(tx: &Tx<'_>, kind: &str) -> Result<Vec<T>, EngineError> {
+/// Stored feed bodies of `kind` that this build can read (the others were counted when pulled:
+/// `SyncStatus::skipped_entries`; never fatal).
+fn feed_of<T: serde::de::DeserializeOwned>(tx: &Tx<'_>, kind: &FeedKind) -> Result<Vec<T>, EngineError> {
     Ok(tx
-        .feed(kind)?
+        .feed(kind.as_str())?
         .iter()
         .filter_map(|b| serde_json::from_str(b).ok())
         .collect())

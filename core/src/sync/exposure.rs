@@ -12,10 +12,10 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::wire::ExposureWindow;
 use crate::calendar::local_day;
 use crate::i18n::{Msg, en_count};
 use crate::ids::{CheckpointId, VisitId};
+use crate::protocol::ExposureEntry;
 use crate::visit::{DEFAULT_STAY_MINUTES, Visit};
 
 /// One exposure alert: where, when, how long the visit overlapped the window, and the advice.
@@ -102,7 +102,7 @@ pub fn visit_interval(visit: &Visit, now: DateTime<Utc>) -> (DateTime<Utc>, Date
 /// Matches `visits` against `windows` as of `now`, ignoring what ended more than `retention` ago.
 pub fn match_exposures(
     visits: &[Visit],
-    windows: &[ExposureWindow],
+    windows: &[ExposureEntry],
     now: DateTime<Utc>,
     retention: Duration,
 ) -> Vec<Alert> {

@@ -8,13 +8,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::backoff::parse_retry_after;
-use super::scans::ScanBatch;
 use super::transport::{Transport, TransportError};
-use super::wire::{
-    AccountDeleted, ErrorEnvelope, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult,
-};
+use super::wire::{AccountDeleted, SessionCreated};
 use crate::clock::{Clock as _, SystemClock};
 use crate::i18n::Msg;
+use crate::protocol::{ErrorBody, PullResult, ScanBatch, SignRequest, SignedCode, UploadBatch, UploadResult};
 
 /// Default timeout of one request (connect, send, answer).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
@@ -61,15 +59,12 @@ impl HttpTransport {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, SystemClock.now()));
         let error = match resp.bytes().await {
-            Ok(b) => serde_json::from_slice::<ErrorEnvelope>(&b).ok().map(|e| e.error),
+            Ok(b) => serde_json::from_slice::<ErrorBody>(&b).ok().map(|e| e.error),
             Err(_) => None,
         };
         let (code, detail) = match error {
             Some(e) => {
-                let detail = match (e.vi, e.en) {
-                    (Some(vi), Some(en)) => Some(Msg::owned(vi, en)),
-                    _ => None,
-                };
+                let detail = (!e.vi.is_empty() && !e.en.is_empty()).then(|| Msg::owned(e.vi, e.en));
                 (e.code, detail)
             }
             None => (String::new(), None),
@@ -144,7 +139,7 @@ impl Transport for HttpTransport {
         }
     }
 
-    async fn upload(&self, token: &str, body: &UploadBody) -> Result<UploadResult, TransportError> {
+    async fn upload(&self, token: &str, body: &UploadBatch) -> Result<UploadResult, TransportError> {
         self.post("/v1/sync/upload", Some(token), body).await
     }
 
@@ -173,7 +168,9 @@ impl Transport for HttpTransport {
         self.post(
             "/v1/sync/personal-code",
             Some(token),
-            &serde_json::json!({ "pending": pending }),
+            &SignRequest {
+                pending: pending.to_owned(),
+            },
         )
         .await
     }

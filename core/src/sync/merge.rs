@@ -12,9 +12,10 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::plan::{Batch, ItemKind};
-use super::wire::{UploadResult, VisitState};
+use super::plan::Batch;
 use crate::ids::{OutboxId, VisitId};
+use crate::protocol::{ItemKind, ItemStatus, RefusalCode, UploadResult};
+use crate::visit::VisitState;
 
 /// What to record after an upload answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub struct Merge {
     /// Outbox entries the server refused, with its code.
     pub failed: Vec<(OutboxId, String)>,
     /// Items refused (kind, id, code), to tell the person.
-    pub refused: Vec<(ItemKind, Uuid, String)>,
+    pub refused: Vec<(ItemKind, Uuid, RefusalCode)>,
     /// Visits whose server version stands (closed by the checkpoint's "check out everyone").
     pub kept: Vec<VisitId>,
     /// Visits answered `kept` or `refused` with the server's version (`ItemResult::visit`): the device
@@ -38,31 +39,30 @@ pub struct Merge {
 
 /// Merges `result` into the plan of `batch`.
 pub fn merge(batch: &Batch, result: &UploadResult) -> Merge {
-    type Answer<'a> = (&'a str, Option<&'a str>, Option<&'a VisitState>);
-    let mut answers: HashMap<(ItemKind, Uuid), Answer<'_>> = HashMap::new();
+    type Answer<'a> = (&'a ItemStatus, Option<&'a RefusalCode>, Option<&'a VisitState>);
+    let mut answers: HashMap<(&ItemKind, Uuid), Answer<'_>> = HashMap::new();
     for item in &result.items {
-        let (Some(kind), Ok(id)) = (ItemKind::from_wire(&item.kind), Uuid::parse_str(&item.id)) else {
+        let Ok(id) = Uuid::parse_str(&item.id) else {
             continue;
         };
         // The first answer for an id counts (the plan never sends an id twice).
-        answers.entry((kind, id)).or_insert((
-            item.status.as_str(),
-            item.code.as_deref(),
-            item.visit.as_ref(),
-        ));
+        answers
+            .entry((&item.kind, id))
+            .or_insert((&item.status, item.code.as_ref(), item.visit.as_ref()));
     }
     let mut m = Merge::default();
     for c in &batch.covers {
-        match answers.get(&(c.kind, c.id)) {
-            Some(("accepted" | "duplicate" | "updated", ..)) => {
+        let is_visit = c.kind == ItemKind::Visit;
+        match answers.get(&(&c.kind, c.id)) {
+            Some((ItemStatus::Accepted | ItemStatus::Duplicate | ItemStatus::Updated, ..)) => {
                 m.done.extend_from_slice(&c.entries);
-                if c.kind == ItemKind::Visit {
+                if is_visit {
                     m.visits.push(VisitId::from_uuid(c.id));
                 }
             }
-            Some(("kept", _, state)) => {
+            Some((ItemStatus::Kept, _, state)) => {
                 m.done.extend_from_slice(&c.entries);
-                if c.kind == ItemKind::Visit {
+                if is_visit {
                     let id = VisitId::from_uuid(c.id);
                     m.kept.push(id);
                     if let Some(state) = state {
@@ -71,15 +71,20 @@ pub fn merge(batch: &Batch, result: &UploadResult) -> Merge {
                     m.visits.push(id);
                 }
             }
-            Some(("refused", code, state)) => {
-                let code = code.unwrap_or("refused").to_owned();
-                m.failed.extend(c.entries.iter().map(|e| (*e, code.clone())));
-                m.refused.push((c.kind, c.id, code));
-                if let (ItemKind::Visit, Some(state)) = (c.kind, state) {
+            Some((ItemStatus::Refused, code, state)) => {
+                // A refusal without a code (never sent by this protocol's servers) still fails the item.
+                let code = code
+                    .cloned()
+                    .unwrap_or_else(|| RefusalCode::Unknown("refused".to_owned()));
+                m.failed
+                    .extend(c.entries.iter().map(|e| (*e, code.as_str().to_owned())));
+                if let (true, Some(state)) = (is_visit, state) {
                     m.server_versions
                         .push((VisitId::from_uuid(c.id), (*state).clone()));
                 }
+                m.refused.push((c.kind.clone(), c.id, code));
             }
+            // No answer, or a status this build does not know: the item stays pending.
             _ => m.unanswered += 1,
         }
     }

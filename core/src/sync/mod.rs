@@ -4,7 +4,8 @@
 //! Sans I/O where possible: planning, merging, backoff, clock checks, exposure matching and scheduling
 //! are pure functions over values; the network sits behind `Transport`.
 //!
-//! - `wire.rs`: request and answer bodies of the protocol, feed entry bodies.
+//! - The protocol's bodies are `crate::protocol` (shared with the server); `wire.rs`: the account
+//!   answers only the client reads (session, account deletion).
 //! - `plan.rs`: outbox → batches of ≤ 500 distinct items, each knowing which entries it covers.
 //! - `merge.rs`: per-item statuses → done / failed / take the server's version.
 //! - `backoff.rs`: exponential backoff with full jitter (injected `Jitter`), `Retry-After`.
@@ -39,17 +40,15 @@ pub use exposure::{Alert, match_exposures, visit_interval};
 pub use handle::SyncClient;
 pub use http::{DEFAULT_TIMEOUT, HttpTransport};
 pub use merge::{Merge, merge};
-pub use plan::{Batch, Covered, ItemKind, MAX_BATCH, plan_batches};
+pub use plan::{Batch, Covered, MAX_BATCH, plan_batches};
 pub use safety::{AreaSafety, safety_level_words};
-pub use scans::{ScanBatch, ScanItem};
 pub use schedule::{DEBOUNCE, Trigger, due, run_background};
 pub use skew::{ClockCheck, MAX_CLOCK_OFFSET_MS};
-pub use status::{FlaggedVisit, Refusal, SyncError, SyncFailure, SyncStatus, refusal_msg};
-pub use transport::{Transport, TransportError};
-pub use wire::{
-    AccountDeleted, DeletedCounts, DirectoryEntry, ExposureWindow, FeedEntry, ItemResult, PullResult,
-    RevocationEntry, SafetyLevel, SessionCreated, SignedCode, UploadBody, UploadResult, VisitState,
+pub use status::{
+    FlaggedVisit, Refusal, SyncError, SyncFailure, SyncStatus, refusal_msg, skipped_entries_msg,
 };
+pub use transport::{Transport, TransportError};
+pub use wire::{AccountDeleted, DeletedCounts, KeptRecord, SessionCreated};
 
 #[cfg(test)]
 mod tests;

@@ -9,48 +9,12 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use super::wire::UploadBody;
 use crate::ids::OutboxId;
+use crate::protocol::{ItemKind, UploadBatch};
 use crate::store::{OutboxEntry, OutboxEvent};
 
 /// Most items in one upload (the server refuses more: `docs/protocol/sync.md` §3).
 pub const MAX_BATCH: usize = 500;
-
-/// The kind of an uploaded item, as the server names it in its answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemKind {
-    /// A declaration version.
-    Declaration,
-    /// A quarantine episode.
-    Episode,
-    /// A visit.
-    Visit,
-    /// A daily report.
-    Report,
-}
-
-impl ItemKind {
-    /// The wire name.
-    pub fn wire(self) -> &'static str {
-        match self {
-            Self::Declaration => "declaration",
-            Self::Episode => "episode",
-            Self::Visit => "visit",
-            Self::Report => "report",
-        }
-    }
-
-    /// The kind of a wire name.
-    pub fn from_wire(s: &str) -> Option<Self> {
-        Some(match s {
-            "declaration" => Self::Declaration,
-            "episode" => Self::Episode,
-            "visit" => Self::Visit,
-            "report" => Self::Report,
-            _ => return None,
-        })
-    }
-}
 
 /// Which outbox entries an uploaded item covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +31,7 @@ pub struct Covered {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
     /// The request body (`client_time` is set when sending).
-    pub body: UploadBody,
+    pub body: UploadBatch,
     /// The items, in the order planned.
     pub covers: Vec<Covered>,
 }
@@ -98,7 +62,7 @@ pub fn plan_batches(entries: &[OutboxEntry], max: usize) -> Vec<Batch> {
                 ids.push(entry.id);
             }
             None => {
-                order.push(key);
+                order.push(key.clone());
                 items.insert(key, (&entry.event, vec![entry.id]));
             }
         }
@@ -106,7 +70,7 @@ pub fn plan_batches(entries: &[OutboxEntry], max: usize) -> Vec<Batch> {
     order
         .chunks(max)
         .map(|chunk| {
-            let mut body = UploadBody::default();
+            let mut body = UploadBatch::default();
             let mut covers = Vec::with_capacity(chunk.len());
             for key in chunk {
                 let Some((event, ids)) = items.remove(key) else {
@@ -121,7 +85,7 @@ pub fn plan_batches(entries: &[OutboxEntry], max: usize) -> Vec<Batch> {
                     OutboxEvent::DailyReportSaved(r) => body.reports.push(r.clone()),
                 }
                 covers.push(Covered {
-                    kind: key.0,
+                    kind: key.0.clone(),
                     id: key.1,
                     entries: ids,
                 });

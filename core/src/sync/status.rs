@@ -16,6 +16,9 @@ pub(crate) struct Persisted {
     pub(crate) failures: u32,
     pub(crate) next_attempt: Option<DateTime<Utc>>,
     pub(crate) clock: Option<ClockCheck>,
+    /// Pulled feed entries of a known kind this build could not read, since it was installed.
+    #[serde(default)]
+    pub(crate) skipped_entries: u64,
 }
 
 /// One item the server refused.
@@ -72,6 +75,10 @@ pub struct SyncStatus {
     pub clock: Option<ClockCheck>,
     /// Visits flagged as recorded under a wrong clock.
     pub flagged_visits: usize,
+    /// Pulled feed entries of a known kind (a checkpoint, an exposure window…) whose body this build could
+    /// not read, since it was installed: not used (an exposure among them raises no alert). Non-zero means
+    /// the server speaks a newer or broken protocol: update the app. No personal data.
+    pub skipped_entries: u64,
     /// Exposure alerts on this device.
     pub alerts: usize,
 }
@@ -195,6 +202,26 @@ pub(crate) fn error_msg(code: &str) -> Option<Msg> {
             "The server refused the request for a reason this version does not know. Please update the app.",
         ),
         _ => return ApiCode::parse(code).map(ApiCode::msg),
+    })
+}
+
+/// Plain words for `n` pulled feed entries this build could not read (`SyncStatus::skipped_entries`);
+/// `None` when there are none.
+pub fn skipped_entries_msg(n: u64) -> Option<Msg> {
+    (n > 0).then(|| {
+        Msg::owned(
+            format!(
+                "⚠ {n} mục tải về từ máy chủ không đọc được (có thể thiếu cảnh báo phơi nhiễm). Hãy cập nhật ứng dụng."
+            ),
+            format!(
+                "⚠ {}: some exposure alerts may be missing. Please update the app.",
+                crate::i18n::en_count(
+                    i64::try_from(n).unwrap_or(i64::MAX),
+                    "downloaded update could not be read",
+                    "downloaded updates could not be read"
+                )
+            ),
+        )
     })
 }
 

@@ -13,6 +13,7 @@ use crate::clock::{Clock as _, FixedClock};
 use crate::crypto::FixedKeyProvider;
 use crate::engine::{Engine, Policy};
 use crate::ids::{CheckpointId, OutboxId, VisitId};
+use crate::protocol::*;
 use crate::store::{OutboxEntry, OutboxEvent};
 use crate::test_support as ts;
 use crate::visit::{Visit, VisitEnd};
@@ -83,10 +84,10 @@ fn answer(batch: &Batch, statuses: &[(&str, Option<&str>)]) -> UploadResult {
             .iter()
             .zip(statuses)
             .map(|(c, (s, code))| ItemResult {
-                kind: c.kind.wire().into(),
+                kind: c.kind.clone(),
                 id: c.id.to_string(),
                 status: (*s).into(),
-                code: code.map(str::to_owned),
+                code: code.map(RefusalCode::parse),
                 visit: None,
             })
             .collect(),
@@ -216,8 +217,8 @@ fn clock_off_by_more_than_10_minutes_is_flagged() {
 
 // ---- exposure matching ----
 
-fn window(id: i64, cp: u64, from: DateTime<Utc>, to: DateTime<Utc>) -> ExposureWindow {
-    ExposureWindow {
+fn window(id: i64, cp: u64, from: DateTime<Utc>, to: DateTime<Utc>) -> ExposureEntry {
+    ExposureEntry {
         id,
         checkpoint: cp,
         starts_at: from,
@@ -226,7 +227,7 @@ fn window(id: i64, cp: u64, from: DateTime<Utc>, to: DateTime<Utc>) -> ExposureW
     }
 }
 
-fn matched(visits: &[Visit], windows: &[ExposureWindow], now: DateTime<Utc>) -> Vec<Alert> {
+fn matched(visits: &[Visit], windows: &[ExposureEntry], now: DateTime<Utc>) -> Vec<Alert> {
     match_exposures(visits, windows, now, Duration::days(21))
 }
 
@@ -386,7 +387,7 @@ struct FakeServer {
     max_items: Option<usize>,
     uploads: usize,
     /// Staff scans received.
-    scans: Vec<super::scans::ScanItem>,
+    scans: Vec<ScanItem>,
     /// Whether it signs personal codes (with the development key).
     signs: bool,
 }
@@ -422,7 +423,7 @@ impl Transport for Fake {
     async fn logout(&self, _token: &str) -> Result<(), TransportError> {
         Ok(())
     }
-    async fn upload(&self, token: &str, body: &UploadBody) -> Result<UploadResult, TransportError> {
+    async fn upload(&self, token: &str, body: &UploadBatch) -> Result<UploadResult, TransportError> {
         self.with(|s| {
             if token != "tok" || s.expired {
                 return Err(TransportError::Status {
@@ -895,6 +896,58 @@ fn alerts_leave_with_the_retention_period() {
     clock.advance(Duration::days(21));
     assert_eq!(e.refresh_alerts().unwrap(), 0);
     assert!(e.alerts().unwrap().is_empty());
+}
+
+#[test]
+fn a_feed_entry_it_cannot_read_is_counted_not_silently_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock::new(t(8, 0)));
+    let e = engine(dir.path(), clock.clone());
+    let fake = Fake::default();
+    block(e.sign_in(&fake, "0912345678", "123456")).unwrap();
+    e.check_in(ts::checkpoint(42)).unwrap();
+    clock.advance(Duration::minutes(30));
+    e.check_out().unwrap();
+    fake.with(|s| {
+        s.feed = vec![
+            // A server that renamed `starts_at`: the window cannot be matched.
+            FeedEntry {
+                seq: 1,
+                kind: FeedKind::Exposure,
+                key: "1".into(),
+                body: serde_json::json!({"id": 1, "checkpoint": 42, "starts": t(7, 0), "ends_at": t(9, 0), "advice": "x"}),
+            },
+            // A kind this build does not know: ignored (new kinds may come within v1), not counted.
+            FeedEntry {
+                seq: 2,
+                kind: "vaccination_site".into(),
+                key: "1".into(),
+                body: serde_json::json!({"id": 1}),
+            },
+            FeedEntry {
+                seq: 3,
+                kind: FeedKind::SafetyLevel,
+                key: "26743".into(),
+                body: serde_json::json!({"province": 79, "ward": 26743, "level": 2, "updated_at": t(2, 0)}),
+            },
+        ];
+    });
+    let r = run(&e, &fake).unwrap();
+    assert_eq!((r.pulled, r.skipped_entries, r.new_alerts), (3, 1, 0));
+    assert_eq!(e.sync_status().unwrap().skipped_entries, 1);
+    assert_eq!(e.safety_level(26743).unwrap().unwrap().level, 2);
+    // The count stays (it is about this build), and grows with the next unreadable entry only.
+    fake.with(|s| {
+        s.feed.push(FeedEntry {
+            seq: 4,
+            kind: FeedKind::Checkpoint,
+            key: "42".into(),
+            body: serde_json::json!({"id": 42, "label": "renamed"}),
+        });
+    });
+    let r = run(&e, &fake).unwrap();
+    assert_eq!((r.pulled, r.skipped_entries), (1, 1));
+    assert_eq!(e.sync_status().unwrap().skipped_entries, 2);
 }
 
 // ---- issue 8: the sealed feed, the signed personal code, staff scans ----

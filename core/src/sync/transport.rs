@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use crate::i18n::Msg;
 
-use super::scans::ScanBatch;
-use super::wire::{AccountDeleted, PullResult, SessionCreated, SignedCode, UploadBody, UploadResult};
+use super::wire::{AccountDeleted, SessionCreated};
+use crate::protocol::{PullResult, ScanBatch, SignedCode, UploadBatch, UploadResult};
 
 /// Why a request got no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,7 +70,7 @@ pub trait Transport: Send + Sync {
     fn upload(
         &self,
         token: &str,
-        body: &UploadBody,
+        body: &UploadBatch,
     ) -> impl Future<Output = Result<UploadResult, TransportError>> + Send;
     /// `POST /v1/sync/scans`: personal codes scanned by a checkpoint's staff.
     fn upload_scans(

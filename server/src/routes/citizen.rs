@@ -18,6 +18,8 @@ use tokhai_core::{
 };
 use utoipa::{IntoParams, ToSchema};
 
+use tokhai_core::protocol::{ItemKind, ItemStatus, RefusalCode};
+
 use super::records::declaration_row;
 use super::sync::outcome;
 use crate::codes;
@@ -218,19 +220,22 @@ pub(super) async fn declare(
     };
     let row = declaration_row(&state, account.id, &record).map_err(|code| match code {
         // The form passed core's rules today; what is left is the phone (a foreign number).
-        "invalid" => ApiError::InvalidField("phone"),
+        RefusalCode::Invalid => ApiError::InvalidField("phone"),
         _ => ApiError::InvalidField("declared_at"),
     })?;
     let result = state.store().upsert_declarations(vec![row]).await?;
     let item = outcome(
-        "declaration",
+        ItemKind::Declaration,
         record.id.to_string(),
         result.into_iter().next().ok_or(ApiError::Internal)?,
     );
-    if item.status == "refused" {
+    if item.status == ItemStatus::Refused {
         return Err(ApiError::Conflict);
     }
-    state.inner().metrics.sync_item("declaration", &item.status);
+    state
+        .inner()
+        .metrics
+        .sync_item(ItemKind::Declaration.as_str(), item.status.as_str());
     Ok((
         StatusCode::CREATED,
         Json(WebDeclared {
@@ -238,7 +243,7 @@ pub(super) async fn declare(
             id: record.id.to_string(),
             declared_at: record.declared_at,
             stale_at: stale_at(record.declared_at),
-            status: item.status,
+            status: item.status.as_str().to_owned(),
         }),
     ))
 }

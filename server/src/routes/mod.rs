@@ -43,7 +43,6 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use auth::{Me, OtpRequest, OtpSent, SessionCreated, SessionRequest};
-pub use sync::{FeedEntry, ItemResult, PersonalCode, PullResult, UploadBatch, UploadResult};
 
 /// The `snake_case` name of a serde enum value.
 pub(crate) fn enum_text<T: Serialize>(v: &T) -> String {
@@ -86,8 +85,12 @@ impl Modify for BearerAuth {
         crate::web::session::sign_in, crate::web::session::current, crate::web::session::sign_out,
         crate::web::session::sign_out_everywhere,
     ),
-    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail, crate::error::FieldProblemBody, crate::feed::DirectoryEntry,
-        crate::feed::RevocationEntry, crate::feed::ExposureEntry, crate::feed::SafetyLevelEntry))
+    // The feed entry bodies travel inside `FeedEntry.body`: listed here so that the document names them.
+    components(schemas(tokhai_core::protocol::ErrorBody, tokhai_core::protocol::ErrorDetail,
+        tokhai_core::protocol::FieldProblemBody,
+        tokhai_core::protocol::DirectoryEntry, tokhai_core::protocol::RevocationEntry,
+        tokhai_core::protocol::ExposureEntry, tokhai_core::protocol::SafetyLevelEntry,
+        tokhai_core::protocol::FeedKind, tokhai_core::protocol::RefusalCode))
 )]
 pub struct ApiDoc;
 

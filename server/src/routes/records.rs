@@ -3,6 +3,7 @@
 //! Declarations are checked here only for what the server relies on (times, phone, area codes, sizes);
 //! full form validation is the domain module's and runs on the device before a declaration exists.
 
+use tokhai_core::protocol::RefusalCode;
 use tokhai_core::{
     DailyReport, DeclarationForm, DeclarationRecord, IdNumber, QuarantineEpisode, Relation, Symptoms,
     VIETNAM_UTC_OFFSET_MINUTES, ValidationContext, Visit, local_day, validate,
@@ -47,19 +48,19 @@ pub(crate) fn visit_row(
     source: &str,
     stay_minutes: Option<i64>,
     v: &Visit,
-) -> Result<VisitRow, &'static str> {
+) -> Result<VisitRow, RefusalCode> {
     let cin = v.checked_in_at.timestamp_millis();
     plausible(state, cin)?;
     let out = v.checked_out_at.map(|t| t.timestamp_millis());
     if let Some(out) = out {
         plausible(state, out)?;
         if out < cin {
-            return Err("invalid");
+            return Err(RefusalCode::Invalid);
         }
     }
     let open = matches!(v.end, tokhai_core::VisitEnd::Open);
     if open != out.is_none() {
-        return Err("invalid");
+        return Err(RefusalCode::Invalid);
     }
     let assumed = stay_minutes.map_or(DEFAULT_STAY_MS, |m| m * 60_000);
     let ends_at = out.unwrap_or(cin + assumed).min(cin + MAX_VISIT_MS);
@@ -67,7 +68,7 @@ pub(crate) fn visit_row(
         id: v.id.as_uuid().as_bytes().to_vec(),
         account_id,
         subject: subject.to_vec(),
-        checkpoint_id: i64::try_from(v.checkpoint.id.0).map_err(|_| "unknown_checkpoint")?,
+        checkpoint_id: i64::try_from(v.checkpoint.id.0).map_err(|_| RefusalCode::UnknownCheckpoint)?,
         checked_in_at: cin,
         checked_out_at: out,
         ends_at,
@@ -95,7 +96,7 @@ pub(crate) fn declaration_row(
     state: &AppState,
     account_id: i64,
     d: &DeclarationRecord,
-) -> Result<DeclarationRow, &'static str> {
+) -> Result<DeclarationRow, RefusalCode> {
     let at = d.declared_at.timestamp_millis();
     plausible(state, at)?;
     let ctx = ValidationContext {
@@ -103,8 +104,9 @@ pub(crate) fn declaration_row(
         relation: Relation::Other,
         holder_phone: None,
     };
-    let declaration = validate(&DeclarationForm::from(&d.declaration), &ctx).map_err(|_| "invalid")?;
-    let e164 = phone::normalize(&declaration.phone).ok_or("invalid")?;
+    let declaration =
+        validate(&DeclarationForm::from(&d.declaration), &ctx).map_err(|_| RefusalCode::Invalid)?;
+    let e164 = phone::normalize(&declaration.phone).ok_or(RefusalCode::Invalid)?;
     let sealer = &state.inner().sealer;
     let id = d.id.as_uuid().as_bytes().to_vec();
     let id_hash = match id_number_text(&declaration.id_number) {
@@ -116,8 +118,10 @@ pub(crate) fn declaration_row(
         declaration,
         ..d.clone()
     };
-    let plain = zeroize::Zeroizing::new(serde_json::to_vec(&record).map_err(|_| "invalid")?);
-    let sealed = sealer.seal("declarations", &id, &plain).map_err(|_| "invalid")?;
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(&record).map_err(|_| RefusalCode::Invalid)?);
+    let sealed = sealer
+        .seal("declarations", &id, &plain)
+        .map_err(|_| RefusalCode::Invalid)?;
     let decl = &record.declaration;
     Ok(DeclarationRow {
         id,
@@ -140,31 +144,31 @@ pub(crate) fn episode_row(
     account_id: i64,
     area: Option<(i64, i64)>,
     e: &QuarantineEpisode,
-) -> Result<EpisodeRow, &'static str> {
-    let (province, ward) = area.ok_or("declaration_required")?;
+) -> Result<EpisodeRow, RefusalCode> {
+    let (province, ward) = area.ok_or(RefusalCode::DeclarationRequired)?;
     let start = day_ms(e.start);
     let now = state.now_ms();
     if start > now + 30 * DAY_MS {
-        return Err("in_future");
+        return Err(RefusalCode::InFuture);
     }
     if e.expected_end < e.start
         || e.ended_on.is_some_and(|d| d < e.start)
         || e.utc_offset_minutes.abs() > 14 * 60
     {
-        return Err("invalid");
+        return Err(RefusalCode::Invalid);
     }
     let last = day_ms(e.ended_on.unwrap_or(e.expected_end));
     if last < now - state.config().retention.num_milliseconds() {
-        return Err("too_old");
+        return Err(RefusalCode::TooOld);
     }
     let id = e.id.as_uuid().as_bytes().to_vec();
-    let plain = zeroize::Zeroizing::new(serde_json::to_vec(e).map_err(|_| "invalid")?);
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(e).map_err(|_| RefusalCode::Invalid)?);
     Ok(EpisodeRow {
         sealed: state
             .inner()
             .sealer
             .seal("episodes", &id, &plain)
-            .map_err(|_| "invalid")?,
+            .map_err(|_| RefusalCode::Invalid)?,
         id,
         account_id,
         person_id: e.person.as_uuid().as_bytes().to_vec(),
@@ -184,20 +188,20 @@ pub(crate) fn report_row(
     state: &AppState,
     account_id: i64,
     r: &DailyReport,
-) -> Result<ReportRow, &'static str> {
+) -> Result<ReportRow, RefusalCode> {
     let at = r.reported_at.timestamp_millis();
     plausible(state, at)?;
     if r.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err("invalid");
+        return Err(RefusalCode::Invalid);
     }
     let id = r.id.as_uuid().as_bytes().to_vec();
-    let plain = zeroize::Zeroizing::new(serde_json::to_vec(r).map_err(|_| "invalid")?);
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(r).map_err(|_| RefusalCode::Invalid)?);
     Ok(ReportRow {
         sealed: state
             .inner()
             .sealer
             .seal("reports", &id, &plain)
-            .map_err(|_| "invalid")?,
+            .map_err(|_| RefusalCode::Invalid)?,
         id,
         account_id,
         episode_id: r.episode.as_uuid().as_bytes().to_vec(),

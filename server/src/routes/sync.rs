@@ -1,18 +1,20 @@
 //! `/v1/sync`: batch uploads (declarations, visits, quarantine episodes, daily reports) idempotent by
 //! client-generated ids with a status per item; staff uploads of scanned personal codes; the download feed
 //! with server-issued cursors; the signature of the user's personal code. Wire format:
-//! `docs/protocol/sync.md`.
+//! `docs/protocol/sync.md`; the bodies are the shared `tokhai_core::protocol` types (the client's too).
 
 use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use tokhai_core::{
-    DailyReport, DeclarationRecord, Localized as _, QuarantineEpisode, TrustStore, Visit, VisitId, VisitState,
+use chrono::DateTime;
+use serde::Deserialize;
+use tokhai_core::protocol::{
+    FeedEntry, FeedKind, ItemKind, ItemResult, ItemStatus, PullResult, RefusalCode, ScanBatch, SignRequest,
+    SignedCode, UploadBatch, UploadResult,
 };
-use utoipa::{IntoParams, ToSchema};
+use tokhai_core::{DeclarationRecord, TrustStore, Visit, VisitState};
+use utoipa::IntoParams;
 
 use super::records::{declaration_row, episode_row, report_row, visit_row};
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -30,89 +32,19 @@ pub(super) const FUTURE_TOLERANCE_MS: Millis = 10 * 60_000;
 /// whenever they are online; three days covers a long weekend without a connection.
 pub(super) const STAFF_SCAN_MAX_AGE_MS: Millis = 3 * 86_400_000;
 
-/// One upload: any mix of records, each with its client-generated id.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UploadBatch {
-    /// Declaration versions (`DeclarationRecord`).
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    pub declarations: Vec<DeclarationRecord>,
-    /// Visits (`Visit`): check-ins, check-outs and edits (the same id sent again with new content).
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    pub visits: Vec<Visit>,
-    /// Quarantine episodes (`QuarantineEpisode`).
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    pub episodes: Vec<QuarantineEpisode>,
-    /// Daily reports (`DailyReport`).
-    #[serde(default)]
-    #[schema(value_type = Vec<Object>)]
-    pub reports: Vec<DailyReport>,
-    /// The device's clock when it sent this batch (for clock comparison).
-    pub client_time: Option<DateTime<Utc>>,
+pub(crate) fn refused(kind: ItemKind, id: String, code: RefusalCode) -> ItemResult {
+    ItemResult::refused(kind, id, code)
 }
 
-/// What happened to one item.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
-pub struct ItemResult {
-    /// "declaration", "visit", "episode", "report" or "scan".
-    pub kind: String,
-    /// The item's id.
-    pub id: String,
-    /// "accepted" (stored now), "duplicate" (stored before, identical), "updated" (replaced an earlier
-    /// version), "kept" (the server kept its version), or "refused" (see `code`; do not resend as is).
-    pub status: String,
-    /// Why it was refused: "too_old", "in_future", "invalid", "unknown_checkpoint", "unknown_episode",
-    /// "declaration_required", "conflict", "not_staff", "unknown_code", "checkpoint_revoked" (the visit
-    /// starts after its checkpoint was deactivated), "overlapping" (repeats another visit of the same
-    /// person at the same checkpoint), or a QR verification code
-    /// ("qr_bad_signature", "qr_expired", "qr_pending", …) for a scanned personal code.
-    pub code: Option<String>,
-    /// For a visit answered "kept" or "refused": the server's version of it (`VisitState`: check-in,
-    /// check-out, end, edited), when the server holds one for this account; the device takes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
-    pub visit: Option<VisitState>,
-}
-
-/// The answer to an upload.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UploadResult {
-    /// One result per item, declarations first, then episodes, visits, reports (each in sent order).
-    pub items: Vec<ItemResult>,
-    /// The server's clock.
-    pub server_time: DateTime<Utc>,
-    /// Server time minus the batch's `client_time`, in milliseconds (when sent).
-    pub clock_offset_ms: Option<i64>,
-}
-
-pub(crate) fn refused(kind: &str, id: String, code: &str) -> ItemResult {
-    ItemResult {
-        kind: kind.to_owned(),
-        id,
-        status: "refused".into(),
-        code: Some(code.to_owned()),
-        visit: None,
-    }
-}
-
-pub(crate) fn outcome(kind: &str, id: String, u: Upsert) -> ItemResult {
+pub(crate) fn outcome(kind: ItemKind, id: String, u: Upsert) -> ItemResult {
     let status = match u {
-        Upsert::Inserted => "accepted",
-        Upsert::Duplicate => "duplicate",
-        Upsert::Updated => "updated",
-        Upsert::Kept => "kept",
-        Upsert::Conflict => return refused(kind, id, "conflict"),
+        Upsert::Inserted => ItemStatus::Accepted,
+        Upsert::Duplicate => ItemStatus::Duplicate,
+        Upsert::Updated => ItemStatus::Updated,
+        Upsert::Kept => ItemStatus::Kept,
+        Upsert::Conflict => return refused(kind, id, RefusalCode::Conflict),
     };
-    ItemResult {
-        kind: kind.to_owned(),
-        id,
-        status: status.into(),
-        code: None,
-        visit: None,
-    }
+    ItemResult::with_status(kind, id, status)
 }
 
 /// The server's version of a stored visit, for the answer.
@@ -129,12 +61,12 @@ fn visit_state(r: &VisitRow) -> Option<VisitState> {
 }
 
 /// Whether `t` is plausible now: not before the retention window, not in the future.
-pub(crate) fn plausible(state: &AppState, t: Millis) -> Result<(), &'static str> {
+pub(crate) fn plausible(state: &AppState, t: Millis) -> Result<(), RefusalCode> {
     let now = state.now_ms();
     if t > now + FUTURE_TOLERANCE_MS {
-        Err("in_future")
+        Err(RefusalCode::InFuture)
     } else if t < now - state.config().retention.num_milliseconds() {
-        Err("too_old")
+        Err(RefusalCode::TooOld)
     } else {
         Ok(())
     }
@@ -166,12 +98,12 @@ pub(super) async fn upload(
                 rows.push(row);
                 ids.push(d.id.to_string());
             }
-            Err(code) => items.push(refused("declaration", d.id.to_string(), code)),
+            Err(code) => items.push(refused(ItemKind::Declaration, d.id.to_string(), code)),
         }
     }
     if !rows.is_empty() {
         for (id, u) in ids.into_iter().zip(store.upsert_declarations(rows).await?) {
-            items.push(outcome("declaration", id, u));
+            items.push(outcome(ItemKind::Declaration, id, u));
         }
     }
 
@@ -189,13 +121,13 @@ pub(super) async fn upload(
                     rows.push(row);
                     ids.push(e.id.to_string());
                 }
-                Err(code) => items.push(refused("episode", e.id.to_string(), code)),
+                Err(code) => items.push(refused(ItemKind::Episode, e.id.to_string(), code)),
             }
         }
     }
     if !rows.is_empty() {
         for (id, u) in ids.into_iter().zip(store.upsert_episodes(rows).await?) {
-            items.push(outcome("episode", id, u));
+            items.push(outcome(ItemKind::Episode, id, u));
         }
     }
 
@@ -240,25 +172,35 @@ pub(super) async fn upload(
         let own_end = v.end == tokhai_core::VisitEnd::ByCheckpoint
             && !closed_by_checkpoint.contains(v.id.as_uuid().as_bytes().as_slice());
         match stays.get(&cp).copied() {
-            None => items.push(refused("visit", v.id.to_string(), "unknown_checkpoint")),
+            None => items.push(refused(
+                ItemKind::Visit,
+                v.id.to_string(),
+                RefusalCode::UnknownCheckpoint,
+            )),
             // A visit that starts after the checkpoint was deactivated is refused.
             Some((_, Some(revoked))) if v.checked_in_at.timestamp_millis() >= revoked => {
-                items.push(refused("visit", v.id.to_string(), "checkpoint_revoked"));
+                items.push(refused(
+                    ItemKind::Visit,
+                    v.id.to_string(),
+                    RefusalCode::CheckpointRevoked,
+                ));
             }
-            Some(_) if own_end => items.push(refused("visit", v.id.to_string(), "invalid")),
+            Some(_) if own_end => {
+                items.push(refused(ItemKind::Visit, v.id.to_string(), RefusalCode::Invalid))
+            }
             Some((stay, _)) => match visit_row(&state, Some(account.id), &account.subject, "self", stay, v) {
                 Ok(row) => {
                     rows.push(row);
                     ids.push(v.id.to_string());
                 }
-                Err(code) => items.push(refused("visit", v.id.to_string(), code)),
+                Err(code) => items.push(refused(ItemKind::Visit, v.id.to_string(), code)),
             },
         }
     }
     let (rows, ids) = without_repeats(&state, account, rows, ids, &mut items).await?;
     if !rows.is_empty() {
         for (id, u) in ids.into_iter().zip(store.upsert_visits(rows).await?) {
-            items.push(outcome("visit", id, u));
+            items.push(outcome(ItemKind::Visit, id, u));
         }
     }
 
@@ -267,7 +209,9 @@ pub(super) async fn upload(
     let wanted: Vec<(usize, Vec<u8>)> = items
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.kind == "visit" && (i.status == "kept" || i.status == "refused"))
+        .filter(|(_, i)| {
+            i.kind == ItemKind::Visit && matches!(i.status, ItemStatus::Kept | ItemStatus::Refused)
+        })
         .filter_map(|(n, i)| {
             uuid::Uuid::parse_str(&i.id)
                 .ok()
@@ -301,7 +245,11 @@ pub(super) async fn upload(
             owners.insert(ep.clone(), mine);
         }
         if owners.get(&ep) != Some(&true) {
-            items.push(refused("report", r.id.to_string(), "unknown_episode"));
+            items.push(refused(
+                ItemKind::Report,
+                r.id.to_string(),
+                RefusalCode::UnknownEpisode,
+            ));
             continue;
         }
         match report_row(&state, account.id, r) {
@@ -309,18 +257,18 @@ pub(super) async fn upload(
                 rows.push(row);
                 ids.push(r.id.to_string());
             }
-            Err(code) => items.push(refused("report", r.id.to_string(), code)),
+            Err(code) => items.push(refused(ItemKind::Report, r.id.to_string(), code)),
         }
     }
     if !rows.is_empty() {
         for (id, u) in ids.into_iter().zip(store.upsert_reports(rows).await?) {
-            items.push(outcome("report", id, u));
+            items.push(outcome(ItemKind::Report, id, u));
         }
     }
 
     let metrics = &state.inner().metrics;
     for i in &items {
-        metrics.sync_item(&i.kind, &i.status);
+        metrics.sync_item(i.kind.as_str(), i.status.as_str());
     }
     let now = state.now();
     Ok(Json(UploadResult {
@@ -372,7 +320,7 @@ async fn without_repeats(
                 && same_time(k, &row)
         });
         if repeat {
-            items.push(refused("visit", id, "overlapping"));
+            items.push(refused(ItemKind::Visit, id, RefusalCode::Overlapping));
         } else {
             known.push(row.clone());
             kept_rows.push(row);
@@ -380,31 +328,6 @@ async fn without_repeats(
         }
     }
     Ok((kept_rows, kept_ids))
-}
-
-/// One scan by checkpoint staff.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(super) struct Scan {
-    /// Client-generated visit id (idempotency key).
-    #[schema(value_type = String, format = Uuid)]
-    pub id: VisitId,
-    /// Where it was scanned.
-    pub checkpoint: u64,
-    /// The scanned personal code (`TKP1:…`, signed by this server).
-    pub code: String,
-    /// When.
-    pub scanned_at: DateTime<Utc>,
-    /// When the person left, if the staff recorded it.
-    pub checked_out_at: Option<DateTime<Utc>>,
-}
-
-/// Scans to upload.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ScanBatch {
-    /// Scans.
-    pub scans: Vec<Scan>,
 }
 
 /// Uploads personal codes scanned by checkpoint staff (for visitors without a smartphone).
@@ -435,7 +358,7 @@ pub(super) async fn upload_scans(
             Err(_) => None,
         };
         let Some(cp) = cp else {
-            items.push(refused("scan", id, "unknown_checkpoint"));
+            items.push(refused(ItemKind::Scan, id, RefusalCode::UnknownCheckpoint));
             continue;
         };
         let since = if cp.manager_id == session.account.id {
@@ -459,32 +382,32 @@ pub(super) async fn upload_scans(
         };
         let scanned = s.scanned_at.timestamp_millis();
         let Some(since) = since else {
-            items.push(refused("scan", id, "not_staff"));
+            items.push(refused(ItemKind::Scan, id, RefusalCode::NotStaff));
             continue;
         };
         // Back-dating is bounded by the staff device's offline window and by when the account became
         // staff here; a scan after the checkpoint's deactivation is refused.
         if scanned < state.now_ms() - STAFF_SCAN_MAX_AGE_MS {
-            items.push(refused("scan", id, "too_old"));
+            items.push(refused(ItemKind::Scan, id, RefusalCode::TooOld));
             continue;
         }
         if scanned < since {
-            items.push(refused("scan", id, "not_staff"));
+            items.push(refused(ItemKind::Scan, id, RefusalCode::NotStaff));
             continue;
         }
         if !cp.active && scanned >= cp.updated_at {
-            items.push(refused("scan", id, "checkpoint_revoked"));
+            items.push(refused(ItemKind::Scan, id, RefusalCode::CheckpointRevoked));
             continue;
         }
         let pseudonym = match trust.verify_personal(&s.code, clock) {
             // A code is not scanned before it was issued.
             Ok(v) if scanned + FUTURE_TOLERANCE_MS < v.payload().issued_at.timestamp_millis() => {
-                items.push(refused("scan", id, "invalid"));
+                items.push(refused(ItemKind::Scan, id, RefusalCode::Invalid));
                 continue;
             }
             Ok(v) => v.payload().pseudonym.0,
             Err(e) => {
-                items.push(refused("scan", id, e.code()));
+                items.push(refused(ItemKind::Scan, id, RefusalCode::from(&e)));
                 continue;
             }
         };
@@ -493,7 +416,7 @@ pub(super) async fn upload_scans(
             None => None,
         };
         let Some(owner) = owner else {
-            items.push(refused("scan", id, "unknown_code"));
+            items.push(refused(ItemKind::Scan, id, RefusalCode::UnknownCode));
             continue;
         };
         let subject = owner.subject;
@@ -532,16 +455,19 @@ pub(super) async fn upload_scans(
                 rows.push(row);
                 ids.push(id);
             }
-            Err(code) => items.push(refused("scan", id, code)),
+            Err(code) => items.push(refused(ItemKind::Scan, id, code)),
         }
     }
     if !rows.is_empty() {
         for (id, u) in ids.into_iter().zip(store.upsert_visits(rows).await?) {
-            items.push(outcome("scan", id, u));
+            items.push(outcome(ItemKind::Scan, id, u));
         }
     }
     for i in &items {
-        state.inner().metrics.sync_item(&i.kind, &i.status);
+        state
+            .inner()
+            .metrics
+            .sync_item(i.kind.as_str(), i.status.as_str());
     }
     Ok(Json(UploadResult {
         items,
@@ -558,33 +484,6 @@ pub(super) struct PullQuery {
     pub cursor: Option<String>,
     /// At most this many entries (1–1000, default 500).
     pub limit: Option<i64>,
-}
-
-/// One feed entry.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct FeedEntry {
-    /// Position (informative; resume with `cursor`).
-    pub seq: i64,
-    /// "issuer_key", "revocation", "checkpoint", "exposure" or "safety_level".
-    pub kind: String,
-    /// The item; a later entry with the same kind and key replaces an earlier one.
-    pub key: String,
-    /// The item's content (see docs/protocol/sync.md).
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
-}
-
-/// A page of the feed.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PullResult {
-    /// Entries in order.
-    pub items: Vec<FeedEntry>,
-    /// Opaque server-issued cursor: send it back to continue. Save it only after storing `items`.
-    pub cursor: String,
-    /// More entries wait: pull again at once.
-    pub more: bool,
-    /// The server's clock.
-    pub server_time: DateTime<Utc>,
 }
 
 fn parse_cursor(c: Option<&str>) -> ApiResult<i64> {
@@ -618,7 +517,7 @@ pub(super) async fn pull(
         .take(usize::try_from(limit).unwrap_or(0))
         .map(|r| FeedEntry {
             seq: r.seq,
-            kind: r.kind,
+            kind: FeedKind::parse(&r.kind),
             key: r.key,
             body: serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null),
         })
@@ -630,23 +529,6 @@ pub(super) async fn pull(
         more,
         server_time: state.now(),
     }))
-}
-
-/// A pending personal code to sign.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct SignRequest {
-    /// The pending (unsigned) personal code the app shows (`TKP1:…`, from `encode_pending_personal`).
-    pub pending: String,
-}
-
-/// The signed personal code.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct PersonalCode {
-    /// The signed code (`TKP1:…`): the same payload as the pending one, issued now.
-    pub code: String,
-    /// Its expiry.
-    pub expires_at: DateTime<Utc>,
 }
 
 /// Longest validity of a personal code after its declaration.
@@ -669,13 +551,13 @@ fn initials_fit(name: &str, initials: &str) -> bool {
 /// Signs the account's personal code once its declaration has reached the server: the pending code's
 /// payload must match a declaration of this account (declared-at, birth year, initials, status).
 #[utoipa::path(post, path = "/v1/sync/personal-code", tag = "sync", security(("bearer" = [])), request_body = SignRequest,
-    responses((status = 200, body = PersonalCode), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = SignedCode), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn personal_code(
     State(state): State<AppState>,
     session: Session,
     ApiJson(req): ApiJson<SignRequest>,
-) -> ApiResult<Json<PersonalCode>> {
+) -> ApiResult<Json<SignedCode>> {
     let pending =
         tokhai_core::decode_personal_code(&req.pending).map_err(|_| ApiError::InvalidField("pending"))?;
     if pending.claimed_key().is_some() {
@@ -735,7 +617,7 @@ pub(super) async fn personal_code(
             ..p
         },
     )?;
-    Ok(Json(PersonalCode {
+    Ok(Json(SignedCode {
         code: signed.as_str().to_owned(),
         expires_at,
     }))

@@ -7,7 +7,7 @@ use tokhai_core::Clock as _;
 use tokhai_server::store::Scope;
 use uuid::Uuid;
 
-use crate::support::{Env, both, child_body, declaration, t0, visit};
+use crate::support::{Env, assert_protocol, both, child_body, declaration, t0, visit};
 
 both!(
     registry_and_manager_views,
@@ -249,6 +249,7 @@ async fn registry_and_manager_views(env: Env) {
         .await;
     assert_eq!(d["revoked"], json!([id, child_id]));
     let (_, feed) = env.get("/v1/sync/pull", None).await;
+    assert_protocol("PullResult", &feed);
     let kinds: Vec<&str> = feed["items"]
         .as_array()
         .unwrap()
@@ -295,6 +296,7 @@ async fn sync_uploads_and_pull(env: Env) {
     });
     let (s, res) = env.post("/v1/sync/upload", Some(&citizen), batch).await;
     assert_eq!(s, StatusCode::OK, "{res}");
+    assert_protocol("UploadResult", &res);
     let status: Vec<(String, String, Option<String>)> = res["items"]
         .as_array()
         .unwrap()
@@ -320,6 +322,7 @@ async fn sync_uploads_and_pull(env: Env) {
     let (s, body) = env.post("/v1/sync/upload", None, json!({})).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"]["code"], "unauthorized");
+    assert_protocol("ErrorBody", &body);
 
     // The personal code: the app's pending code, signed once the declaration is on the server.
     let payload = tokhai_core::PersonalPayload {
@@ -345,6 +348,7 @@ async fn sync_uploads_and_pull(env: Env) {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{signed}");
+    assert_protocol("SignedCode", &signed);
     let code = signed["code"].as_str().unwrap().to_owned();
     let (_, list) = env.get("/v1/keys", None).await;
     let trust = tokhai_core::TrustStore::from_json(&list.to_string()).unwrap();
@@ -443,6 +447,7 @@ async fn sync_uploads_and_pull(env: Env) {
         .post("/v1/sync/scans", Some(&staff), scan(&pending(&payload)))
         .await;
     assert_eq!(res["items"][0]["code"], "qr_pending");
+    assert_protocol("UploadResult", &res);
     let mut tampered = code.clone();
     tampered.pop();
     tampered.push(if code.ends_with('0') { '1' } else { '0' });
@@ -470,6 +475,7 @@ async fn sync_uploads_and_pull(env: Env) {
 
     // Pulling in pages with the cursor returns each entry once.
     let (_, all) = env.get("/v1/sync/pull?limit=1000", None).await;
+    assert_protocol("PullResult", &all);
     let total = all["items"].as_array().unwrap().len();
     let mut cursor = String::new();
     let mut got = 0;
@@ -485,8 +491,9 @@ async fn sync_uploads_and_pull(env: Env) {
         }
     }
     assert_eq!(got, total);
-    let (s, _) = env.get("/v1/sync/pull?cursor=garbage", None).await;
+    let (s, body) = env.get("/v1/sync/pull?cursor=garbage", None).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_protocol("ErrorBody", &body);
 }
 
 /// Signs `phone` in and makes it a health officer for province 79; its session token and account id.
@@ -809,6 +816,7 @@ async fn officer_tracing_and_publishing(env: Env) {
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (_, feed) = env.get("/v1/sync/pull", None).await;
+    assert_protocol("PullResult", &feed);
     let items = feed["items"].as_array().unwrap();
     assert!(
         items

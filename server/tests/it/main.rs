@@ -26,3 +26,4 @@ mod officer;
 mod security;
 mod store;
 mod units;
+mod vectors;

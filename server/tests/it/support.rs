@@ -47,6 +47,15 @@ macro_rules! both {
 }
 pub(crate) use both;
 
+/// `body`, a real answer of the server, is exactly what the sync protocol's type `type_name` encodes
+/// (`tokhai_core::protocol`, which the client decodes with): no field the client would not read, none
+/// missing, every feed entry's body readable and re-encoded the same (`protocol::roundtrip`).
+pub(crate) fn assert_protocol(type_name: &str, body: &Value) {
+    if let Err(e) = tokhai_server::protocol::roundtrip(type_name, body) {
+        panic!("{type_name}: {e}\n{body}");
+    }
+}
+
 /// The fixed start time of every test.
 pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 20, 8, 0, 0).unwrap()

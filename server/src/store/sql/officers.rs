@@ -1,7 +1,8 @@
 use async_trait::async_trait;
+use tokhai_core::protocol::{FeedKind, SafetyLevelEntry};
 
 use super::{SqlStore, append_feed, first};
-use crate::feed::{self, ExposureEntry, SafetyLevelEntry, kind};
+use crate::feed;
 use crate::store::api::OfficerStore;
 use crate::store::types::*;
 use crate::store::{Dialect, Row, StoreError, params};
@@ -108,9 +109,9 @@ impl OfficerStore for SqlStore {
         let row = ExposureRow { id, ..e };
         append_feed(
             &mut tx,
-            kind::EXPOSURE,
+            FeedKind::Exposure.as_str(),
             &id.to_string(),
-            feed::body(&ExposureEntry::of(&row)),
+            feed::body(&feed::exposure_entry(&row)),
             row.created_at,
         )
         .await?;
@@ -142,7 +143,7 @@ impl OfficerStore for SqlStore {
         };
         append_feed(
             &mut tx,
-            kind::SAFETY_LEVEL,
+            FeedKind::SafetyLevel.as_str(),
             &ward.to_string(),
             feed::body(&entry),
             now,
@@ -355,7 +356,7 @@ impl OfficerStore for SqlStore {
             .await?;
         tx.execute(
             "DELETE FROM feed WHERE kind = $1 AND created_at < $2",
-            params![kind::EXPOSURE, cutoff],
+            params![FeedKind::Exposure.as_str(), cutoff],
         )
         .await?;
         tx.commit().await?;

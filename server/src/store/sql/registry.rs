@@ -1,7 +1,8 @@
 use async_trait::async_trait;
+use tokhai_core::protocol::FeedKind;
 
 use super::{SqlStore, append_feed, first, placeholders};
-use crate::feed::{self, DirectoryEntry, RevocationEntry, kind};
+use crate::feed;
 use crate::store::api::RegistryStore;
 use crate::store::types::*;
 use crate::store::{Row, StoreError, Tx, Value, params};
@@ -56,9 +57,9 @@ async fn load_checkpoint(tx: &mut Box<dyn Tx>, id: i64) -> R<CheckpointRow> {
 async fn publish_checkpoint(tx: &mut Box<dyn Tx>, row: &CheckpointRow, now: Millis) -> R<()> {
     append_feed(
         tx,
-        kind::CHECKPOINT,
+        FeedKind::Checkpoint.as_str(),
         &row.id.to_string(),
-        feed::body(&DirectoryEntry::of(row)),
+        feed::body(&feed::directory_entry(row)),
         now,
     )
     .await
@@ -242,8 +243,15 @@ impl RegistryStore for SqlStore {
             if n > 0 {
                 let row = load_checkpoint(&mut tx, cid).await?;
                 publish_checkpoint(&mut tx, &row, now).await?;
-                let body = feed::body(&RevocationEntry::new(cid, now));
-                append_feed(&mut tx, kind::REVOCATION, &cid.to_string(), body, now).await?;
+                let body = feed::body(&feed::revocation_entry(cid, now));
+                append_feed(
+                    &mut tx,
+                    FeedKind::Revocation.as_str(),
+                    &cid.to_string(),
+                    body,
+                    now,
+                )
+                .await?;
                 revoked.push(cid);
             }
         }
@@ -328,7 +336,7 @@ impl RegistryStore for SqlStore {
         .await?;
         append_feed(
             &mut tx,
-            kind::ISSUER_KEY,
+            FeedKind::IssuerKey.as_str(),
             &key.key_id.to_string(),
             feed::issuer_key_body(&key),
             key.created_at,
@@ -354,7 +362,7 @@ impl RegistryStore for SqlStore {
         )?)?;
         append_feed(
             &mut tx,
-            kind::ISSUER_KEY,
+            FeedKind::IssuerKey.as_str(),
             &key_id.to_string(),
             feed::issuer_key_body(&row),
             at,

@@ -133,6 +133,8 @@ export interface SyncStatus {
   last_error_at: string | null;
   next_attempt: string | null;
   flagged_visits: number;
+  /** Pulled feed entries of a known kind this build could not read (update the app). */
+  skipped_entries: number;
   alerts: number;
 }
 export interface Alert {
