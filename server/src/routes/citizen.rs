@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use tokhai_core::protocol::{ItemKind, ItemStatus, RefusalCode};
 
-use super::records::declaration_row;
+use super::records::{RowError, declaration_row};
 use super::sync::outcome;
 use crate::codes;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -218,10 +218,11 @@ pub(super) async fn declare(
         Some(p) => p.update(declaration, at),
         None => DeclarationRecord::new(person, declaration, at),
     };
-    let row = declaration_row(&state, account.id, &record).map_err(|code| match code {
+    let row = declaration_row(&state, account.id, &record).map_err(|e| match e {
         // The form passed core's rules today; what is left is the phone (a foreign number).
-        RefusalCode::Invalid => ApiError::InvalidField("phone"),
-        _ => ApiError::InvalidField("declared_at"),
+        RowError::Refused(RefusalCode::Invalid) => ApiError::InvalidField("phone"),
+        RowError::Refused(_) => ApiError::InvalidField("declared_at"),
+        RowError::Server => ApiError::Unavailable,
     })?;
     let result = state.store().upsert_declarations(vec![row]).await?;
     let item = outcome(

@@ -90,13 +90,30 @@ fn id_number_text(id: &IdNumber) -> Option<String> {
     }
 }
 
-/// A declaration row (sealed), or the refusal code. The declaration is validated again by the domain
+/// Why an uploaded record is not stored: the client's fault, refused with a code (the device does not
+/// send it again as it is), or the server's (sealing or encoding failed), for which the whole batch is
+/// answered `503` and the device sends it again: a server fault never becomes lost data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RowError {
+    /// Refused, with this code.
+    Refused(RefusalCode),
+    /// The server failed; try again.
+    Server,
+}
+
+impl From<RefusalCode> for RowError {
+    fn from(code: RefusalCode) -> Self {
+        Self::Refused(code)
+    }
+}
+
+/// A declaration row (sealed), or why not. The declaration is validated again by the domain
 /// rules (`tokhai_core::validate`) as of the day it was made; what is stored is the validated form.
 pub(crate) fn declaration_row(
     state: &AppState,
     account_id: i64,
     d: &DeclarationRecord,
-) -> Result<DeclarationRow, RefusalCode> {
+) -> Result<DeclarationRow, RowError> {
     let at = d.declared_at.timestamp_millis();
     plausible(state, at)?;
     let ctx = ValidationContext {
@@ -118,10 +135,10 @@ pub(crate) fn declaration_row(
         declaration,
         ..d.clone()
     };
-    let plain = zeroize::Zeroizing::new(serde_json::to_vec(&record).map_err(|_| RefusalCode::Invalid)?);
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(&record).map_err(|_| RowError::Server)?);
     let sealed = sealer
         .seal("declarations", &id, &plain)
-        .map_err(|_| RefusalCode::Invalid)?;
+        .map_err(|_| RowError::Server)?;
     let decl = &record.declaration;
     Ok(DeclarationRow {
         id,
@@ -138,37 +155,37 @@ pub(crate) fn declaration_row(
     })
 }
 
-/// An episode row (sealed), or the refusal code.
+/// An episode row (sealed), or why not.
 pub(crate) fn episode_row(
     state: &AppState,
     account_id: i64,
     area: Option<(i64, i64)>,
     e: &QuarantineEpisode,
-) -> Result<EpisodeRow, RefusalCode> {
+) -> Result<EpisodeRow, RowError> {
     let (province, ward) = area.ok_or(RefusalCode::DeclarationRequired)?;
     let start = day_ms(e.start);
     let now = state.now_ms();
     if start > now + 30 * DAY_MS {
-        return Err(RefusalCode::InFuture);
+        return Err(RefusalCode::InFuture.into());
     }
     if e.expected_end < e.start
         || e.ended_on.is_some_and(|d| d < e.start)
         || e.utc_offset_minutes.abs() > 14 * 60
     {
-        return Err(RefusalCode::Invalid);
+        return Err(RefusalCode::Invalid.into());
     }
     let last = day_ms(e.ended_on.unwrap_or(e.expected_end));
     if last < now - state.config().retention.num_milliseconds() {
-        return Err(RefusalCode::TooOld);
+        return Err(RefusalCode::TooOld.into());
     }
     let id = e.id.as_uuid().as_bytes().to_vec();
-    let plain = zeroize::Zeroizing::new(serde_json::to_vec(e).map_err(|_| RefusalCode::Invalid)?);
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(e).map_err(|_| RowError::Server)?);
     Ok(EpisodeRow {
         sealed: state
             .inner()
             .sealer
             .seal("episodes", &id, &plain)
-            .map_err(|_| RefusalCode::Invalid)?,
+            .map_err(|_| RowError::Server)?,
         id,
         account_id,
         person_id: e.person.as_uuid().as_bytes().to_vec(),
@@ -183,25 +200,21 @@ pub(crate) fn episode_row(
     })
 }
 
-/// A report row (sealed), or the refusal code.
-pub(crate) fn report_row(
-    state: &AppState,
-    account_id: i64,
-    r: &DailyReport,
-) -> Result<ReportRow, RefusalCode> {
+/// A report row (sealed), or why not.
+pub(crate) fn report_row(state: &AppState, account_id: i64, r: &DailyReport) -> Result<ReportRow, RowError> {
     let at = r.reported_at.timestamp_millis();
     plausible(state, at)?;
     if r.note.as_deref().is_some_and(|n| n.chars().count() > 2000) {
-        return Err(RefusalCode::Invalid);
+        return Err(RefusalCode::Invalid.into());
     }
     let id = r.id.as_uuid().as_bytes().to_vec();
-    let plain = zeroize::Zeroizing::new(serde_json::to_vec(r).map_err(|_| RefusalCode::Invalid)?);
+    let plain = zeroize::Zeroizing::new(serde_json::to_vec(r).map_err(|_| RowError::Server)?);
     Ok(ReportRow {
         sealed: state
             .inner()
             .sealer
             .seal("reports", &id, &plain)
-            .map_err(|_| RefusalCode::Invalid)?,
+            .map_err(|_| RowError::Server)?,
         id,
         account_id,
         episode_id: r.episode.as_uuid().as_bytes().to_vec(),

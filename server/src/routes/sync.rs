@@ -16,7 +16,7 @@ use tokhai_core::protocol::{
 use tokhai_core::{DeclarationRecord, TrustStore, Visit, VisitState};
 use utoipa::IntoParams;
 
-use super::records::{declaration_row, episode_row, report_row, visit_row};
+use super::records::{RowError, declaration_row, episode_row, report_row, visit_row};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Session};
 use crate::state::AppState;
@@ -98,7 +98,10 @@ pub(super) async fn upload(
                 rows.push(row);
                 ids.push(d.id.to_string());
             }
-            Err(code) => items.push(refused(ItemKind::Declaration, d.id.to_string(), code)),
+            Err(RowError::Refused(code)) => {
+                items.push(refused(ItemKind::Declaration, d.id.to_string(), code))
+            }
+            Err(RowError::Server) => return Err(ApiError::Unavailable),
         }
     }
     if !rows.is_empty() {
@@ -121,7 +124,10 @@ pub(super) async fn upload(
                     rows.push(row);
                     ids.push(e.id.to_string());
                 }
-                Err(code) => items.push(refused(ItemKind::Episode, e.id.to_string(), code)),
+                Err(RowError::Refused(code)) => {
+                    items.push(refused(ItemKind::Episode, e.id.to_string(), code))
+                }
+                Err(RowError::Server) => return Err(ApiError::Unavailable),
             }
         }
     }
@@ -257,7 +263,8 @@ pub(super) async fn upload(
                 rows.push(row);
                 ids.push(r.id.to_string());
             }
-            Err(code) => items.push(refused(ItemKind::Report, r.id.to_string(), code)),
+            Err(RowError::Refused(code)) => items.push(refused(ItemKind::Report, r.id.to_string(), code)),
+            Err(RowError::Server) => return Err(ApiError::Unavailable),
         }
     }
     if !rows.is_empty() {
