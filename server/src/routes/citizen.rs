@@ -10,11 +10,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokhai_core::{
-    DEFAULT_FRESHNESS_HOURS, DeclarationForm, DeclarationRecord, PersonId, Phone, Relation,
-    VIETNAM_UTC_OFFSET_MINUTES, ValidationContext, local_day, personal_payload_of, validate,
+    DeclarationForm, DeclarationRecord, Freshness, FreshnessPolicy, PersonId, Phone, Relation,
+    VIETNAM_UTC_OFFSET_MINUTES, ValidationContext, freshness, local_day, personal_payload_of, validate,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -45,9 +45,15 @@ fn person_bytes(p: PersonId) -> Vec<u8> {
     p.as_uuid().as_bytes().to_vec()
 }
 
-/// When a declaration made at `at` goes stale (core's default freshness window).
-fn stale_at(at: DateTime<Utc>) -> DateTime<Utc> {
-    at + Duration::hours(DEFAULT_FRESHNESS_HOURS)
+/// When the person's declaration goes stale, and whether it still is fresh at `now`: core's rule
+/// (`tokhai_core::freshness`, a declaration dated ahead of the clock counts as made now).
+fn stale_at(record: &DeclarationRecord, now: DateTime<Utc>) -> (DateTime<Utc>, bool) {
+    let records = std::slice::from_ref(record);
+    match freshness(records, record.person, now, &FreshnessPolicy::default()) {
+        Freshness::Fresh { stale_at, .. } => (stale_at, true),
+        Freshness::Stale { since, .. } => (since, false),
+        Freshness::Missing => (now, false),
+    }
 }
 
 /// The newest declaration of each person of the account, opened.
@@ -104,16 +110,19 @@ pub(super) async fn people(
     let mut list: Vec<PersonView> = people_of(&state, &session.account)
         .await?
         .into_iter()
-        .map(|(row, record)| PersonView {
-            person: record.person.to_string(),
-            holder: row.person_id == holder,
-            full_name: record.declaration.full_name.clone(),
-            birth_year: record.declaration.birth_year,
-            declared_at: record.declared_at,
-            stale_at: stale_at(record.declared_at),
-            fresh: stale_at(record.declared_at) > now,
-            has_symptoms: row.has_symptoms,
-            form: DeclarationForm::from(&record.declaration),
+        .map(|(row, record)| {
+            let (stale_at, fresh) = stale_at(&record, now);
+            PersonView {
+                person: record.person.to_string(),
+                holder: row.person_id == holder,
+                full_name: record.declaration.full_name.clone(),
+                birth_year: record.declaration.birth_year,
+                declared_at: record.declared_at,
+                stale_at,
+                fresh,
+                has_symptoms: row.has_symptoms,
+                form: DeclarationForm::from(&record.declaration),
+            }
         })
         .collect();
     list.sort_by(|a, b| {
@@ -243,7 +252,7 @@ pub(super) async fn declare(
             person: person.to_string(),
             id: record.id.to_string(),
             declared_at: record.declared_at,
-            stale_at: stale_at(record.declared_at),
+            stale_at: stale_at(&record, now).0,
             status: item.status.as_str().to_owned(),
         }),
     ))
@@ -283,8 +292,8 @@ pub(super) async fn card(
         .find(|(_, r)| r.person == id)
         .ok_or(ApiError::NotFound)?;
     let now = state.now();
-    let expires_at = stale_at(record.declared_at);
-    if expires_at <= now {
+    let (expires_at, fresh) = stale_at(&record, now);
+    if !fresh {
         return Err(ApiError::Conflict);
     }
     let store = state.store();
