@@ -23,6 +23,13 @@ mod store;
 #[cfg(feature = "sync")]
 mod sync;
 #[cfg(test)]
+#[cfg_attr(
+    not(feature = "store"),
+    expect(
+        dead_code,
+        reason = "most fixtures serve the store's tests; without it only the rules' tests use a few"
+    )
+)]
 mod test_support;
 mod text;
 mod units;

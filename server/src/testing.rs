@@ -1,5 +1,6 @@
 //! Test support shared by the server's integration tests and the end-to-end crate (feature `testing`,
-//! never in a release build): throw-away PostgreSQL databases on a throw-away PostgreSQL cluster.
+//! never in a release build): throw-away PostgreSQL databases on a throw-away PostgreSQL cluster, and a
+//! backend that fails a chosen storing step (`faults.rs`).
 //!
 //! Where the databases live, in this order:
 //! 1. `TOKHAI_TEST_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432`): an existing server that lets the
@@ -18,12 +19,14 @@
 )]
 
 mod cluster;
+mod faults;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 pub use cluster::PgCluster;
+pub use faults::{FaultMode, Faults, FaultyBackend, open_faulty_store};
 
 /// Signs `payload` as a personal code with the stored issuing key `key_id` of `state`'s database,
 /// whatever that key's period: the codes a server must refuse (an old key's, after its period ended).

@@ -11,7 +11,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 use tokhai_core::{Clock, FixedClock};
 use tokhai_server::store::{Scope, StoreUrl, VisitRow, open_replica, open_store};
-use tokhai_server::testing::PgTestDb;
+use tokhai_server::testing::{Faults, PgTestDb, open_faulty_store};
 use tokhai_server::{AppState, Config, DevSms, Kek, OtpLimits};
 
 /// Which database.
@@ -48,6 +48,7 @@ pub struct TestServer {
     url: StoreUrl,
     config: Config,
     kek: String,
+    faults: Option<Arc<Faults>>,
     _dir: tempfile::TempDir,
     _pg: Option<PgTestDb>,
     http: reqwest::Client,
@@ -81,6 +82,7 @@ async fn launch(
     clock: Arc<FixedClock>,
     kek: &str,
     sms: DevSms,
+    faults: Option<Arc<Faults>>,
 ) -> (tokio::runtime::Runtime, AppState, SocketAddr, Stop) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -93,7 +95,10 @@ async fn launch(
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
     rt.spawn(async move {
-        let store = open_store(&url, 16).await.unwrap();
+        let store = match faults {
+            Some(faults) => open_faulty_store(&url, 16, faults).await.unwrap(),
+            None => open_store(&url, 16).await.unwrap(),
+        };
         let reads = config.read_database.clone();
         let mut state = AppState::new(config, store, clock, &kek, Arc::new(sms))
             .await
@@ -125,6 +130,20 @@ impl TestServer {
     /// Like `start`, with the configuration changed by `tweak` (for tests of the limits themselves:
     /// the default test configuration lifts them for hundreds of simulated devices).
     pub async fn start_with(db: Db, tweak: impl FnOnce(&mut Config)) -> Option<Self> {
+        Self::start_inner(db, tweak, None).await
+    }
+
+    /// Like `start`, on a database backend whose storing steps `faults` may fail
+    /// (`tokhai_server::testing::FaultyBackend`).
+    pub async fn start_faulty(db: Db, faults: Arc<Faults>) -> Option<Self> {
+        Self::start_inner(db, |_| {}, Some(faults)).await
+    }
+
+    async fn start_inner(
+        db: Db,
+        tweak: impl FnOnce(&mut Config),
+        faults: Option<Arc<Faults>>,
+    ) -> Option<Self> {
         tokhai_server::install_tls_provider();
         let dir = tempfile::tempdir().unwrap();
         let (url, pg) = match db {
@@ -139,8 +158,15 @@ impl TestServer {
         let kek = Kek::generate().unwrap().to_base64().to_string();
         let mut config = Self::config(&url, dir.path());
         tweak(&mut config);
-        let (rt, state, addr, stop) =
-            launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
+        let (rt, state, addr, stop) = launch(
+            config.clone(),
+            url.clone(),
+            clock.clone(),
+            &kek,
+            sms.clone(),
+            faults.clone(),
+        )
+        .await;
         Some(Self {
             db,
             clock,
@@ -152,6 +178,7 @@ impl TestServer {
             url,
             config,
             kek,
+            faults,
             _dir: dir,
             _pg: pg,
             http: reqwest::Client::new(),
@@ -181,8 +208,15 @@ impl TestServer {
         let kek = Kek::generate().unwrap().to_base64().to_string();
         let mut config = Self::config(&url, dir.path());
         tweak(&mut config);
-        let (rt, state, addr, stop) =
-            launch(config.clone(), url.clone(), clock.clone(), &kek, sms.clone()).await;
+        let (rt, state, addr, stop) = launch(
+            config.clone(),
+            url.clone(),
+            clock.clone(),
+            &kek,
+            sms.clone(),
+            None,
+        )
+        .await;
         Self {
             db: Db::Postgres,
             clock,
@@ -194,6 +228,7 @@ impl TestServer {
             url,
             config,
             kek,
+            faults: None,
             _dir: dir,
             _pg: None,
             http: reqwest::Client::new(),
@@ -212,6 +247,7 @@ impl TestServer {
             self.clock.clone(),
             &self.kek,
             self.sms.clone(),
+            self.faults.clone(),
         )
         .await;
         Self {
@@ -225,6 +261,7 @@ impl TestServer {
             url: self.url.clone(),
             config,
             kek: self.kek.clone(),
+            faults: self.faults.clone(),
             _dir: dir,
             _pg: None,
             http: reqwest::Client::new(),
@@ -287,6 +324,7 @@ impl TestServer {
             self.clock.clone(),
             &self.kek,
             self.sms.clone(),
+            self.faults.clone(),
         )
         .await;
         self.rt = Some(rt);

@@ -7,6 +7,8 @@
 //! are lenient (a client ignores fields added within v1), and their vocabularies (`codes.rs`) keep values
 //! they do not know as `Unknown`.
 //!
+//! - `auth.rs`: sign-in and account deletion: `OtpRequest`, `OtpSent`, `SessionRequest`,
+//!   `SessionCreated`, `Me`, `AccountDeleted`, `DeletedCounts`, `KeptRecord`.
 //! - `codes.rs`: `ItemKind`, `ItemStatus`, `RefusalCode`, `FeedKind`.
 //! - `upload.rs`: `UploadBatch`, `ItemResult`, `UploadResult`, `ScanBatch`, `ScanItem`.
 //! - `feed.rs`: `PullResult`, `FeedEntry`, the entry bodies (`DirectoryEntry`, `RevocationEntry`,
@@ -15,12 +17,16 @@
 //! - `error.rs`: `ErrorBody`, `ErrorDetail`.
 //! - `tests.rs`: the vectors decode and re-encode to the same JSON; a renamed field fails them.
 
+mod auth;
 mod codes;
 mod error;
 mod feed;
 mod personal;
 mod upload;
 
+pub use auth::{
+    AccountDeleted, DeletedCounts, KeptRecord, Me, OtpRequest, OtpSent, SessionCreated, SessionRequest,
+};
 pub use codes::{FeedKind, ItemKind, ItemStatus, RefusalCode};
 pub use error::{ErrorBody, ErrorDetail, FieldProblemBody};
 pub use feed::{
@@ -54,6 +60,12 @@ pub fn roundtrip(type_name: &str, body: &serde_json::Value) -> Result<(), String
         "SignRequest" => again::<SignRequest>(body).map(drop),
         "SignedCode" => again::<SignedCode>(body).map(drop),
         "ErrorBody" => again::<ErrorBody>(body).map(drop),
+        "OtpRequest" => again::<OtpRequest>(body).map(drop),
+        "OtpSent" => again::<OtpSent>(body).map(drop),
+        "SessionRequest" => again::<SessionRequest>(body).map(drop),
+        "SessionCreated" => again::<SessionCreated>(body).map(drop),
+        "Me" => again::<Me>(body).map(drop),
+        "AccountDeleted" => again::<AccountDeleted>(body).map(drop),
         "PullResult" => {
             let (page, _) = again::<PullResult>(body)?;
             for entry in &page.items {

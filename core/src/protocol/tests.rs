@@ -85,7 +85,18 @@ fn the_vectors_cover_every_kind_status_and_feed_kind() {
     let b: UploadBatch = serde_json::from_value(upload.body.clone()).unwrap();
     assert!(!b.declarations.is_empty() && !b.episodes.is_empty() && !b.visits.is_empty());
     assert!(!b.reports.is_empty() && b.client_time.is_some());
-    for t in ["ScanBatch", "SignRequest", "SignedCode", "ErrorBody"] {
+    for t in [
+        "ScanBatch",
+        "SignRequest",
+        "SignedCode",
+        "ErrorBody",
+        "OtpRequest",
+        "OtpSent",
+        "SessionRequest",
+        "SessionCreated",
+        "Me",
+        "AccountDeleted",
+    ] {
         assert!(frozen().any(|v| v.type_name == t), "no vector of {t}");
     }
 }
@@ -187,7 +198,10 @@ fn requests_are_strict_and_answers_lenient() {
             .as_object_mut()
             .unwrap()
             .insert("added_later".into(), json!(1));
-        let strict = matches!(v.type_name.as_str(), "UploadBatch" | "ScanBatch" | "SignRequest");
+        let strict = matches!(
+            v.type_name.as_str(),
+            "UploadBatch" | "ScanBatch" | "SignRequest" | "OtpRequest" | "SessionRequest"
+        );
         let decoded = match v.type_name.as_str() {
             "UploadBatch" => serde_json::from_value::<UploadBatch>(extra).is_ok(),
             "ScanBatch" => serde_json::from_value::<ScanBatch>(extra).is_ok(),
@@ -196,6 +210,12 @@ fn requests_are_strict_and_answers_lenient() {
             "PullResult" => serde_json::from_value::<PullResult>(extra).is_ok(),
             "SignedCode" => serde_json::from_value::<SignedCode>(extra).is_ok(),
             "ErrorBody" => serde_json::from_value::<ErrorBody>(extra).is_ok(),
+            "OtpRequest" => serde_json::from_value::<OtpRequest>(extra).is_ok(),
+            "SessionRequest" => serde_json::from_value::<SessionRequest>(extra).is_ok(),
+            "OtpSent" => serde_json::from_value::<OtpSent>(extra).is_ok(),
+            "SessionCreated" => serde_json::from_value::<SessionCreated>(extra).is_ok(),
+            "Me" => serde_json::from_value::<Me>(extra).is_ok(),
+            "AccountDeleted" => serde_json::from_value::<AccountDeleted>(extra).is_ok(),
             other => panic!("{other}"),
         };
         assert_eq!(decoded, !strict, "{}", v.name);

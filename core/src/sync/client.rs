@@ -16,10 +16,10 @@ use super::scans::scan_batch;
 use super::skew::ClockCheck;
 use super::status::{FlaggedVisit, Persisted, Refusal, SyncError, SyncFailure, SyncStatus, refusal_msg};
 use super::transport::{Transport, TransportError};
-use super::wire::AccountDeleted;
 use crate::engine::{Engine, EngineError, EngineEvent, StaffScan};
 use crate::i18n::Localized as _;
 use crate::ids::CheckpointId;
+use crate::protocol::AccountDeleted;
 use crate::protocol::{
     DirectoryEntry, ExposureEntry, FeedKind, ItemKind, ItemStatus, RevocationEntry, SafetyLevelEntry,
     SignedCode, UploadBatch,

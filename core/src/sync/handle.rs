@@ -15,8 +15,8 @@ use super::client::{SyncOptions, SyncReport};
 use super::http::HttpTransport;
 use super::schedule::{Trigger, run_background};
 use super::status::SyncError;
-use super::wire::AccountDeleted;
 use crate::engine::{Engine, EngineEvent};
+use crate::protocol::AccountDeleted;
 
 /// The sync of one engine with one server.
 #[derive(Debug)]

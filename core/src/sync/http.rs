@@ -9,9 +9,9 @@ use serde::de::DeserializeOwned;
 
 use super::backoff::parse_retry_after;
 use super::transport::{Transport, TransportError};
-use super::wire::{AccountDeleted, SessionCreated};
 use crate::clock::{Clock as _, SystemClock};
 use crate::i18n::Msg;
+use crate::protocol::{AccountDeleted, OtpRequest, OtpSent, SessionCreated, SessionRequest};
 use crate::protocol::{ErrorBody, PullResult, ScanBatch, SignRequest, SignedCode, UploadBatch, UploadResult};
 
 /// Default timeout of one request (connect, send, answer).
@@ -102,23 +102,25 @@ fn classify(e: reqwest::Error) -> TransportError {
 }
 
 /// Answers whose body the client does not need.
-#[derive(serde::Deserialize)]
-struct Ignored {}
 
 impl Transport for HttpTransport {
     async fn request_otp(&self, phone: &str) -> Result<(), TransportError> {
-        self.post::<_, Ignored>("/v1/auth/otp", None, &serde_json::json!({ "phone": phone }))
+        let body = OtpRequest {
+            phone: phone.to_owned(),
+            captcha_id: None,
+            captcha_answer: None,
+        };
+        self.post::<_, OtpSent>("/v1/auth/otp", None, &body)
             .await
             .map(|_| ())
     }
 
     async fn create_session(&self, phone: &str, code: &str) -> Result<SessionCreated, TransportError> {
-        self.post(
-            "/v1/auth/session",
-            None,
-            &serde_json::json!({ "phone": phone, "code": code }),
-        )
-        .await
+        let body = SessionRequest {
+            phone: phone.to_owned(),
+            code: code.to_owned(),
+        };
+        self.post("/v1/auth/session", None, &body).await
     }
 
     async fn logout(&self, token: &str) -> Result<(), TransportError> {

@@ -4,8 +4,8 @@
 //! Sans I/O where possible: planning, merging, backoff, clock checks, exposure matching and scheduling
 //! are pure functions over values; the network sits behind `Transport`.
 //!
-//! - The protocol's bodies are `crate::protocol` (shared with the server); `wire.rs`: the account
-//!   answers only the client reads (session, account deletion).
+//! - The protocol's bodies, the account requests' included, are `crate::protocol` (shared with the
+//!   server).
 //! - `plan.rs`: outbox → batches of ≤ 500 distinct items, each knowing which entries it covers.
 //! - `merge.rs`: per-item statuses → done / failed / take the server's version.
 //! - `backoff.rs`: exponential backoff with full jitter (injected `Jitter`), `Retry-After`.
@@ -31,8 +31,8 @@ mod schedule;
 mod skew;
 mod status;
 mod transport;
-mod wire;
 
+pub use crate::protocol::{AccountDeleted, DeletedCounts, KeptRecord, SessionCreated};
 pub use backoff::{BackoffPolicy, Jitter, OsJitter, SeededJitter, parse_retry_after};
 pub(crate) use client::feed_trust;
 pub use client::{SyncOptions, SyncReport};
@@ -48,7 +48,6 @@ pub use status::{
     FlaggedVisit, Refusal, SyncError, SyncFailure, SyncStatus, refusal_msg, skipped_entries_msg,
 };
 pub use transport::{Transport, TransportError};
-pub use wire::{AccountDeleted, DeletedCounts, KeptRecord, SessionCreated};
 
 #[cfg(test)]
 mod tests;

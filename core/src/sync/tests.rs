@@ -410,6 +410,11 @@ impl Transport for Fake {
             Ok(SessionCreated {
                 token: "tok".into(),
                 expires_at: t(8, 0) + Duration::days(30),
+                account: Me {
+                    id: 1,
+                    subject: "c3ViamVjdA".into(),
+                    roles: vec!["citizen".into()],
+                },
             })
         } else {
             Err(TransportError::Status {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::i18n::Msg;
 
-use super::wire::{AccountDeleted, SessionCreated};
+use crate::protocol::{AccountDeleted, SessionCreated};
 use crate::protocol::{PullResult, ScanBatch, SignedCode, UploadBatch, UploadResult};
 
 /// Why a request got no usable answer.

@@ -5,9 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use super::registry::check_captcha;
 use crate::error::{ApiError, ApiResult, ErrorBody};
@@ -30,61 +27,9 @@ pub(super) const OTP_WINDOW_MS: i64 = 60 * 60_000;
 /// Sessions live 30 days.
 pub(super) const SESSION_TTL_MS: i64 = 30 * 86_400_000;
 
-/// Ask for a code.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OtpRequest {
-    /// Phone number (national or E.164 form).
-    #[schema(example = "0912345678")]
-    pub phone: String,
-    /// A captcha (`POST /v1/captcha`), needed only after a `captcha_required` answer: many codes went
-    /// to this client address (a shared address) or to everyone this hour.
-    #[serde(default)]
-    pub captcha_id: Option<String>,
-    /// The characters of that captcha.
-    #[serde(default)]
-    pub captcha_answer: Option<String>,
-}
-
-/// A code was sent.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OtpSent {
-    /// Seconds the code stays valid.
-    pub expires_in: i64,
-}
-
-/// Sign in with a code.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SessionRequest {
-    /// Phone number.
-    pub phone: String,
-    /// The 6-digit code.
-    #[schema(example = "123456")]
-    pub code: String,
-}
-
-/// A new session.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SessionCreated {
-    /// Bearer token for `Authorization: Bearer …`. Shown once; the server keeps only its hash.
-    pub token: String,
-    /// Expiry.
-    pub expires_at: DateTime<Utc>,
-    /// The account.
-    pub account: Me,
-}
-
-/// The signed-in account.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Me {
-    /// Account id.
-    pub id: i64,
-    /// The pseudonym in personal codes (base64url).
-    pub subject: String,
-    /// Roles: "citizen" always; "manager", "staff", "officer", "admin" as granted.
-    pub roles: Vec<String>,
-}
+// The bodies are the protocol's (`tokhai_core::protocol`, one definition for client and server).
+pub(crate) use tokhai_core::protocol::{AccountDeleted, DeletedCounts, KeptRecord};
+pub use tokhai_core::protocol::{Me, OtpRequest, OtpSent, SessionCreated, SessionRequest};
 
 pub(crate) fn phone_hash(state: &AppState, e164: &str) -> Vec<u8> {
     state.inner().sealer.lookup("phone", e164.as_bytes())
@@ -388,49 +333,26 @@ pub(super) async fn me(State(state): State<AppState>, session: Session) -> ApiRe
     Ok(Json(me_of(&state, &session.account).await?))
 }
 
-/// What a deletion removed.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct DeletedCounts {
-    /// Health declarations.
-    pub declarations: u64,
-    /// Visits (uploaded, or scanned by staff from your personal code).
-    pub visits: u64,
-    /// Quarantine episodes.
-    pub episodes: u64,
-    /// Daily health reports.
-    pub reports: u64,
-    /// Signed personal codes (their pseudonyms).
-    pub personal_codes: u64,
-    /// Sessions: every device signed in with this account is signed out.
-    pub sessions: u64,
+/// One kind of record kept after a deletion, in this build's words (`KeptRecord` on the wire).
+struct Kept {
+    what: &'static str,
+    vi: &'static str,
+    en: &'static str,
 }
 
-/// One kind of record the server keeps after a deletion, why, and for how long.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct KeptRecord {
-    /// Stable name: `cases`, `audit_log`, `staff_lists`, `account`.
-    pub what: &'static str,
-    /// What, why and how long, in Vietnamese.
-    pub vi: &'static str,
-    /// The same in English.
-    pub en: &'static str,
-}
-
-/// The answer to `DELETE /v1/me`.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct AccountDeleted {
-    /// What was deleted, now and for good (database rows are overwritten: `secure_delete`).
-    pub deleted: DeletedCounts,
-    /// Whether the account itself (the sealed phone number and the pseudonymous subject) is gone; a
-    /// later sign-in with the same number starts a new, empty account.
-    pub account_removed: bool,
-    /// What is kept, and why.
-    pub kept: Vec<KeptRecord>,
+impl Kept {
+    fn record(&self) -> KeptRecord {
+        KeptRecord {
+            what: self.what.to_owned(),
+            vi: self.vi.to_owned(),
+            en: self.en.to_owned(),
+        }
+    }
 }
 
 /// What the server keeps after a deletion (docs/protocol/sync.md §9).
-const KEPT_ALWAYS: [KeptRecord; 3] = [
-    KeptRecord {
+const KEPT_ALWAYS: [Kept; 3] = [
+    Kept {
         what: "cases",
         vi: "Ca bệnh do cán bộ y tế đăng ký về bạn (mã ẩn danh, khu vực, ngày xét nghiệm và khởi phát; không có \
              tên hay số điện thoại) và các khung phơi nhiễm công bố từ đó: hồ sơ của cơ quan y tế theo Luật \
@@ -442,7 +364,7 @@ const KEPT_ALWAYS: [KeptRecord; 3] = [
              Exposure windows go after the retention period (21 days); cases stay until the health \
              authority deletes them.",
     },
-    KeptRecord {
+    Kept {
         what: "audit_log",
         vi: "Nhật ký truy cập của cán bộ (ai đã xem, khi nào, theo ca bệnh nào, mục đích; không chứa dữ liệu \
              của bạn): để giải trình việc xử lý dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP). Không bị xóa theo \
@@ -451,7 +373,7 @@ const KEPT_ALWAYS: [KeptRecord; 3] = [
              data): the accountability record of personal-data processing (Decree 13/2023/ND-CP). Not \
              removed by the retention period.",
     },
-    KeptRecord {
+    Kept {
         what: "staff_lists",
         vi: "Số điện thoại của bạn trong danh sách nhân viên của điểm kiểm soát (do người quản lý ở đó thêm, \
              đã mã hóa): người quản lý xóa khi bạn thôi làm ở đó.",
@@ -461,7 +383,7 @@ const KEPT_ALWAYS: [KeptRecord; 3] = [
 ];
 
 /// Kept when the account manages checkpoints or has an officer's or administrator's role.
-const KEPT_ACCOUNT: KeptRecord = KeptRecord {
+const KEPT_ACCOUNT: Kept = Kept {
     what: "account",
     vi: "Tài khoản (số điện thoại đã mã hóa) vì còn quản lý điểm kiểm soát hoặc có vai trò cán bộ y tế/quản \
          trị: được xóa khi vai trò đó kết thúc (ngừng các điểm kiểm soát, hoặc quản trị viên thu hồi).",
@@ -487,9 +409,9 @@ pub(super) async fn delete_me(
         account_removed = d.account_removed,
         "account data deleted on request"
     );
-    let mut kept: Vec<KeptRecord> = KEPT_ALWAYS.into_iter().collect();
+    let mut kept: Vec<KeptRecord> = KEPT_ALWAYS.iter().map(Kept::record).collect();
     if !d.account_removed {
-        kept.push(KEPT_ACCOUNT);
+        kept.push(KEPT_ACCOUNT.record());
     }
     Ok(Json(AccountDeleted {
         deleted: DeletedCounts {

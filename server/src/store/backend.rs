@@ -53,6 +53,7 @@ impl Dialect {
                     7,
                     include_str!("../../migrations/postgres/0007_visits_by_day.sql"),
                 ),
+                (8, include_str!("../../migrations/postgres/0008_visit_keys.sql")),
             ],
         }
     }

@@ -7,7 +7,7 @@ use chrono::Duration;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::support::{Env, both, declaration, t0, visit};
+use crate::support::{Env, assert_protocol, both, declaration, t0, visit};
 
 both!(deletion_removes_the_accounts_data, a_manager_keeps_the_account);
 
@@ -66,6 +66,7 @@ async fn deletion_removes_the_accounts_data(env: Env) {
     );
     let (s, answer) = env.call(Method::DELETE, "/v1/me", Some(&token), None).await;
     assert_eq!(s, StatusCode::OK, "{answer}");
+    assert_protocol("AccountDeleted", &answer);
     assert_eq!(answer["deleted"]["declarations"], 1, "{answer}");
     assert_eq!(answer["deleted"]["visits"], 1);
     assert_eq!(answer["deleted"]["episodes"], 1);

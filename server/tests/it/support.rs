@@ -193,14 +193,16 @@ impl Env {
 
     /// Signs in by one-time code; returns the session token.
     pub(crate) async fn sign_in(&self, phone: &str) -> String {
-        let (s, _) = self.post("/v1/auth/otp", None, json!({ "phone": phone })).await;
+        let (s, sent) = self.post("/v1/auth/otp", None, json!({ "phone": phone })).await;
         assert_eq!(s, StatusCode::ACCEPTED);
+        assert_protocol("OtpSent", &sent);
         let e164 = format!("+84{}", &phone[1..]);
         let code = self.last_code(&e164);
         let (s, body) = self
             .post("/v1/auth/session", None, json!({ "phone": phone, "code": code }))
             .await;
         assert_eq!(s, StatusCode::CREATED, "{body}");
+        assert_protocol("SessionCreated", &body);
         body["token"].as_str().unwrap().to_owned()
     }
 

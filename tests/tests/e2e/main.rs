@@ -3,6 +3,8 @@
 //!
 //! - `agree.rs`: after "check out everyone" or a refused edit, the device takes the server's version.
 //! - `cuts.rs`: 1,000 random cuts during uploads → local set = server set, each item once.
+//! - `faults.rs`: each storing step of an upload failed in turn (before it runs, after it ran): every
+//!   record on the server exactly once after recovery, none refused.
 //! - `restart.rs`: the server killed and restarted in the middle of batches.
 //! - `fleet.rs`: 200 devices × 50 visits through random faults → exactly 10,000 visits.
 //! - `cluster.rs`: three instances on one PostgreSQL behind a random-instance proxy: 10,000 visits with one
@@ -25,6 +27,7 @@ mod clock;
 mod cluster;
 mod cursor;
 mod cuts;
+mod faults;
 mod fleet;
 mod replica;
 mod restart;

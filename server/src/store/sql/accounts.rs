@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use super::{SqlStore, first, placeholders};
 use crate::store::api::AccountStore;
 use crate::store::types::*;
-use crate::store::{Row, StoreError, Value, params};
+use crate::store::{Dialect, Row, StoreError, Value, params};
 
 type R<T> = Result<T, StoreError>;
 
@@ -173,6 +173,14 @@ impl AccountStore for SqlStore {
         let declarations = tx
             .execute("DELETE FROM declarations WHERE account_id = $1", params![id])
             .await?;
+        if self.dialect() == Dialect::Postgres {
+            tx.execute(
+                "DELETE FROM visit_keys WHERE id IN \
+                 (SELECT id FROM visits WHERE account_id = $1 OR subject = $2)",
+                params![id, account.subject.clone()],
+            )
+            .await?;
+        }
         let visits = tx
             .execute(
                 "DELETE FROM visits WHERE account_id = $1 OR subject = $2",

@@ -22,6 +22,10 @@ use super::{Row, StoreError, Upsert, Value, VisitRow};
 
 type VisitJob = (Vec<VisitRow>, oneshot::Sender<Result<Vec<Upsert>, StoreError>>);
 
+/// Visit writers running at once on PostgreSQL (`sync::combine_visits`): enough to keep its cores busy
+/// while one of them waits for its commit, few enough to leave the pool to the requests' reads.
+const VISIT_WRITERS_POSTGRES: usize = 4;
+
 /// The store over a SQL backend.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
@@ -36,7 +40,11 @@ impl SqlStore {
     pub async fn new(db: Arc<dyn Backend>) -> Result<Self, StoreError> {
         migrate(db.as_ref()).await?;
         let (visits, rx) = mpsc::channel(1024);
-        tokio::spawn(sync::combine_visits(db.clone(), rx));
+        let writers = match db.dialect() {
+            Dialect::Sqlite => 1,
+            Dialect::Postgres => VISIT_WRITERS_POSTGRES,
+        };
+        tokio::spawn(sync::combine_visits(db.clone(), rx, writers));
         Ok(Self { db, visits })
     }
 
@@ -44,7 +52,7 @@ impl SqlStore {
     pub async fn read_only(db: Arc<dyn Backend>) -> Result<Self, StoreError> {
         db.query("SELECT 1", vec![]).await?;
         let (visits, rx) = mpsc::channel(1);
-        tokio::spawn(sync::combine_visits(db.clone(), rx));
+        tokio::spawn(sync::combine_visits(db.clone(), rx, 1));
         Ok(Self { db, visits })
     }
 

@@ -1,6 +1,7 @@
 //! PostgreSQL's day partitions of `visits` (migration 7, ADR 0024): `visits_d<N>` holds the arrivals of
 //! UTC day N (days since 1970-01-01), `visits_default` everything else. The server creates partitions
-//! ahead of time (`prepare`), and the retention purge drops a day's partition whole (`purge_visits`).
+//! ahead of time (`prepare`), and the retention purge drops a day's partition whole (`purge_visits`),
+//! and the ids of the visits that went from `visit_keys` (migration 8).
 //! SQLite keeps one table and deletes by row.
 
 use crate::store::{Millis, StoreError, Tx};
@@ -95,6 +96,15 @@ pub(super) async fn purge_visits(db: &dyn crate::store::Backend, cutoff: Millis)
             vec![crate::store::Value::I64(cutoff)],
         )
         .await?;
+    // The keys of visits that went (migration 8): a visit still stored ends at `cutoff` or later, so it
+    // arrived at most `MAX_VISIT_MS` before it; every older key is of a visit that went.
+    tx.execute(
+        "DELETE FROM visit_keys WHERE checked_in_at < $1",
+        vec![crate::store::Value::I64(
+            cutoff.saturating_sub(crate::store::MAX_VISIT_MS),
+        )],
+    )
+    .await?;
     tx.commit().await?;
     Ok(gone)
 }

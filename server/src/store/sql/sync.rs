@@ -666,22 +666,40 @@ async fn owned_repeat(tx: &mut Box<dyn Tx>, table: &str, id: &[u8], account: i64
 const COMBINE_MAX_ROWS: usize = 1000;
 
 /// Group commit for visit uploads: concurrent `upsert_visits` calls are queued, and whatever is waiting
-/// when the writer is free is written in one transaction (up to `COMBINE_MAX_ROWS` rows), so that many
-/// small uploads share one commit (one fsync). Each caller gets the outcomes of its own rows, in order;
-/// the result is the same as writing the calls one after the other in arrival order.
-pub(super) async fn combine_visits(db: Arc<dyn Backend>, mut jobs: mpsc::Receiver<VisitJob>) {
-    while let Some(first) = jobs.recv().await {
-        let mut batch = vec![first];
-        let mut rows = batch.iter().map(|j| j.0.len()).sum::<usize>();
-        while rows < COMBINE_MAX_ROWS {
-            match jobs.try_recv() {
-                Ok(job) => {
-                    rows += job.0.len();
-                    batch.push(job);
+/// when a writer is free is written in one transaction (up to `COMBINE_MAX_ROWS` rows), so that many
+/// small uploads share one commit (one fsync). Each caller gets the outcomes of its own rows, in order.
+/// `writers` of these run at once over one queue: one on SQLite (which has one writer anyway), several
+/// on PostgreSQL, where the visit keys (`claim_keys`) make concurrent writers of one id wait for each
+/// other; the result is the same as writing the calls one after the other in some order.
+pub(super) async fn combine_visits(db: Arc<dyn Backend>, jobs: mpsc::Receiver<VisitJob>, writers: usize) {
+    let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..writers.max(1) {
+        tasks.spawn(visit_writer(db.clone(), jobs.clone()));
+    }
+    while tasks.join_next().await.is_some() {}
+}
+
+async fn visit_writer(db: Arc<dyn Backend>, jobs: Arc<tokio::sync::Mutex<mpsc::Receiver<VisitJob>>>) {
+    loop {
+        let mut batch = {
+            let mut queue = jobs.lock().await;
+            let Some(first) = queue.recv().await else {
+                return;
+            };
+            let mut batch = vec![first];
+            let mut rows = batch.iter().map(|j| j.0.len()).sum::<usize>();
+            while rows < COMBINE_MAX_ROWS {
+                match queue.try_recv() {
+                    Ok(job) => {
+                        rows += job.0.len();
+                        batch.push(job);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
-        }
+            batch
+        };
         let sizes: Vec<usize> = batch.iter().map(|j| j.0.len()).collect();
         let all: Vec<VisitRow> = batch.iter_mut().flat_map(|j| std::mem::take(&mut j.0)).collect();
         match write_visits(db.as_ref(), all).await {
@@ -700,34 +718,11 @@ pub(super) async fn combine_visits(db: Arc<dyn Backend>, mut jobs: mpsc::Receive
     }
 }
 
-/// Writes visits in one transaction: new ids inserted, known ids merged (`merge_visit`). Every id is
-/// looked up first (one statement per 500), because on PostgreSQL visits are partitioned by arrival
-/// day and the key is (id, arrival): an edit that moved an arrival to another day must find the stored
-/// version wherever it is. New rows go in with one multi-row `INSERT … ON CONFLICT DO NOTHING`; a row
-/// another writer inserted meanwhile is then read and merged like any known one.
-async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
-    let mut tx = db.begin().await?;
-    let mut known: std::collections::HashMap<Vec<u8>, VisitRow> = std::collections::HashMap::new();
-    let ids: Vec<&Vec<u8>> = rows.iter().map(|v| &v.id).collect();
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT {VISIT_COLS} FROM visits WHERE id IN ({})",
-            placeholders(1, chunk.len())
-        );
-        let p = chunk.iter().map(|id| Value::Bytes((*id).clone())).collect();
-        for r in tx.query(&sql, p).await? {
-            let v = visit(&r)?;
-            known.insert(v.id.clone(), v);
-        }
-    }
-    // The first copy of each unknown id is inserted; later copies in the batch merge with it.
-    let mut seen: HashSet<&[u8]> = HashSet::new();
-    let fresh: Vec<&VisitRow> = rows
-        .iter()
-        .filter(|v| !known.contains_key(&v.id) && seen.insert(v.id.as_slice()))
-        .collect();
-    let mut inserted: HashSet<Vec<u8>> = HashSet::new();
-    for chunk in fresh.chunks(200) {
+/// Inserts `rows` into `visits` with multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING id`; returns
+/// the ids this statement inserted.
+async fn insert_visits(tx: &mut Box<dyn Tx>, rows: &[&VisitRow]) -> R<HashSet<Vec<u8>>> {
+    let mut inserted = HashSet::new();
+    for chunk in rows.chunks(200) {
         let mut groups = Vec::with_capacity(chunk.len());
         let mut params = Vec::with_capacity(chunk.len() * 13);
         for (i, v) in chunk.iter().enumerate() {
@@ -742,6 +737,138 @@ async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
             inserted.insert(r.bytes(0)?);
         }
     }
+    Ok(inserted)
+}
+
+/// PostgreSQL: claims the ids of `rows` in `visit_keys` (migration 8) with `INSERT … ON CONFLICT (id)
+/// DO NOTHING RETURNING id`; returns the ids claimed now (never stored before). The key table is not
+/// partitioned, so its primary key makes an id unique across the day partitions of `visits` (whose own
+/// key must hold the partition key), and a writer claiming an id another writer holds waits for that
+/// one's commit: several writers can run at once. Rows come sorted by id, so two writers take the
+/// key locks in the same order and never deadlock.
+async fn claim_keys(tx: &mut Box<dyn Tx>, rows: &[&VisitRow]) -> R<HashSet<Vec<u8>>> {
+    let mut claimed = HashSet::new();
+    for chunk in rows.chunks(500) {
+        let groups: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+            .collect();
+        let params = chunk
+            .iter()
+            .flat_map(|v| [Value::Bytes(v.id.clone()), Value::I64(v.checked_in_at)])
+            .collect();
+        let sql = format!(
+            "INSERT INTO visit_keys (id, checked_in_at) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+            groups.join(", ")
+        );
+        for r in tx.query(&sql, params).await? {
+            claimed.insert(r.bytes(0)?);
+        }
+    }
+    Ok(claimed)
+}
+
+/// The stored versions of visits `ids` (`ids` sorted; all known to be stored, or on PostgreSQL claimed
+/// in `visit_keys`). On PostgreSQL the arrival times come from `visit_keys` first (their keys locked
+/// until the transaction ends), so that only the day partitions holding them are read.
+async fn stored_visits(
+    tx: &mut Box<dyn Tx>,
+    dialect: Dialect,
+    ids: &[&Vec<u8>],
+) -> R<std::collections::HashMap<Vec<u8>, VisitRow>> {
+    let mut known = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let p: Vec<Value> = chunk.iter().map(|id| Value::Bytes((*id).clone())).collect();
+        let rows = match dialect {
+            Dialect::Sqlite => {
+                let sql = format!(
+                    "SELECT {VISIT_COLS} FROM visits WHERE id IN ({})",
+                    placeholders(1, chunk.len())
+                );
+                tx.query(&sql, p).await?
+            }
+            Dialect::Postgres => {
+                // Locked in id order, like the claims: two writers merging the same visits take their
+                // turns instead of deadlocking.
+                let sql = format!(
+                    "SELECT checked_in_at FROM visit_keys WHERE id IN ({}) ORDER BY id FOR UPDATE",
+                    placeholders(1, chunk.len())
+                );
+                let mut times = Vec::new();
+                for r in tx.query(&sql, p.clone()).await? {
+                    let t = r.i64(0)?;
+                    if !times.contains(&Value::I64(t)) {
+                        times.push(Value::I64(t));
+                    }
+                }
+                if times.is_empty() {
+                    continue;
+                }
+                let sql = format!(
+                    "SELECT {VISIT_COLS} FROM visits WHERE id IN ({}) AND checked_in_at IN ({})",
+                    placeholders(1, chunk.len()),
+                    placeholders(chunk.len() + 1, times.len())
+                );
+                let mut params = p;
+                params.extend(times);
+                tx.query(&sql, params).await?
+            }
+        };
+        for r in rows {
+            let v = visit(&r)?;
+            known.insert(v.id.clone(), v);
+        }
+    }
+    Ok(known)
+}
+
+/// Writes visits in one transaction: new ids inserted, known ids merged (`merge_visit`). The first copy
+/// of each id in the batch is tried as new: on SQLite it is inserted with `ON CONFLICT (id) DO NOTHING`;
+/// on PostgreSQL, where visits are partitioned by arrival day and the key is (id, arrival), its id is
+/// claimed in `visit_keys` first (`claim_keys`) and only claimed rows are inserted. Ids that were not
+/// new are then read (only those: a batch of new visits reads nothing) and merged, and later copies in
+/// the batch merge with the first. A key whose visit is gone (the account's data deleted, the day
+/// purged) takes the incoming visit as new.
+async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
+    let dialect = db.dialect();
+    let mut tx = db.begin().await?;
+    let mut seen: HashSet<&[u8]> = HashSet::new();
+    let mut firsts: Vec<&VisitRow> = rows.iter().filter(|v| seen.insert(v.id.as_slice())).collect();
+    firsts.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut inserted = match dialect {
+        Dialect::Sqlite => insert_visits(&mut tx, &firsts).await?,
+        Dialect::Postgres => {
+            let claimed = claim_keys(&mut tx, &firsts).await?;
+            let new: Vec<&VisitRow> = firsts
+                .iter()
+                .copied()
+                .filter(|v| claimed.contains(&v.id))
+                .collect();
+            insert_visits(&mut tx, &new).await?
+        }
+    };
+    let others: Vec<&Vec<u8>> = firsts
+        .iter()
+        .filter(|v| !inserted.contains(&v.id))
+        .map(|v| &v.id)
+        .collect();
+    let mut known = stored_visits(&mut tx, dialect, &others).await?;
+    if dialect == Dialect::Postgres {
+        // Keys without a visit: the visit went (deleted with its account's data, or purged with its day
+        // while its key waits for the key purge); the incoming one is stored as new, under its own time.
+        let orphans: Vec<&VisitRow> = firsts
+            .iter()
+            .copied()
+            .filter(|v| !inserted.contains(&v.id) && !known.contains_key(&v.id))
+            .collect();
+        for v in &orphans {
+            tx.execute(
+                "UPDATE visit_keys SET checked_in_at = $2 WHERE id = $1",
+                params![v.id.clone(), v.checked_in_at],
+            )
+            .await?;
+        }
+        inserted.extend(insert_visits(&mut tx, &orphans).await?);
+    }
     let mut out = Vec::with_capacity(rows.len());
     for incoming in rows {
         if inserted.remove(&incoming.id) {
@@ -749,15 +876,8 @@ async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
             out.push(Upsert::Inserted);
             continue;
         }
-        let existing = match known.get(&incoming.id) {
-            Some(v) => v.clone(),
-            None => {
-                // Inserted by another writer since the look-up.
-                let sql = format!("SELECT {VISIT_COLS} FROM visits WHERE id = $1");
-                let found = tx.query(&sql, params![incoming.id.clone()]).await?;
-                visit(found.first().ok_or(StoreError::NotFound)?)?
-            }
-        };
+        // Not inserted: stored before (read above), or an earlier copy in this batch.
+        let existing = known.get(&incoming.id).cloned().ok_or(StoreError::NotFound)?;
         let decision = merge_visit(&existing, &incoming);
         if decision == Upsert::Updated {
             tx.execute(
@@ -776,6 +896,14 @@ async fn write_visits(db: &dyn Backend, rows: Vec<VisitRow>) -> R<Vec<Upsert>> {
                 ],
             )
             .await?;
+            if dialect == Dialect::Postgres && incoming.checked_in_at != existing.checked_in_at {
+                // The visit moved to another day's partition: its key follows.
+                tx.execute(
+                    "UPDATE visit_keys SET checked_in_at = $2 WHERE id = $1",
+                    params![incoming.id.clone(), incoming.checked_in_at],
+                )
+                .await?;
+            }
             let merged = VisitRow {
                 checkpoint_id: incoming.checkpoint_id,
                 checked_in_at: incoming.checked_in_at,
