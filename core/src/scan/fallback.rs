@@ -16,6 +16,13 @@ pub(crate) fn cost(pixels: usize) -> u64 {
     (pixels as u64).saturating_mul(2)
 }
 
+/// A quick look by zxing-cpp at one level of a camera frame (none of its own downscaled levels, no
+/// inverted image), in that level's coordinates.
+#[cfg(feature = "scan-zxing")]
+pub(crate) fn read_quick(img: &Gray) -> Vec<ScannedCode> {
+    zxing::read_with(img, true, false)
+}
+
 /// Every code the fallback reads in the image (empty when it reads none, or fails).
 pub(crate) fn read(img: &Gray, fast: bool) -> Vec<ScannedCode> {
     #[cfg(feature = "scan-zxing")]
@@ -88,6 +95,11 @@ mod zxing {
     /// zxing-cpp's reader, QR only, "trying harder"; for photos also on the inverted image (camera
     /// frames, `fast`, leave light-on-dark codes to the ladder's inverted rung).
     pub(super) fn read(img: &Gray, fast: bool) -> Vec<ScannedCode> {
+        read_with(img, fast, true)
+    }
+
+    /// `read`, with zxing-cpp's own downscaled levels or without (`downscale`).
+    pub(super) fn read_with(img: &Gray, fast: bool, downscale: bool) -> Vec<ScannedCode> {
         let Ok(view) = ImageView::from_slice(img.pixels(), img.width(), img.height(), ImageFormat::Lum)
         else {
             return Vec::new();
@@ -96,6 +108,7 @@ mod zxing {
             .formats(BarcodeFormat::QRCode)
             .try_harder(true)
             .try_invert(!fast)
+            .try_downscale(downscale)
             .try_rotate(false);
         let Some(Ok(found)) = contained(|| reader.from(view)) else {
             return Vec::new();

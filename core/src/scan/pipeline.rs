@@ -239,16 +239,21 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
             &mut diag,
         );
         explain(&mut loose, &found);
-        // A camera frame in which our locator saw no finder candidate gets no further rung (only the
-        // fallback's one turn, which costs about as much as this rung): the next frame comes in a few
-        // milliseconds, and this is the steady cost of a scanner pointed at nothing.
+        // A camera frame in which our locator saw no finder candidate gets no further rung, only a quick
+        // look by zxing-cpp at its half (with `scan-zxing`; otherwise the fallback's one turn): the next
+        // frame comes in a few milliseconds, and this is the steady cost of a scanner pointed at nothing.
         if opts.mode == ScanMode::Fast && rung == Rung::LocateHalf && read == 0 && loose.len() < 2 {
             diag.push_str("[no finder candidates: no further rung] ");
+            #[cfg(feature = "scan-zxing")]
+            if opts.fallback {
+                fell_back = true;
+                quick_look(level, &budget, &mut found, &mut diag);
+            }
             break;
         }
         // On a camera frame the fallback's turn comes after the first, cheap rung (our locator with rqrr's
-        // decoder), before the costly ones: it reads most of what they would in a fraction of their time
-        // (docs/benchmarks.md), and the next frame comes soon.
+        // decoder), instead of the costly ones: they read nothing more on the hard frames and cost three
+        // times zxing-cpp's time on frames without a code (docs/benchmarks.md); the next frame comes soon.
         #[cfg(any(feature = "scan-rxing", feature = "scan-zxing"))]
         if opts.fallback
             && opts.mode == ScanMode::Fast
@@ -257,10 +262,10 @@ pub(crate) fn scan_gray_diag(img: &Gray, opts: &ScanOptions) -> (Vec<ScannedCode
             && !fell_back
         {
             fell_back = true;
-            fallback(img, opts, &budget, &mut found, &mut diag);
-            if !found.is_empty() {
-                break;
-            }
+            // On the working level: the codes found so far are in its coordinates (a frame larger than
+            // 1280x960 is read at its half, as the ladder is).
+            fallback(level, opts, &budget, &mut found, &mut diag);
+            break;
         }
         let settled = read > 0 && read >= located;
         let stop = match opts.mode {
@@ -324,6 +329,23 @@ fn fallback(
     let codes = super::fallback::read(img, opts.mode == ScanMode::Fast);
     diag.push_str(&format!("[fallback read {}] ", codes.len()));
     for code in codes {
+        push_unique(found, code);
+    }
+}
+
+/// A camera frame in which our locator saw nothing like a code: one quick look by zxing-cpp at its half
+/// (blurred or dim codes our locator's threshold misses), at a quarter of the cost of the fallback.
+#[cfg(feature = "scan-zxing")]
+fn quick_look(level: &Gray, budget: &Budget, found: &mut Vec<ScannedCode>, diag: &mut String) {
+    budget.release();
+    let half = level.downscale(2);
+    budget.spend(super::fallback::cost(half.width() * half.height()));
+    let codes = super::fallback::read_quick(&half);
+    diag.push_str(&format!("[quick look read {}] ", codes.len()));
+    for mut code in codes {
+        for c in &mut code.corners {
+            *c = [c[0] * 2.0, c[1] * 2.0];
+        }
         push_unique(found, code);
     }
 }
@@ -515,7 +537,19 @@ fn run_locator(
             (super::locate::locate(img, 1.0), 1.0)
         };
     loose.extend(sighting.finders.iter().map(|p| Pt::new(p.x * scale, p.y * scale)));
-    let located = sighting.codes;
+    let mut located = sighting.codes;
+    // A camera frame: the code aimed at is the one nearest the frame's centre (a frame of a sheet or a
+    // poster shows its neighbours too, and a live scan stops at the first code read): of the best few
+    // candidates, the nearest the centre are fitted first.
+    if opts.mode == ScanMode::Fast {
+        located.truncate(2 * LIVE_FITS);
+        let mid = Pt::new(img.width() as f64 / 2.0, img.height() as f64 / 2.0);
+        let off = |l: &super::locate::Located| {
+            let c = corners_of(&l.h, l.size).map(|p| Pt::new(p.x * scale, p.y * scale));
+            centre(&c).dist(mid)
+        };
+        located.sort_by(|a, b| off(a).total_cmp(&off(b)));
+    }
     let mut read = 0;
     // A camera frame fits only the best few candidates: false triples are common in clutter, and the
     // next frame comes soon.
