@@ -101,8 +101,6 @@ fn classify(e: reqwest::Error) -> TransportError {
     }
 }
 
-/// Answers whose body the client does not need.
-
 impl Transport for HttpTransport {
     async fn request_otp(&self, phone: &str) -> Result<(), TransportError> {
         let body = OtpRequest {
