@@ -128,6 +128,9 @@ pub struct App {
     base: String,
     session: String,
     http: reqwest::Client,
+    /// What tauri-driver, WebKitWebDriver and the app wrote on stderr.
+    log: PathBuf,
+    _logs: tempfile::TempDir,
     _xvfb: Xvfb,
     /// Where failure screenshots go.
     pub artefacts: PathBuf,
@@ -141,20 +144,68 @@ impl std::fmt::Debug for App {
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        stop_group(&mut self.driver);
     }
+}
+
+/// Stops tauri-driver and everything it started (WebKitWebDriver, the app): they share its process
+/// group. SIGTERM first (tauri-driver then stops its native driver), SIGKILL for what is left.
+fn stop_group(child: &mut Child) {
+    let group = format!("-{}", child.id());
+    let _ = Command::new("kill")
+        .args(["-TERM", "--", &group])
+        .stderr(Stdio::null())
+        .status();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(3) {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &group])
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.wait();
+}
+
+/// Fails the test while the window is being opened: stops the drivers, shows what they said.
+fn fail_start(driver: &mut Child, log: &Path, what: &str) -> ! {
+    stop_group(driver);
+    panic!(
+        "{what}\n--- tauri-driver, WebKitWebDriver and the app said:\n{}",
+        tail(log, 8000)
+    );
+}
+
+/// The last `max` bytes of a log file, for a failure message.
+fn tail(path: &Path, max: usize) -> String {
+    let text = std::fs::read(path).unwrap_or_default();
+    let from = text.len().saturating_sub(max);
+    String::from_utf8_lossy(text.get(from..).unwrap_or_default()).into_owned()
 }
 
 /// How long a step may take before the test fails (a first decode of a large photo, a sync).
 pub const STEP: Duration = Duration::from_secs(30);
 
+/// How long the window may take to open (the new-session request: WebKitWebDriver starts the app
+/// and waits for its webview).
+const SESSION: Duration = Duration::from_secs(60);
+
+/// How long one WebDriver command may take (an async script is bounded by its own timeout first).
+const COMMAND: Duration = Duration::from_secs(90);
+
 impl App {
     /// Starts the app binary `bin` with `env` (its data folder, server, trust list) in a fresh display.
     pub async fn start(bin: &Path, env: &[(&str, String)]) -> Self {
+        use std::os::unix::process::CommandExt as _;
         let xvfb = Xvfb::start();
         let port = free_port();
         let native = free_port();
+        let logs = tempfile::tempdir().unwrap();
+        let log = logs.path().join("drivers.log");
+        let stderr = std::fs::File::create(&log).unwrap();
         let mut cmd = Command::new(which("tauri-driver").unwrap());
         cmd.args([
             "--port",
@@ -165,49 +216,102 @@ impl App {
             which("WebKitWebDriver").unwrap().to_str().unwrap(),
         ])
         .env("DISPLAY", &xvfb.display)
-        // No accessibility bus or GPU on a virtual display; WebKit's sandbox needs user namespaces.
+        // No accessibility bus on a virtual display. Not WEBKIT_DISABLE_COMPOSITING_MODE: under it
+        // WebKitWebDriver's screenshot after a page change waits for a paint that never comes (it hung
+        // more than 60 s every time, by hand through tauri-driver on Xvfb; the next one answered).
         .env("NO_AT_BRIDGE", "1")
-        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-        .env("WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS", "1")
+        .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+        .stderr(stderr)
+        // Its own process group, so that the app it starts goes with it.
+        .process_group(0);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let driver = cmd.spawn().unwrap();
+        let mut driver = cmd.spawn().unwrap();
         let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
+        let http = reqwest::Client::builder().timeout(COMMAND).build().unwrap();
         let start = Instant::now();
-        while http.get(format!("{base}/status")).send().await.is_err() {
-            assert!(start.elapsed() < STEP, "tauri-driver did not start");
+        loop {
+            let up = http
+                .get(format!("{base}/status"))
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if up {
+                break;
+            }
+            if let Ok(Some(status)) = driver.try_wait() {
+                fail_start(&mut driver, &log, &format!("tauri-driver exited: {status}"));
+            }
+            if start.elapsed() > STEP {
+                fail_start(&mut driver, &log, "tauri-driver did not start");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let caps = json!({ "capabilities": { "alwaysMatch": {
             "tauri:options": { "application": bin.to_str().unwrap() }
         } } });
-        let resp: Value = http
+        let resp = http
             .post(format!("{base}/session"))
+            .timeout(SESSION)
             .json(&caps)
             .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let session = resp["value"]["sessionId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no WebDriver session: {resp}"))
-            .to_owned();
+            .await;
+        let resp: Value = match resp {
+            Ok(r) => r.json().await.unwrap_or(Value::Null),
+            Err(e) => fail_start(
+                &mut driver,
+                &log,
+                &format!("the window did not open within {SESSION:?} (new session: {e})"),
+            ),
+        };
+        let Some(session) = resp["value"]["sessionId"].as_str().map(str::to_owned) else {
+            fail_start(&mut driver, &log, &format!("no WebDriver session: {resp}"));
+        };
         let artefacts = std::env::var_os("TOKHAI_APP_ARTEFACTS")
             .map(PathBuf::from)
             .unwrap_or_else(std::env::temp_dir);
-        Self {
+        let app = Self {
             driver,
             base,
             session,
             http,
+            log,
+            _logs: logs,
             _xvfb: xvfb,
             artefacts,
+        };
+        // A script may run as long as a step; a command that never answers fails the test.
+        app.post(
+            "/timeouts",
+            json!({ "script": u64::try_from(STEP.as_millis()).unwrap_or(u64::MAX), "implicit": 0 }),
+        )
+        .await;
+        app
+    }
+
+    /// Fails the test with `what` and the drivers' and the app's stderr.
+    fn fail(&self, what: &str) -> ! {
+        panic!(
+            "{what}\n--- tauri-driver, WebKitWebDriver and the app said:\n{}",
+            tail(&self.log, 8000)
+        );
+    }
+
+    /// One WebDriver command; its `value`. A transport failure or a timeout fails the test.
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method.clone(), self.url(path));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        match req.send().await {
+            Ok(r) => match r.json::<Value>().await {
+                Ok(v) => v["value"].clone(),
+                Err(e) => self.fail(&format!("{method} {path}: unreadable answer: {e}")),
+            },
+            Err(e) => self.fail(&format!("{method} {path}: no answer within {COMMAND:?}: {e}")),
         }
     }
 
@@ -216,30 +320,11 @@ impl App {
     }
 
     async fn post(&self, path: &str, body: Value) -> Value {
-        let resp: Value = self
-            .http
-            .post(self.url(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        resp["value"].clone()
+        self.call(reqwest::Method::POST, path, Some(body)).await
     }
 
     async fn get(&self, path: &str) -> Value {
-        let resp: Value = self
-            .http
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        resp["value"].clone()
+        self.call(reqwest::Method::GET, path, None).await
     }
 
     /// The element `css` selects now, if any.
@@ -264,10 +349,10 @@ impl App {
                 let shot = self.artefacts.join("app-failure.png");
                 self.screenshot(&shot).await;
                 let text = self.exec("return document.body.innerText", json!([])).await;
-                panic!(
+                self.fail(&format!(
                     "`{css}` did not appear (screenshot {}); page text: {text}",
                     shot.display()
-                );
+                ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -373,6 +458,11 @@ impl App {
 
     /// Ends the session (the app quits).
     pub async fn quit(self) {
-        let _ = self.http.delete(self.url("")).send().await;
+        let _ = self
+            .http
+            .delete(self.url(""))
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
     }
 }
