@@ -140,7 +140,7 @@ impl Tokhai {
             // which posters it accepts until it is opened again).
             let trust = self.engine()?.trust_store()?;
             let clock = Arc::clone(&self.clock);
-            let live = LiveScanner::start(ScanOptions::live(), move |c| {
+            let live = LiveScanner::start(ScanOptions::default(), move |c| {
                 trust.verify_checkpoint(&c.text, clock.as_ref()).is_ok()
             })
             .map_err(|_| TokhaiError::internal())?;
