@@ -6,6 +6,8 @@ mod background;
 mod camera;
 mod commands;
 mod error;
+#[cfg(target_os = "linux")]
+mod linux_media;
 mod settings;
 mod state;
 
@@ -26,6 +28,10 @@ pub fn run() {
             };
             std::fs::create_dir_all(&dir)?;
             app.manage(state::AppState::new(dir));
+            #[cfg(target_os = "linux")]
+            if let Some(window) = app.get_webview_window("main") {
+                linux_media::allow_camera(&window)?;
+            }
             background::spawn(app.handle());
             Ok(())
         })

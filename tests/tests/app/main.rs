@@ -10,6 +10,8 @@
     clippy::indexing_slicing
 )]
 
+mod bench;
+mod camera;
 mod scenario;
 mod screenshots;
 mod support;

@@ -143,7 +143,7 @@ async fn a_citizen_declares_checks_in_and_out_offline_too_and_gets_the_alert() {
             "/v1/cases",
             &officer,
             json!({ "phone": "0900000077", "province": 79, "ward": 26743, "test_date": today,
-                    "symptom_onset": null, "purpose": "ca F0" }),
+                    "symptom_onset": null, "purpose": "case_investigation: ca F0 tại chợ" }),
         )
         .await;
     assert_eq!(s, 201, "{case}");

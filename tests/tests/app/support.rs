@@ -206,3 +206,121 @@ pub(crate) async fn sync_now(app: &App) {
     }
     assert!(!app.has("#sync-error").await, "{}", app.text("#sync-error").await);
 }
+
+/// Camera-like 1280×720 frames (JPEG) of a checkpoint's `poster` (PNG) held in front of a real photo
+/// (`tests/data/camera-background.png`, a dim, unevenly lit page): the poster tilted and shrunk to about
+/// half the frame's height, the photo's own shading laid over it, dimmed as in a corridor, sensor noise,
+/// a hand that shakes from frame to frame and motion blur on the first frames (the scanner has to wait
+/// for a sharp one, as with a real camera).
+pub(crate) fn camera_frames(poster: &[u8], n: usize) -> Vec<Vec<u8>> {
+    use image::{GenericImageView as _, Rgb, RgbImage, imageops};
+    const W: u32 = 1280;
+    const H: u32 = 720;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let background = image::open(root.join("data/camera-background.png")).unwrap();
+    let background = imageops::resize(&background.to_rgb8(), W, H, imageops::FilterType::Triangle);
+    // The photo's shading (its luminance blurred), 0.35..1.0, laid over the poster.
+    let shade = imageops::blur(
+        &image::DynamicImage::ImageRgb8(background.clone()).to_luma8(),
+        24.0,
+    );
+    let poster = image::load_from_memory(poster).unwrap();
+    let (pw, ph) = poster.dimensions();
+    let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        #[allow(clippy::cast_precision_loss)]
+        let unit = (rng >> 11) as f64 / (1u64 << 53) as f64;
+        unit
+    };
+    let mut frames = Vec::with_capacity(n);
+    for i in 0..n {
+        // The poster's height on screen, its centre, its tilt and shear: a hand that shakes.
+        let scale = 0.52 * f64::from(H) / f64::from(ph) * (1.0 + (next() - 0.5) * 0.06);
+        let (cx, cy) = (640.0 + (next() - 0.5) * 40.0, 360.0 + (next() - 0.5) * 30.0);
+        let angle = 0.12 + (next() - 0.5) * 0.04;
+        let shear = 0.08;
+        let (sin, cos) = angle.sin_cos();
+        let mut frame = RgbImage::new(W, H);
+        for y in 0..H {
+            for x in 0..W {
+                // Frame → poster coordinates: undo the tilt, the shear and the scale about the centre.
+                let (dx, dy) = (f64::from(x) - cx, f64::from(y) - cy);
+                let (rx, ry) = (dx * cos + dy * sin, -dx * sin + dy * cos);
+                let (u, v) = (
+                    (rx - shear * ry) / scale + f64::from(pw) / 2.0,
+                    ry / scale + f64::from(ph) / 2.0,
+                );
+                let bg = background.get_pixel(x, y).0;
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let px = if u >= 0.0 && v >= 0.0 && u < f64::from(pw) && v < f64::from(ph) {
+                    let p = poster.get_pixel(u as u32, v as u32).0;
+                    let light = 0.35 + 0.65 * f64::from(shade.get_pixel(x, y).0[0]) / 255.0;
+                    [0, 1, 2].map(|c| (f64::from(p[c]) * light) as u8)
+                } else {
+                    bg
+                };
+                frame.put_pixel(x, y, Rgb(px));
+            }
+        }
+        // Motion blur on the first frames, then sharp (the hand steadies).
+        let blur = if i < n / 3 { 6.0 } else { 0.8 };
+        let mut frame = imageops::blur(&frame, blur);
+        // Dim corridor light and sensor noise.
+        for p in frame.pixels_mut() {
+            let noise = (next() - 0.5) * 24.0;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            for c in &mut p.0 {
+                *c = (f64::from(*c) * 0.7 + noise).clamp(0.0, 255.0) as u8;
+            }
+        }
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+            .encode_image(&frame)
+            .unwrap();
+        frames.push(jpeg);
+    }
+    frames
+}
+
+/// Plays `frames` (JPEG) at `fps` as the webview's camera: `navigator.mediaDevices.getUserMedia` answers
+/// a stream captured from a canvas the frames are drawn on, in a loop. Everything after the stream is the
+/// app's own: its frame grabber (video element, canvas, `getImageData`), the IPC of raw frames, core's
+/// live scanner, the decision and the verdict screen. Returns how many frames have been drawn so far
+/// through `window.__tokhaiCameraFrames()`.
+pub(crate) async fn play_as_camera(app: &App, frames: &[Vec<u8>], fps: u32) {
+    use base64::Engine as _;
+    let b64: Vec<String> = frames
+        .iter()
+        .map(|f| base64::engine::general_purpose::STANDARD.encode(f))
+        .collect();
+    let script = r"
+        const [frames, fps] = arguments;
+        const done = arguments[arguments.length - 1];
+        Promise.all(frames.map((b) => new Promise((ok, bad) => {
+          const img = new Image();
+          img.onload = () => ok(img);
+          img.onerror = () => bad('a frame did not load');
+          img.src = 'data:image/jpeg;base64,' + b;
+        }))).then((images) => {
+          const canvas = document.createElement('canvas');
+          canvas.width = images[0].naturalWidth;
+          canvas.height = images[0].naturalHeight;
+          const g = canvas.getContext('2d');
+          let drawn = 0;
+          const draw = () => { g.drawImage(images[drawn % images.length], 0, 0); drawn += 1; };
+          draw();
+          setInterval(draw, 1000 / fps);
+          if (typeof canvas.captureStream !== 'function') return done('no canvas.captureStream');
+          const stream = canvas.captureStream(fps);
+          window.__tokhaiCameraFrames = () => drawn;
+          const devices = navigator.mediaDevices ?? {};
+          devices.getUserMedia = async () => stream;
+          if (!navigator.mediaDevices) Object.defineProperty(navigator, 'mediaDevices', { value: devices });
+          done('ok');
+        }, (e) => done(String(e)));";
+    let answer = app.exec_async(script, json!([b64, fps])).await;
+    assert_eq!(answer, json!("ok"), "the camera could not be set up: {answer}");
+}
