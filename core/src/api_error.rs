@@ -52,6 +52,10 @@ pub enum ApiCode {
     Timeout,
     /// Method not allowed on this path.
     MethodNotAllowed,
+    /// Not a valid HTTP request (a garbled request line or header): answered before any route.
+    BadRequest,
+    /// The request's headers (or its address) are longer than the server reads.
+    HeadersTooLarge,
     /// The database or a gateway is unavailable.
     Unavailable,
     /// Something went wrong on the server's side.
@@ -60,7 +64,7 @@ pub enum ApiCode {
 
 impl ApiCode {
     /// Every code, for tests and documentation.
-    pub const ALL: [Self; 23] = [
+    pub const ALL: [Self; 25] = [
         Self::InvalidBody,
         Self::InvalidParameter,
         Self::InvalidField,
@@ -82,6 +86,8 @@ impl ApiCode {
         Self::PayloadTooLarge,
         Self::Timeout,
         Self::MethodNotAllowed,
+        Self::BadRequest,
+        Self::HeadersTooLarge,
         Self::Unavailable,
         Self::Internal,
     ];
@@ -110,6 +116,8 @@ impl ApiCode {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Timeout => "timeout",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::BadRequest => "bad_request",
+            Self::HeadersTooLarge => "headers_too_large",
             Self::Unavailable => "unavailable",
             Self::Internal => "internal",
         }
@@ -198,6 +206,14 @@ impl ApiCode {
             Self::MethodNotAllowed => Msg::new(
                 "Máy chủ không hỗ trợ yêu cầu này. Hãy cập nhật ứng dụng.",
                 "The server does not support this request. Please update the app.",
+            ),
+            Self::BadRequest => Msg::new(
+                "Yêu cầu gửi tới máy chủ bị hỏng (không đúng giao thức HTTP). Hãy thử lại hoặc cập nhật ứng dụng.",
+                "The request reached the server garbled (not valid HTTP). Try again or update the app.",
+            ),
+            Self::HeadersTooLarge => Msg::new(
+                "Phần đầu (header) hoặc địa chỉ của yêu cầu quá dài.",
+                "The request's headers or address are too long.",
             ),
             Self::Unavailable => Msg::new(
                 "Dịch vụ tạm thời gián đoạn. Hãy thử lại sau ít phút.",

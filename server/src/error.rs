@@ -82,6 +82,10 @@ pub enum ApiError {
     Timeout,
     /// Method not allowed on this path.
     MethodNotAllowed,
+    /// Not valid HTTP (answered by the accept loop in place of hyper's bodiless 400).
+    BadRequest,
+    /// Headers or request line too long (in place of hyper's bodiless 431 and 414).
+    HeadersTooLarge,
     /// The database or a gateway is unavailable; retry later.
     Unavailable,
     /// Something went wrong on our side.
@@ -112,6 +116,8 @@ impl ApiError {
             Self::PayloadTooLarge => ApiCode::PayloadTooLarge,
             Self::Timeout => ApiCode::Timeout,
             Self::MethodNotAllowed => ApiCode::MethodNotAllowed,
+            Self::BadRequest => ApiCode::BadRequest,
+            Self::HeadersTooLarge => ApiCode::HeadersTooLarge,
             Self::Unavailable => ApiCode::Unavailable,
             Self::Internal => ApiCode::Internal,
         }
@@ -176,7 +182,8 @@ impl ApiError {
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
             Self::OtpWrong | Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::CaptchaFailed => StatusCode::BAD_REQUEST,
+            Self::CaptchaFailed | Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Forbidden
             | Self::CsrfRefused
@@ -203,6 +210,7 @@ impl ApiError {
             StatusCode::UNAUTHORIZED => Self::Unauthorized,
             StatusCode::FORBIDDEN => Self::Forbidden,
             StatusCode::SERVICE_UNAVAILABLE => Self::Unavailable,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE | StatusCode::URI_TOO_LONG => Self::HeadersTooLarge,
             s if s.is_client_error() => Self::InvalidBody,
             _ => Self::Internal,
         }
@@ -213,21 +221,22 @@ impl ApiError {
 pub use tokhai_core::protocol::ErrorBody;
 use tokhai_core::protocol::{ErrorDetail, FieldProblemBody};
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The JSON error body.
+    pub fn body(&self) -> ErrorBody {
         let msg = self.msg();
-        let body = ErrorBody {
+        ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 vi: msg.vi.into(),
                 en: msg.en.into(),
-                field: match &self {
+                field: match self {
                     Self::InvalidField(f) => Some((*f).to_owned()),
                     Self::OfficerInput(e) => Some(e.field().to_owned()),
                     Self::Declaration(errors) => errors.errors.first().map(|e| e.field.clone()),
                     _ => None,
                 },
-                errors: match &self {
+                errors: match self {
                     Self::Declaration(errors) => Some(
                         errors
                             .errors
@@ -245,12 +254,34 @@ impl IntoResponse for ApiError {
                     ),
                     _ => None,
                 },
-                case_id: match &self {
+                case_id: match self {
                     Self::CaseExists(id) => Some(*id),
                     _ => None,
                 },
             },
-        };
+        }
+    }
+
+    /// A whole HTTP/1.1 answer with this error, for the accept loop (`listen.rs`), which writes it in
+    /// place of hyper's bodiless answers to requests it could not parse: `status`, the JSON error body,
+    /// the headers every answer carries, and `connection: close` (hyper closes such a connection).
+    pub(crate) fn raw_http(&self, status: StatusCode) -> Vec<u8> {
+        let body = serde_json::to_vec(&self.body()).unwrap_or_default();
+        let mut out = format!(
+            "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\ncache-control: no-store\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or(""),
+            body.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(&body);
+        out
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = self.body();
         let mut resp = (self.status(), axum::Json(body)).into_response();
         if let Self::RateLimited(secs) = self
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())

@@ -5,6 +5,11 @@
 //! `total`, beyond which new connections are closed at once; accept errors (out of file descriptors)
 //! pause the loop instead of spinning or ending it. `raise_open_file_limit` lifts the process's soft
 //! limit to its hard limit at start, so that `total` fits.
+//!
+//! hyper answers a request it cannot parse (a garbled request line or header: 400; headers over its
+//! limit: 431; a request line too long: 414) itself, before any request reaches the service, with an
+//! empty body. The connection's stream recognises that bodiless answer as it is written and writes the
+//! API's JSON error body (`ApiError::raw_http`) in its place, with the headers every answer carries.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -17,6 +22,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::connect_info::ConnectInfo;
+use axum::http::StatusCode;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -24,6 +30,8 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::time::{Instant, Sleep};
 use tower::ServiceExt as _;
+
+use crate::error::ApiError;
 
 /// Connection limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,20 +107,72 @@ impl Drop for AddressSlot {
     }
 }
 
-/// A stream closed (as an error) after `idle` without progress in either direction.
+/// The whole answers written in place of hyper's bodiless ones: 400, 414, 431.
+#[derive(Debug)]
+struct ErrorAnswers {
+    bad_request: Vec<u8>,
+    uri_too_long: Vec<u8>,
+    headers_too_large: Vec<u8>,
+}
+
+impl ErrorAnswers {
+    fn new() -> Self {
+        Self {
+            bad_request: ApiError::BadRequest.raw_http(StatusCode::BAD_REQUEST),
+            uri_too_long: ApiError::HeadersTooLarge.raw_http(StatusCode::URI_TOO_LONG),
+            headers_too_large: ApiError::HeadersTooLarge
+                .raw_http(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
+        }
+    }
+
+    /// If `data` begins with hyper's own answer to a request it could not parse (its status line, a
+    /// `content-length: 0`, no content type, the end of the head), the answer to write instead and the
+    /// length of hyper's head. The service's own error answers always carry a JSON body and its type.
+    fn replace(&self, data: &[u8]) -> Option<(&[u8], usize)> {
+        let answer = if data.starts_with(b"HTTP/1.1 400 ") {
+            &self.bad_request
+        } else if data.starts_with(b"HTTP/1.1 431 ") {
+            &self.headers_too_large
+        } else if data.starts_with(b"HTTP/1.1 414 ") {
+            &self.uri_too_long
+        } else {
+            return None;
+        };
+        let end = data.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+        let head = data.get(..end)?.to_ascii_lowercase();
+        let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+        (has(b"\r\ncontent-length: 0\r\n") && !has(b"\r\ncontent-type:")).then_some((answer.as_slice(), end))
+    }
+}
+
+/// An answer being written in place of hyper's: its bytes, how many are written, and how many of
+/// hyper's bytes it stands for.
+#[derive(Debug)]
+struct Replacement {
+    bytes: Vec<u8>,
+    written: usize,
+    stands_for: usize,
+}
+
+/// A stream closed (as an error) after `idle` without progress in either direction, that writes JSON
+/// error answers in place of hyper's bodiless ones.
 #[derive(Debug)]
 struct IdleStream {
     inner: TcpStream,
     idle: Duration,
     deadline: Pin<Box<Sleep>>,
+    answers: Arc<ErrorAnswers>,
+    replacing: Option<Replacement>,
 }
 
 impl IdleStream {
-    fn new(inner: TcpStream, idle: Duration) -> Self {
+    fn new(inner: TcpStream, idle: Duration, answers: Arc<ErrorAnswers>) -> Self {
         Self {
             inner,
             idle,
             deadline: Box::pin(tokio::time::sleep(idle)),
+            answers,
+            replacing: None,
         }
     }
 
@@ -151,6 +211,39 @@ impl AsyncRead for IdleStream {
 impl AsyncWrite for IdleStream {
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        if this.replacing.is_none()
+            && let Some((bytes, stands_for)) = this.answers.replace(data)
+        {
+            this.replacing = Some(Replacement {
+                bytes: bytes.to_vec(),
+                written: 0,
+                stands_for,
+            });
+        }
+        if let Some(r) = this.replacing.as_mut() {
+            // hyper calls again with the same bytes until it is told they are written.
+            while let Some(rest) = r.bytes.get(r.written..).filter(|rest| !rest.is_empty()) {
+                match Pin::new(&mut this.inner).poll_write(cx, rest) {
+                    Poll::Ready(Ok(0)) => return Poll::Ready(Ok(0)),
+                    Poll::Ready(Ok(n)) => {
+                        r.written += n;
+                        this.deadline.as_mut().reset(Instant::now() + this.idle);
+                    }
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => {
+                        return match this.deadline.as_mut().poll(cx) {
+                            Poll::Ready(()) => {
+                                Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "connection idle")))
+                            }
+                            Poll::Pending => Poll::Pending,
+                        };
+                    }
+                }
+            }
+            let stands_for = r.stands_for;
+            this.replacing = None;
+            return Poll::Ready(Ok(stands_for));
+        }
         match Pin::new(&mut this.inner).poll_write(cx, data) {
             Poll::Ready(Ok(n)) => {
                 if n > 0 {
@@ -185,6 +278,7 @@ pub async fn serve(
     drain: Duration,
 ) -> io::Result<()> {
     let total = Arc::new(Semaphore::new(limits.total.max(1)));
+    let answers = Arc::new(ErrorAnswers::new());
     let per_address = Arc::new(PerAddress::default());
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
@@ -213,10 +307,11 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let answers = answers.clone();
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let _held = (permit, slot);
-            let io = TokioIo::new(IdleStream::new(stream, limits.idle_timeout));
+            let io = TokioIo::new(IdleStream::new(stream, limits.idle_timeout, answers));
             let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
                 req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 app.clone().oneshot(req.map(axum::body::Body::new))

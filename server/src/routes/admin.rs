@@ -17,8 +17,10 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub(super) struct AuditQuery {
     /// Entries after this id (default 0).
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// At most this many (1–1000, default 200).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -50,7 +52,7 @@ pub(super) async fn audit_log(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditView>>> {
     let limit = q.limit.unwrap_or(200);
-    if !(1..=1000).contains(&limit) {
+    if !(1..=1000).contains(&limit) || q.after.is_some_and(|a| a < 0) {
         return Err(ApiError::InvalidParameter);
     }
     let rows = state.store().audit_log(q.after.unwrap_or(0), limit).await?;

@@ -263,15 +263,18 @@ pub(super) async fn declare(
 #[into_params(parameter_in = Query)]
 pub(super) struct CardQuery {
     /// A person of this account (`GET /v1/me/people`).
+    #[param(format = Uuid)]
     pub person: String,
     /// "png" (default, 300 dpi) or "pdf".
+    #[param(pattern = "^(png|pdf)$")]
     pub format: Option<String>,
 }
 
 /// The personal QR card to print (ID-1 size): the person's current declaration's code, signed now by the
 /// server (the same code `POST /v1/sync/personal-code` signs for the app), for this account's people only.
 #[utoipa::path(get, path = "/v1/me/card", tag = "citizen", security(("bearer" = [])), params(CardQuery),
-    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 401, body = ErrorBody),
+    responses((status = 200, content_type = "image/png", body = Vec<u8>),
+        (status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 401, body = ErrorBody),
         (status = 404, description = "Not a person of this account", body = ErrorBody),
         (status = 409, description = "The declaration is stale: declare again", body = ErrorBody),
         (status = 422, body = ErrorBody)))]

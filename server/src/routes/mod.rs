@@ -36,7 +36,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::ApiError;
@@ -61,6 +61,72 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        // The portal's pages: the session cookie (and a CSRF token on every request that changes state).
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("tokhai_session"))),
+        );
+    }
+}
+
+/// The answers every operation of a kind can give, added where a handler's list leaves them out (issue
+/// 14, item 14): 401 on every operation that needs a session (no, an expired or a revoked token), 404 on
+/// every operation on one thing by id, 422 on every operation with parameters or a body (the extractors
+/// refuse a malformed one), 413 on every operation with a body (over `--max-body-bytes`). Each with the
+/// JSON error body.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in &mut openapi.paths.paths {
+            let by_id = path.contains('{');
+            let path_params = by_id || item.parameters.as_ref().is_some_and(|p| !p.is_empty());
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let responses = &mut op.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description).into());
+                };
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    add("401", "`unauthorized`: no session, or an expired or revoked one");
+                }
+                let params = path_params || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                if params || op.request_body.is_some() {
+                    add(
+                        "422",
+                        "A malformed parameter or body, or a refused value (`error.field` names it)",
+                    );
+                }
+                if by_id {
+                    add("404", "`not_found`: no such thing, or not yours to see");
+                }
+                if op.request_body.is_some() {
+                    add("413", "`payload_too_large`: the body is over the server's limit");
+                }
+            }
+        }
     }
 }
 
@@ -68,7 +134,7 @@ impl Modify for BearerAuth {
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "tokhai-server", description = "tokhai sync and registry API (see docs/api.md)"),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     paths(
         ops::healthz, ops::readyz, ops::metrics, ops::openapi,
         auth::request_otp, auth::create_session, auth::logout, auth::me, auth::delete_me,

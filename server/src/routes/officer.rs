@@ -91,7 +91,11 @@ pub(super) struct NewCase {
     pub test_date: NaiveDate,
     /// Day symptoms started, if any.
     pub symptom_onset: Option<NaiveDate>,
-    /// Why this person is registered (audit).
+    /// Why this person is registered (audit): `REASON: details` (`docs/api.md`). The pattern is the
+    /// portable form; the details may also begin or end with any letter (Vietnamese included).
+    #[schema(
+        pattern = r"^(case_investigation|contact_tracing|outbreak_response|quarantine_follow_up|data_correction): [A-Za-z][^\x00-\x1f\x7f-\x9f]{8,198}[A-Za-z0-9.]$"
+    )]
     pub purpose: String,
 }
 
@@ -254,16 +258,23 @@ async fn case_in_scope(state: &AppState, officer: &Officer, id: i64) -> ApiResul
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct TraceQuery {
-    /// Why (written to the audit log).
+    /// Why (written to the audit log): `REASON: details` (`docs/api.md`). The pattern is the portable
+    /// form; the details may also begin or end with any letter (Vietnamese included).
+    #[param(
+        pattern = r"^(case_investigation|contact_tracing|outbreak_response|quarantine_follow_up|data_correction): [A-Za-z][^\x00-\x1f\x7f-\x9f]{8,198}[A-Za-z0-9.]$"
+    )]
     pub purpose: String,
     /// Minutes added before and after each of the case's visits (default 15, at most 240).
+    #[param(minimum = 0, maximum = 240)]
     pub buffer_minutes: Option<i64>,
     /// Count the whole building (all checkpoints of the tree) as the same place.
     #[serde(default)]
     pub building: bool,
     /// 1: F1 only; 2 (default): F1 and F2.
+    #[param(minimum = 1, maximum = 2)]
     pub depth: Option<u8>,
     /// "json" (default) or "csv".
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 

@@ -22,7 +22,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub(super) struct UnitsQuery {
     /// `v2025` (province, ward) or `v2021` (province, district, ward).
-    #[param(value_type = String)]
+    #[param(value_type = String, pattern = "^(v2021|v2025)$")]
     scheme: UnitScheme,
     /// Without it: the provinces. With it: its wards (2025) or districts (2021).
     province: Option<u32>,

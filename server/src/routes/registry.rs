@@ -508,13 +508,16 @@ pub(super) async fn deactivate(
 pub(super) struct PosterQuery {
     /// "pdf" (default, A4) or "png" (A4 at 150 dpi).
     #[serde(default)]
+    #[param(pattern = "^(pdf|png)$")]
     pub format: Option<String>,
 }
 
 /// The A4 poster to print: the signed code as a QR symbol, the name, the fallback code.
 #[utoipa::path(get, path = "/v1/checkpoints/{id}/poster", tag = "registry", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Checkpoint id"), PosterQuery),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 403, body = ErrorBody),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>),
+        (status = 200, content_type = "image/png", body = Vec<u8>), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub(super) async fn poster(
     State(state): State<AppState>,

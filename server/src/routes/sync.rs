@@ -487,9 +487,11 @@ pub(super) async fn upload_scans(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct PullQuery {
-    /// The `cursor` of the previous answer; absent for a first download.
+    /// The `cursor` of the previous answer (`c1.` and a number); absent or empty for a first download.
+    #[param(pattern = "^(c1\\.[0-9]{1,18})?$")]
     pub cursor: Option<String>,
     /// At most this many entries (1–1000, default 500).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -498,6 +500,8 @@ fn parse_cursor(c: Option<&str>) -> ApiResult<i64> {
         None | Some("") => Ok(0),
         Some(c) => c
             .strip_prefix("c1.")
+            // Digits only, as the document's pattern says (`parse` would also take a sign).
+            .filter(|n| (1..=18).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|n| n.parse::<i64>().ok())
             .filter(|n| *n >= 0)
             .ok_or(ApiError::InvalidParameter),

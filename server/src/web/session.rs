@@ -142,7 +142,7 @@ pub(crate) async fn sign_in(
 }
 
 /// The browser's session: the account and the CSRF token (for a second tab or a reloaded page).
-#[utoipa::path(get, path = "/v1/web/session", tag = "web",
+#[utoipa::path(get, path = "/v1/web/session", tag = "web", security(("cookie" = []), ("bearer" = [])),
     responses((status = 200, body = WebSession), (status = 401, body = ErrorBody)))]
 pub(crate) async fn current(State(state): State<AppState>, session: Session) -> ApiResult<Response> {
     let body = WebSession {
@@ -154,7 +154,7 @@ pub(crate) async fn current(State(state): State<AppState>, session: Session) -> 
 }
 
 /// Signs this browser out (the session ends on the server; the cookie is cleared).
-#[utoipa::path(post, path = "/v1/web/logout", tag = "web",
+#[utoipa::path(post, path = "/v1/web/logout", tag = "web", security(("cookie" = []), ("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn sign_out(
     State(state): State<AppState>,
@@ -167,7 +167,7 @@ pub(crate) async fn sign_out(
 }
 
 /// Signs the account out everywhere: every browser and every device with a token of this account.
-#[utoipa::path(post, path = "/v1/web/logout-all", tag = "web",
+#[utoipa::path(post, path = "/v1/web/logout-all", tag = "web", security(("cookie" = []), ("bearer" = [])),
     responses((status = 200, body = SignedOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub(crate) async fn sign_out_everywhere(
     State(state): State<AppState>,

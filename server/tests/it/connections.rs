@@ -217,3 +217,216 @@ async fn idle_and_slow_connections_are_closed() {
     let _ = stop.send(());
     serving.await.unwrap().unwrap();
 }
+
+/// A server in this process on a free port (SQLite in `dir`); send on the channel to stop it.
+async fn in_process(
+    dir: &std::path::Path,
+    limits: ConnLimits,
+) -> (
+    SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let url = StoreUrl::Sqlite(dir.join("t.sqlite3"));
+    let config = Config::for_tests(url.clone(), dir.to_owned());
+    let store = open_store(&url, 4).await.unwrap();
+    let state = AppState::new(
+        config,
+        store,
+        std::sync::Arc::new(tokhai_core::SystemClock),
+        &Kek::generate().unwrap(),
+        std::sync::Arc::new(DevSms::new()),
+    )
+    .await
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(serve_connections(
+        listener,
+        router(state),
+        limits,
+        async {
+            let _ = stopped.await;
+        },
+        Duration::from_secs(1),
+    ));
+    (server, stop, serving)
+}
+
+/// One HTTP/1.1 answer read off `s`: the status, the headers (names in lower case) and the body (by
+/// its `content-length`).
+async fn read_answer(s: &mut (impl tokio::io::AsyncRead + Unpin)) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = tokio::time::timeout(Duration::from_secs(30), s.read(&mut chunk))
+            .await
+            .expect("no answer")
+            .unwrap();
+        assert!(
+            n > 0,
+            "closed before an answer: {:?}",
+            String::from_utf8_lossy(&buf)
+        );
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (k, v) = l.split_once(':').unwrap();
+            (k.trim().to_ascii_lowercase(), v.trim().to_owned())
+        })
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .map_or(0, |(_, v)| v.parse().unwrap());
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < len {
+        let n = tokio::time::timeout(Duration::from_secs(30), s.read(&mut chunk))
+            .await
+            .expect("body incomplete")
+            .unwrap();
+        assert!(n > 0, "closed in the body");
+        body.extend_from_slice(&chunk[..n]);
+    }
+    assert_eq!(body.len(), len, "bytes after the declared body");
+    (status, headers, body)
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Issue 14, item 12: hyper's own answers to requests it cannot parse (a garbled request line, an
+/// invalid header name, too many headers, a header over its buffer, a request line over 64 KiB) carry
+/// the API's JSON error body and the headers of every answer, also on a kept-alive connection after a
+/// good request. At 721cdf9 they were `content-length: 0` without a type.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_json_error_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, stop, serving) = in_process(dir.path(), ConnLimits::default()).await;
+    let many_headers: String = (0..150).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let huge_header = format!("X-Big: {}\r\n", "a".repeat(500 * 1024));
+    let long_path = format!("/{}", "p".repeat(70 * 1024));
+    let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
+        (
+            "garbled request line",
+            b"GARBAGE\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            "binary junk",
+            b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            "invalid header name",
+            b"GET /healthz HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            "too many headers",
+            format!("GET /healthz HTTP/1.1\r\nHost: t\r\n{many_headers}\r\n").into_bytes(),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "a header over the limit",
+            format!("GET /healthz HTTP/1.1\r\nHost: t\r\n{huge_header}\r\n").into_bytes(),
+            431,
+            "headers_too_large",
+        ),
+        (
+            "a request line over 64 KiB",
+            format!("GET {long_path} HTTP/1.1\r\nHost: t\r\n\r\n").into_bytes(),
+            414,
+            "headers_too_large",
+        ),
+    ];
+    for (what, request, status, code) in cases {
+        let (mut s, mut w) = connect_from(Ipv4Addr::LOCALHOST, server)
+            .await
+            .unwrap()
+            .into_split();
+        // Written while the answer is read: the server answers and closes before it has read all of a
+        // header over its limit.
+        let writing = tokio::spawn(async move {
+            let _ = w.write_all(&request).await;
+            w
+        });
+        let (got, headers, body) = read_answer(&mut s).await;
+        assert_eq!(got, status, "{what}");
+        assert_eq!(
+            header(&headers, "content-type"),
+            Some("application/json"),
+            "{what}: {headers:?}"
+        );
+        assert_eq!(header(&headers, "cache-control"), Some("no-store"), "{what}");
+        assert_eq!(
+            header(&headers, "x-content-type-options"),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(header(&headers, "connection"), Some("close"), "{what}");
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], code, "{what}: {json}");
+        assert!(
+            !json["error"]["vi"].as_str().unwrap().is_empty()
+                && !json["error"]["en"].as_str().unwrap().is_empty(),
+            "{what}: {json}"
+        );
+        // And the connection ends there.
+        let mut rest = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(30), s.read_to_end(&mut rest)).await;
+        drop(writing.await.unwrap());
+    }
+    // On a kept-alive connection, after a good request.
+    let mut s = connect_from(Ipv4Addr::LOCALHOST, server).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        .await
+        .unwrap();
+    let (first, _, _) = read_answer(&mut s).await;
+    assert_eq!(first, 200);
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (second, headers, body) = read_answer(&mut s).await;
+    assert_eq!(second, 400);
+    assert_eq!(header(&headers, "content-type"), Some("application/json"));
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(json["error"]["code"], "bad_request");
+    // The service's own 400 (a wrong captcha) is untouched: its body, not the accept loop's.
+    let mut s = connect_from(Ipv4Addr::LOCALHOST, server).await.unwrap();
+    let form = br#"{"phone":"0912345678","captcha_id":"x","captcha_answer":"y","name":"A","province":"79","ward":"26734","street":"1 A","kind":"shop"}"#;
+    s.write_all(
+        format!(
+            "POST /v1/checkpoints HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            form.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    s.write_all(form).await.unwrap();
+    let (status, headers, body) = read_answer(&mut s).await;
+    assert_eq!(
+        header(&headers, "content-type"),
+        Some("application/json"),
+        "{status}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_ne!(json["error"]["code"], "bad_request", "{status} {json}");
+    let _ = stop.send(());
+    serving.await.unwrap().unwrap();
+}

@@ -180,3 +180,42 @@ fn the_openapi_document_names_every_protocol_body() {
         "#/components/schemas/UploadBatch"
     );
 }
+
+/// Issue 14, item 14: the document states 401 on every operation with a session, 404 on every
+/// operation by id, and the bounds the server enforces (at 721cdf9 schemathesis found 54 mismatches).
+#[test]
+fn the_openapi_document_states_statuses_and_bounds() {
+    let doc = serde_json::to_value(tokhai_server::ApiDoc::openapi()).unwrap();
+    let mut with_session = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                with_session += 1;
+                assert!(responses.contains_key("401"), "{method} {path}: no 401");
+            }
+            if path.contains('{') {
+                assert!(responses.contains_key("404"), "{method} {path}: no 404");
+            }
+        }
+    }
+    assert!(with_session > 30, "{with_session}");
+    let param = |path: &str, name: &str| {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap()["schema"]
+            .clone()
+    };
+    let trace = "/v1/cases/{id}/trace";
+    assert_eq!(param(trace, "buffer_minutes")["maximum"], 240);
+    assert_eq!(param(trace, "buffer_minutes")["minimum"], 0);
+    assert_eq!(param(trace, "depth")["minimum"], 1);
+    assert_eq!(param(trace, "depth")["maximum"], 2);
+    assert_eq!(param("/v1/admin/audit", "limit")["maximum"], 1000);
+    assert_eq!(param("/v1/admin/audit", "after")["minimum"], 0);
+    assert_eq!(param("/v1/sync/pull", "limit")["minimum"], 1);
+    assert!(param("/v1/sync/pull", "cursor")["pattern"].is_string());
+}

@@ -7,8 +7,10 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::RenderError;
 
-const REGULAR: &[u8] = include_bytes!("../../../data/fonts/DejaVuSans-vi.ttf");
-const BOLD: &[u8] = include_bytes!("../../../data/fonts/DejaVuSans-Bold-vi.ttf");
+/// DejaVu Sans, subset (TrueType).
+pub const REGULAR: &[u8] = include_bytes!("../../../data/fonts/DejaVuSans-vi.ttf");
+/// DejaVu Sans Bold, subset (TrueType).
+pub const BOLD: &[u8] = include_bytes!("../../../data/fonts/DejaVuSans-Bold-vi.ttf");
 
 /// Which face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,6 +21,8 @@ use crate::i18n::{Localized, Msg};
 
 use super::payload::{CheckpointCode, PersonalCode};
 
+/// The embedded TrueType fonts, for other renderers (the server's captcha draws some of its glyphs with them).
+pub use font::{BOLD as FONT_SANS_BOLD, REGULAR as FONT_SANS};
 pub use layout::PosterText;
 pub use matrix::{QUIET_ZONE, QrMatrix, qr_matrix, qr_png, qr_svg, qr_version};
 
