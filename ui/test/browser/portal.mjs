@@ -557,9 +557,9 @@ async function run() {
   assert.match(await cz.getAttribute(`#hr-calendar-0 li[data-day="${startDay}"]`, 'class'), /\bdone\b/);
   assert.equal(await cz.locator('#hr-calendar-0 li').count(), 14);
   await shoot(cz, 'citizen-quarantine');
-  const mine = await inPage(cz, 'GET', '/v1/me/quarantine');
-  assert.equal(mine.status, 200);
-  const episodeId = mine.json.episodes[0].episode.id;
+  const myQuarantine = await inPage(cz, 'GET', '/v1/me/quarantine');
+  assert.equal(myQuarantine.status, 200);
+  const episodeId = myQuarantine.json.episodes[0].episode.id;
   // A second report for the same day is refused (one report a day); another account cannot report.
   const again = await inPage(cz, 'POST', '/v1/me/reports', { csrf: await csrfOf(cz), body: { episode: episodeId, temperature: '36,5' } });
   assert.equal(again.status, 409);
