@@ -45,6 +45,10 @@ pub enum ApiError {
     OfficerInput(tokhai_core::OfficerInputError),
     /// A declaration form breaks core's rules (`tokhai_core::validate`): every invalid field, in form order.
     Declaration(tokhai_core::ValidationErrors),
+    /// A daily report breaks core's rules (`tokhai_core::plan_report`): its field and why.
+    Report(tokhai_core::ReportError),
+    /// A quarantine order breaks core's rules (`QuarantineEpisode::new`, `plan_start`): its field and why.
+    Episode(tokhai_core::EpisodeError),
     /// The person already has a case for this infection (its id): the new one is refused, not merged.
     CaseExists(i64),
     /// A sub-checkpoint in another province (or unit list) than the checkpoint it belongs to.
@@ -98,7 +102,11 @@ impl ApiError {
         match self {
             Self::InvalidBody => ApiCode::InvalidBody,
             Self::InvalidParameter => ApiCode::InvalidParameter,
-            Self::InvalidField(_) | Self::OfficerInput(_) | Self::Declaration(_) => ApiCode::InvalidField,
+            Self::InvalidField(_)
+            | Self::OfficerInput(_)
+            | Self::Declaration(_)
+            | Self::Report(_)
+            | Self::Episode(_) => ApiCode::InvalidField,
             Self::CaseExists(_) => ApiCode::CaseExists,
             Self::ProvinceOfParent => ApiCode::ProvinceOfParent,
             Self::InvalidPhone => ApiCode::InvalidPhone,
@@ -145,6 +153,8 @@ impl Localized for ApiError {
             }
             // The first invalid field's own words (what is shown next to it); `errors` lists them all.
             Self::Declaration(errors) => errors.errors.first().map_or_else(|| errors.msg(), |e| e.msg()),
+            Self::Report(e) => e.msg(),
+            Self::Episode(e) => e.msg(),
             Self::CaseExists(id) => Msg::owned(
                 format!(
                     "Người này đã có ca bệnh số {id} cho lần nhiễm này (xét nghiệm cách nhau dưới {} ngày); không tạo ca mới.",
@@ -178,6 +188,8 @@ impl ApiError {
             | Self::InvalidField(_)
             | Self::OfficerInput(_)
             | Self::Declaration(_)
+            | Self::Report(_)
+            | Self::Episode(_)
             | Self::ProvinceOfParent
             | Self::InvalidPhone
             | Self::PhoneNotMobile => StatusCode::UNPROCESSABLE_ENTITY,
@@ -234,6 +246,8 @@ impl ApiError {
                     Self::InvalidField(f) => Some((*f).to_owned()),
                     Self::OfficerInput(e) => Some(e.field().to_owned()),
                     Self::Declaration(errors) => errors.errors.first().map(|e| e.field.clone()),
+                    Self::Report(e) => Some(e.field().to_owned()),
+                    Self::Episode(e) => Some(e.field().to_owned()),
                     _ => None,
                 },
                 errors: match self {

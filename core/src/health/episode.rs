@@ -60,6 +60,20 @@ pub enum EpisodeError {
     OverlapsEarlier(NaiveDate),
 }
 
+impl EpisodeError {
+    /// The field of a quarantine order the refusal belongs to (`start`, `expected_end`, `place`): where a
+    /// front end shows it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::EndBeforeStart | Self::TooLong | Self::ExtensionNotLater | Self::EndOutsideEpisode => {
+                "expected_end"
+            }
+            Self::Place => "place",
+            Self::UtcOffset | Self::AlreadyEnded | Self::OpenEpisode(_) | Self::OverlapsEarlier(_) => "start",
+        }
+    }
+}
+
 impl Localized for EpisodeError {
     fn code(&self) -> &'static str {
         match self {

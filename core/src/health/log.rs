@@ -96,6 +96,12 @@ impl DayStatus {
     pub fn is_done(self) -> bool {
         matches!(self, Self::Done | Self::DoneLate)
     }
+
+    /// Whether a report for the day is accepted now and none exists yet (today, or a late day still in
+    /// its grace period): the days a front end offers to report.
+    pub fn is_reportable(self) -> bool {
+        matches!(self, Self::Due | Self::Late)
+    }
 }
 
 impl Localized for DayStatus {
@@ -236,6 +242,18 @@ pub enum ReportError {
     /// The note or "other symptoms" text is too long or holds control characters.
     #[error("invalid text")]
     Text,
+}
+
+impl ReportError {
+    /// The field of the report form the refusal belongs to (`day`, `temperature`, `note`): where a
+    /// front end shows it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::DayOutsideEpisode | Self::DayInFuture | Self::TooLate => "day",
+            Self::TemperatureFormat | Self::TemperatureRange => "temperature",
+            Self::Text => "note",
+        }
+    }
 }
 
 impl Localized for ReportError {

@@ -583,3 +583,30 @@ fn reports_go_to_the_episode_of_their_day() {
     assert_eq!(open_episode(&all, person, vn(27, 0, 0)), None);
     assert_eq!(current_episode(&all, PersonId::random(), may(22), now), None);
 }
+
+#[test]
+fn each_refusal_names_its_field_and_only_due_or_late_days_are_reportable() {
+    assert_eq!(ReportError::TemperatureRange.field(), "temperature");
+    assert_eq!(ReportError::TemperatureFormat.field(), "temperature");
+    assert_eq!(ReportError::TooLate.field(), "day");
+    assert_eq!(ReportError::DayInFuture.field(), "day");
+    assert_eq!(ReportError::Text.field(), "note");
+    assert_eq!(EpisodeError::EndBeforeStart.field(), "expected_end");
+    assert_eq!(EpisodeError::TooLong.field(), "expected_end");
+    assert_eq!(EpisodeError::Place.field(), "place");
+    let d = NaiveDate::from_ymd_opt(2026, 5, 20).unwrap();
+    assert_eq!(EpisodeError::OpenEpisode(d).field(), "start");
+    let reportable: Vec<DayStatus> = [
+        DayStatus::Upcoming,
+        DayStatus::Due,
+        DayStatus::Done,
+        DayStatus::DoneLate,
+        DayStatus::Late,
+        DayStatus::Missed,
+        DayStatus::Expired,
+    ]
+    .into_iter()
+    .filter(|s| s.is_reportable())
+    .collect();
+    assert_eq!(reportable, [DayStatus::Due, DayStatus::Late]);
+}

@@ -211,3 +211,39 @@ wire_enum! {
         SafetyLevel = "safety_level",
     }
 }
+
+wire_enum! {
+    /// The state of one day of a quarantine, as the web portal's citizen pages receive it
+    /// (`GET /v1/me/quarantine`): `tokhai_core::DayStatus` on the wire.
+    pub enum DayStatusCode {
+        /// The day has not begun.
+        Upcoming = "upcoming",
+        /// Today; not reported yet.
+        Due = "due",
+        /// Reported on the day.
+        Done = "done",
+        /// Reported after the day, within the grace period.
+        DoneLate = "done_late",
+        /// Past, not reported, still reportable.
+        Late = "late",
+        /// Past the grace period without a report.
+        Missed = "missed",
+        /// Past the retention period without a report.
+        Expired = "expired",
+    }
+}
+
+impl From<crate::health::DayStatus> for DayStatusCode {
+    fn from(s: crate::health::DayStatus) -> Self {
+        use crate::health::DayStatus as D;
+        match s {
+            D::Upcoming => Self::Upcoming,
+            D::Due => Self::Due,
+            D::Done => Self::Done,
+            D::DoneLate => Self::DoneLate,
+            D::Late => Self::Late,
+            D::Missed => Self::Missed,
+            D::Expired => Self::Expired,
+        }
+    }
+}

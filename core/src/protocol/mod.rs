@@ -9,11 +9,13 @@
 //!
 //! - `auth.rs`: sign-in and account deletion: `OtpRequest`, `OtpSent`, `SessionRequest`,
 //!   `SessionCreated`, `Me`, `AccountDeleted`, `DeletedCounts`, `KeptRecord`.
-//! - `codes.rs`: `ItemKind`, `ItemStatus`, `RefusalCode`, `FeedKind`.
+//! - `codes.rs`: `ItemKind`, `ItemStatus`, `RefusalCode`, `FeedKind`, `DayStatusCode`.
 //! - `upload.rs`: `UploadBatch`, `ItemResult`, `UploadResult`, `ScanBatch`, `ScanItem`.
 //! - `feed.rs`: `PullResult`, `FeedEntry`, the entry bodies (`DirectoryEntry`, `RevocationEntry`,
 //!   `ExposureEntry`, `SafetyLevelEntry`, an issuer key's `TrustedKey`) and `FeedBody`, the typed body.
 //! - `personal.rs`: `SignRequest`, `SignedCode`.
+//! - `health.rs`: the web portal's daily health log: `QuarantineOrder`, `QuarantineStarted`, `MyQuarantine`,
+//!   `MyEpisode`, `EpisodeDay`, `WebReport`, `ReportFiled` (with `codes.rs`'s `DayStatusCode`).
 //! - `error.rs`: `ErrorBody`, `ErrorDetail`.
 //! - `tests.rs`: the vectors decode and re-encode to the same JSON; a renamed field fails them.
 
@@ -21,16 +23,20 @@ mod auth;
 mod codes;
 mod error;
 mod feed;
+mod health;
 mod personal;
 mod upload;
 
 pub use auth::{
     AccountDeleted, DeletedCounts, KeptRecord, Me, OtpRequest, OtpSent, SessionCreated, SessionRequest,
 };
-pub use codes::{FeedKind, ItemKind, ItemStatus, RefusalCode};
+pub use codes::{DayStatusCode, FeedKind, ItemKind, ItemStatus, RefusalCode};
 pub use error::{ErrorBody, ErrorDetail, FieldProblemBody};
 pub use feed::{
     DirectoryEntry, ExposureEntry, FeedBody, FeedEntry, PullResult, RevocationEntry, SafetyLevelEntry,
+};
+pub use health::{
+    EpisodeDay, MyEpisode, MyQuarantine, QuarantineOrder, QuarantineStarted, ReportFiled, WebReport,
 };
 pub use personal::{SignRequest, SignedCode};
 pub use upload::{ItemResult, ScanBatch, ScanItem, UploadBatch, UploadResult};
@@ -66,6 +72,11 @@ pub fn roundtrip(type_name: &str, body: &serde_json::Value) -> Result<(), String
         "SessionCreated" => again::<SessionCreated>(body).map(drop),
         "Me" => again::<Me>(body).map(drop),
         "AccountDeleted" => again::<AccountDeleted>(body).map(drop),
+        "QuarantineOrder" => again::<QuarantineOrder>(body).map(drop),
+        "QuarantineStarted" => again::<QuarantineStarted>(body).map(drop),
+        "MyQuarantine" => again::<MyQuarantine>(body).map(drop),
+        "WebReport" => again::<WebReport>(body).map(drop),
+        "ReportFiled" => again::<ReportFiled>(body).map(drop),
         "PullResult" => {
             let (page, _) = again::<PullResult>(body)?;
             for entry in &page.items {

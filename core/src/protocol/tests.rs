@@ -200,7 +200,13 @@ fn requests_are_strict_and_answers_lenient() {
             .insert("added_later".into(), json!(1));
         let strict = matches!(
             v.type_name.as_str(),
-            "UploadBatch" | "ScanBatch" | "SignRequest" | "OtpRequest" | "SessionRequest"
+            "UploadBatch"
+                | "ScanBatch"
+                | "SignRequest"
+                | "OtpRequest"
+                | "SessionRequest"
+                | "QuarantineOrder"
+                | "WebReport"
         );
         let decoded = match v.type_name.as_str() {
             "UploadBatch" => serde_json::from_value::<UploadBatch>(extra).is_ok(),
@@ -216,6 +222,11 @@ fn requests_are_strict_and_answers_lenient() {
             "SessionCreated" => serde_json::from_value::<SessionCreated>(extra).is_ok(),
             "Me" => serde_json::from_value::<Me>(extra).is_ok(),
             "AccountDeleted" => serde_json::from_value::<AccountDeleted>(extra).is_ok(),
+            "QuarantineOrder" => serde_json::from_value::<QuarantineOrder>(extra).is_ok(),
+            "QuarantineStarted" => serde_json::from_value::<QuarantineStarted>(extra).is_ok(),
+            "MyQuarantine" => serde_json::from_value::<MyQuarantine>(extra).is_ok(),
+            "WebReport" => serde_json::from_value::<WebReport>(extra).is_ok(),
+            "ReportFiled" => serde_json::from_value::<ReportFiled>(extra).is_ok(),
             other => panic!("{other}"),
         };
         assert_eq!(decoded, !strict, "{}", v.name);
@@ -270,4 +281,44 @@ fn codes_have_one_wire_text_each() {
         assert!(code.is_known());
         assert_eq!(code.as_str(), e.code());
     }
+}
+
+#[test]
+fn a_day_status_has_the_same_text_on_the_wire_as_in_core() {
+    use crate::health::DayStatus;
+    use crate::i18n::Localized as _;
+    let all = [
+        DayStatus::Upcoming,
+        DayStatus::Due,
+        DayStatus::Done,
+        DayStatus::DoneLate,
+        DayStatus::Late,
+        DayStatus::Missed,
+        DayStatus::Expired,
+    ];
+    assert_eq!(all.len(), DayStatusCode::KNOWN.len());
+    for s in all {
+        let code = DayStatusCode::from(s);
+        assert!(code.is_known());
+        assert_eq!(serde_json::to_value(s).unwrap(), json!(code.as_str()));
+        assert_eq!(s.code(), code.as_str());
+        assert_eq!(DayStatusCode::parse(code.as_str()), code);
+    }
+    assert_eq!(
+        DayStatusCode::parse("excused"),
+        DayStatusCode::Unknown("excused".into())
+    );
+}
+
+#[test]
+fn a_web_report_is_strict_and_becomes_cores_input() {
+    let body = json!({ "episode": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f", "temperature": "36,8" });
+    let r: WebReport = serde_json::from_value(body.clone()).unwrap();
+    let input = r.input();
+    assert_eq!(input.day, None);
+    assert_eq!(input.temperature, "36,8");
+    assert!(!input.symptoms.any());
+    let mut extra = body;
+    extra["pulse"] = json!(80);
+    assert!(serde_json::from_value::<WebReport>(extra).is_err());
 }

@@ -57,7 +57,7 @@ fn stale_at(record: &DeclarationRecord, now: DateTime<Utc>) -> (DateTime<Utc>, b
 }
 
 /// The newest declaration of each person of the account, opened.
-async fn people_of(
+pub(super) async fn people_of(
     state: &AppState,
     account: &AccountRow,
 ) -> ApiResult<Vec<(DeclarationRow, DeclarationRecord)>> {

@@ -17,6 +17,7 @@ mod manager;
 mod officer;
 mod ops;
 mod public;
+mod quarantine;
 mod records;
 mod registry;
 mod replica;
@@ -144,6 +145,7 @@ impl Modify for CommonResponses {
         manager::visits, manager::occupancy, manager::checkout_all, manager::stats,
         sync::upload, sync::upload_scans, sync::pull, sync::personal_code,
         citizen::people, citizen::declare, citizen::card, citizen::visits,
+        quarantine::list, quarantine::start, quarantine::report,
         officer::create_case, officer::trace, officer::publish_exposure, officer::quarantine,
         officer::aggregates, officer::set_safety_level,
         admin::audit_log, admin::purge, admin::rotate_keys,
@@ -156,7 +158,8 @@ impl Modify for CommonResponses {
         tokhai_core::protocol::FieldProblemBody,
         tokhai_core::protocol::DirectoryEntry, tokhai_core::protocol::RevocationEntry,
         tokhai_core::protocol::ExposureEntry, tokhai_core::protocol::SafetyLevelEntry,
-        tokhai_core::protocol::FeedKind, tokhai_core::protocol::RefusalCode))
+        tokhai_core::protocol::FeedKind, tokhai_core::protocol::RefusalCode,
+        tokhai_core::protocol::DayStatusCode, tokhai_core::protocol::EpisodeDay))
 )]
 pub struct ApiDoc;
 
@@ -173,6 +176,8 @@ pub fn router(state: AppState) -> Router {
         .route("/me/declarations", post(citizen::declare))
         .route("/me/card", get(citizen::card))
         .route("/me/visits", get(citizen::visits))
+        .route("/me/quarantine", get(quarantine::list).post(quarantine::start))
+        .route("/me/reports", post(quarantine::report))
         .route("/captcha", post(registry::new_captcha))
         .route("/checkpoints", post(registry::register).get(registry::list_mine))
         .route("/checkpoints/{id}", get(registry::get_one).put(registry::edit))

@@ -203,6 +203,10 @@ pub trait SyncStore: Send + Sync {
     async fn episode_owner(&self, id: &[u8]) -> R<Option<i64>>;
     /// Stores daily reports idempotently by id.
     async fn upsert_reports(&self, rows: Vec<ReportRow>) -> R<Vec<Upsert>>;
+    /// An account's quarantine episodes, by first day then id.
+    async fn episodes_of(&self, account_id: i64) -> R<Vec<EpisodeRow>>;
+    /// An account's daily reports, by day then id.
+    async fn reports_of(&self, account_id: i64) -> R<Vec<ReportRow>>;
 
     /// Whether migration 3 left declarations and episodes for the start-up step (`src/units.rs`).
     async fn ward_codes_pending(&self) -> R<bool>;

@@ -1,8 +1,9 @@
 //! The web portal (ADR 0021): its built pages, embedded at compile time (`build.rs`), served with a strict
 //! Content-Security-Policy and the usual security headers; browser sessions live in `session.rs`.
 //!
-//! Every `GET` outside `/v1/` and the operations routes is a page: a file of the build, or the single-page
-//! app's `index.html` for a route path (`/place/dashboard`), so a reload or a bookmark opens the page.
+//! Every `GET` outside `/v1/` and the operations routes is a page: a file of the build, a page prerendered
+//! at build time (`/place/register` → `place/register.html`), or the single-page app's `index.html` for
+//! any other route path (`/place/dashboard`), so a reload or a bookmark opens the page.
 
 pub(crate) mod session;
 
@@ -36,13 +37,19 @@ fn asset(path: &str) -> Option<&'static [u8]> {
 }
 
 /// The Content-Security-Policy of every page: nothing from elsewhere, no inline code but SvelteKit's
-/// start-up script, allowed by its hash (computed once from the embedded `index.html`).
+/// start-up scripts, allowed by their hashes (computed once from the embedded pages: `index.html` and the
+/// pages prerendered at build time, such as `place/register.html`).
 static CSP: LazyLock<String> = LazyLock::new(|| {
     let mut hashes = String::new();
-    if let Some(html) = asset("index.html") {
+    for (_, html) in assets::ASSETS.iter().filter(|(p, _)| p.ends_with(".html")) {
         for script in inline_scripts(&String::from_utf8_lossy(html)) {
-            let h = STANDARD.encode(digest(&SHA256, script.as_bytes()));
-            hashes.push_str(&format!(" 'sha256-{h}'"));
+            let h = format!(
+                " 'sha256-{}'",
+                STANDARD.encode(digest(&SHA256, script.as_bytes()))
+            );
+            if !hashes.contains(&h) {
+                hashes.push_str(&h);
+            }
         }
     }
     format!(
@@ -149,6 +156,9 @@ pub(crate) async fn fallback(req: Request) -> Response {
     } else if rel.starts_with("_app/") || rel.rsplit('/').next().is_some_and(|last| last.contains('.')) {
         // A missing file (an old bundle's name): not the app's page.
         return ApiError::NotFound.into_response();
+    } else if let Some(body) = asset(&format!("{rel}.html")) {
+        // A page prerendered at build time (its HTML paints before the scripts run).
+        (StatusCode::OK, "index.html", body)
     } else {
         // A route of the single-page app.
         match asset("index.html") {

@@ -497,7 +497,7 @@ async fn sync_uploads_and_pull(env: Env) {
 }
 
 /// Signs `phone` in and makes it a health officer for province 79; its session token and account id.
-async fn officer_of_province_79(env: &Env, phone: &str) -> (String, i64) {
+pub(crate) async fn officer_of_province_79(env: &Env, phone: &str) -> (String, i64) {
     let token = env.sign_in(phone).await;
     let officer = env
         .state

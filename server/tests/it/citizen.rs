@@ -17,12 +17,12 @@ both!(
 );
 
 /// A browser's session: the cookie and the CSRF token.
-struct Web {
+pub(crate) struct Web {
     cookie: String,
     csrf: String,
 }
 
-async fn web_sign_in(env: &Env, phone: &str) -> Web {
+pub(crate) async fn web_sign_in(env: &Env, phone: &str) -> Web {
     let (s, _) = env.post("/v1/auth/otp", None, json!({ "phone": phone })).await;
     assert_eq!(s, StatusCode::ACCEPTED);
     let code = env.last_code(&format!("+84{}", &phone[1..]));
@@ -42,7 +42,7 @@ async fn web_sign_in(env: &Env, phone: &str) -> Web {
 }
 
 /// A request with the browser's cookie, and its CSRF token when `csrf`.
-async fn web(
+pub(crate) async fn web(
     env: &Env,
     who: Option<&Web>,
     csrf: bool,
@@ -67,7 +67,7 @@ async fn web(
     env.raw(&env.app, req).await
 }
 
-async fn web_json(
+pub(crate) async fn web_json(
     env: &Env,
     who: Option<&Web>,
     method: Method,
@@ -79,7 +79,7 @@ async fn web_json(
 }
 
 /// The form as a person types it (a woman born 1990 in Ho Chi Minh City, with her CCCD).
-fn form(name: &str, phone: &str) -> Value {
+pub(crate) fn form(name: &str, phone: &str) -> Value {
     json!({
         "full_name": name, "id_kind": "cccd", "id_number": "079 190 001 234", "birth_year": "1990",
         "sex": "female", "nationality": "VN",
@@ -94,7 +94,7 @@ fn form(name: &str, phone: &str) -> Value {
 }
 
 /// A child born 2020 without a document (core allows it under 14), phone left blank.
-fn child_form(name: &str) -> Value {
+pub(crate) fn child_form(name: &str) -> Value {
     let mut f = form(name, "");
     f["id_kind"] = json!("none");
     f["id_number"] = json!("");

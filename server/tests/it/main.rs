@@ -27,3 +27,4 @@ mod security;
 mod store;
 mod units;
 mod vectors;
+mod web_health;

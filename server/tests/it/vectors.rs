@@ -158,6 +158,14 @@ fn the_openapi_document_names_every_protocol_body() {
         "SignedCode",
         "ErrorBody",
         "ErrorDetail",
+        "QuarantineOrder",
+        "QuarantineStarted",
+        "MyQuarantine",
+        "MyEpisode",
+        "EpisodeDay",
+        "DayStatusCode",
+        "WebReport",
+        "ReportFiled",
     ] {
         assert!(schemas[name].is_object(), "no schema {name}");
     }

@@ -9,7 +9,9 @@
 // public page shows it; the audit log lists the trace. Bad input gets its message next to the field in
 // both languages; a second tab, an expired session, a replayed CSRF token and cross-account URLs are
 // refused. A citizen signs in, gets core's message next to a bad field (vi and en), declares for
-// herself and a child, and prints her personal QR card, which core decodes. No CSP violation and no page error anywhere. With SCREENSHOTS=dir, screenshots of every page
+// herself and a child, and prints her personal QR card, which core decodes; she records her child's
+// quarantine and files today's health report (core's message next to a bad temperature), which the
+// officer's quarantine compliance counts. No CSP violation and no page error anywhere. With SCREENSHOTS=dir, screenshots of every page
 // (vi and en, phone and desktop widths) and axe-core's serious/critical findings are written there.
 import { chromium } from 'playwright-core';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -508,6 +510,77 @@ async function run() {
   await cz.waitForSelector('#visits-table');
   assert.match(await cz.textContent('#visits-table tbody'), /Nhân viên quét thẻ/);
   await shoot(cz, 'citizen-visits');
+
+  // ---- The daily health report for people in quarantine, on the web (the child's home quarantine).
+  log('citizen: records a quarantine for her child; core\'s rule next to the field (vi and en)');
+  const child = await cz.getAttribute('#citizen-people .person >> nth=1', 'data-person');
+  await cz.waitForSelector('#health-none');
+  await cz.waitForSelector('#order-form');
+  const startDay = await cz.inputValue('#order-start');
+  assert.equal(startDay, '2026-05-20', "the first day defaults to the server's today");
+  const plusDays = (d, n) => new Date(Date.parse(d) + n * 86400_000).toISOString().slice(0, 10);
+  await cz.selectOption('#order-person', child);
+  await cz.selectOption('#order-kind', 'home');
+  await cz.fill('#order-place', '12 Lê Lợi');
+  await cz.fill('#order-end', plusDays(startDay, -1));
+  await cz.click('#order-submit');
+  await cz.waitForSelector('#order-end-error');
+  assert.equal(await cz.textContent('#order-end-error'), 'Ngày kết thúc cách ly phải sau ngày bắt đầu.');
+  assert.equal(await cz.getAttribute('#order-end', 'aria-invalid'), 'true');
+  await lang(cz, 'en');
+  assert.equal(await cz.textContent('#order-end-error'), 'The quarantine must end after it starts.');
+  await lang(cz, 'vi');
+  await cz.fill('#order-end', plusDays(startDay, 13));
+  await cz.click('#order-submit');
+  await cz.waitForSelector('#order-saved');
+  assert.equal(await cz.textContent('#order-saved'), 'Đã ghi đợt cách ly của LÊ MINH AN.');
+  await cz.waitForSelector('#hr-form-0');
+  assert.equal(await cz.textContent('#episode-0 .name'), 'LÊ MINH AN');
+
+  log('citizen: today\'s report; a bad temperature gets core\'s message next to it (vi and en)');
+  await cz.fill('#hr-temperature-0', '45');
+  await cz.click('#hr-submit-0');
+  await cz.waitForSelector('#hr-temperature-0-error');
+  assert.equal(await cz.textContent('#hr-temperature-0-error'), 'Nhiệt độ phải từ 34,0 đến 43,0 °C; vui lòng đo lại.');
+  await lang(cz, 'en');
+  assert.equal(await cz.textContent('#hr-temperature-0-error'), 'The temperature must be between 34.0 and 43.0 °C; please measure again.');
+  await shoot(cz, 'citizen-report-errors');
+  await lang(cz, 'vi');
+  await cz.fill('#hr-temperature-0', '37,2');
+  await cz.check('#hr-cough-0-yes');
+  await cz.fill('#hr-note-0', 'Ho nhẹ buổi sáng');
+  await cz.click('#hr-submit-0');
+  await cz.waitForSelector('#hr-saved-0');
+  assert.match(await cz.textContent('#hr-saved-0'), /20\/05/);
+  await cz.waitForSelector('#hr-none-0');
+  await cz.click('#episode-0 summary');
+  assert.match(await cz.getAttribute(`#hr-calendar-0 li[data-day="${startDay}"]`, 'class'), /\bdone\b/);
+  assert.equal(await cz.locator('#hr-calendar-0 li').count(), 14);
+  await shoot(cz, 'citizen-quarantine');
+  const myQuarantine = await inPage(cz, 'GET', '/v1/me/quarantine');
+  assert.equal(myQuarantine.status, 200);
+  const episodeId = myQuarantine.json.episodes[0].episode.id;
+  // A second report for the same day is refused (one report a day); another account cannot report.
+  const again = await inPage(cz, 'POST', '/v1/me/reports', { csrf: await csrfOf(cz), body: { episode: episodeId, temperature: '36,5' } });
+  assert.equal(again.status, 409);
+  const foreign = await inPage(page, 'POST', '/v1/me/reports', { csrf: await csrfOf(page), body: { episode: episodeId, temperature: '36,5' } });
+  assert.equal(foreign.status, 404);
+
+  log('officer: quarantine compliance counts the web report');
+  await op.click('#tab-quarantine');
+  await op.selectOption('#q-province', '79');
+  await waitFor(async () => (await op.locator('#q-ward option').count()) > 10, 'wards');
+  await op.selectOption('#q-ward', '26743');
+  await op.fill('#q-day', startDay);
+  await op.click('#q-submit');
+  await op.waitForSelector('#q-table');
+  const qRows = await op.$$eval('#q-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())));
+  const qCols = await op.$$eval('#q-table thead th', (ths) => ths.map((th) => th.textContent.trim()));
+  const row = qRows.find((r) => r.includes(episodeId));
+  assert.ok(row, `the episode is listed: ${JSON.stringify(qRows)}`);
+  assert.equal(row[qCols.indexOf('missed')], 'false', `reported today: ${JSON.stringify(row)}`);
+  assert.equal(row[qCols.indexOf('last_report')], startDay);
+  assert.equal(row[qCols.indexOf('symptomatic_reports')], '1');
 
   log('citizen: another account, no CSRF token, no session are refused');
   assert.equal((await inPage(page, 'GET', `/v1/me/card?person=${holder}`)).status, 404);

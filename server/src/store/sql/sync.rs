@@ -648,6 +648,61 @@ impl SyncStore for SqlStore {
         tx.commit().await?;
         Ok(out)
     }
+
+    async fn episodes_of(&self, account_id: i64) -> R<Vec<EpisodeRow>> {
+        let sql = format!("SELECT {EPISODE_COLS} FROM episodes WHERE account_id = $1 ORDER BY start_day, id");
+        self.query(&sql, params![account_id])
+            .await?
+            .iter()
+            .map(episode_from)
+            .collect()
+    }
+
+    async fn reports_of(&self, account_id: i64) -> R<Vec<ReportRow>> {
+        self.query(
+            "SELECT id, account_id, episode_id, day, reported_at, has_symptoms, sealed, received_at \
+             FROM reports WHERE account_id = $1 ORDER BY day, id",
+            params![account_id],
+        )
+        .await?
+        .iter()
+        .map(report_from)
+        .collect()
+    }
+}
+
+/// The columns `episode_from` reads, in its order.
+const EPISODE_COLS: &str = "id, account_id, person_id, kind, province, ward, start_day, expected_end_day, ended_on, \
+                            utc_offset_minutes, sealed, received_at";
+
+fn episode_from(r: &Row) -> R<EpisodeRow> {
+    Ok(EpisodeRow {
+        id: r.bytes(0)?,
+        account_id: r.i64(1)?,
+        person_id: r.bytes(2)?,
+        kind: r.text(3)?,
+        province: r.i64(4)?,
+        ward: r.i64(5)?,
+        start_day: r.i64(6)?,
+        expected_end_day: r.i64(7)?,
+        ended_on: r.opt_i64(8)?,
+        utc_offset_minutes: r.i64(9)?,
+        sealed: r.bytes(10)?,
+        received_at: r.i64(11)?,
+    })
+}
+
+fn report_from(r: &Row) -> R<ReportRow> {
+    Ok(ReportRow {
+        id: r.bytes(0)?,
+        account_id: r.i64(1)?,
+        episode_id: r.bytes(2)?,
+        day: r.i64(3)?,
+        reported_at: r.i64(4)?,
+        has_symptoms: r.bool(5)?,
+        sealed: r.bytes(6)?,
+        received_at: r.i64(7)?,
+    })
 }
 
 /// An immutable record uploaded again: a duplicate for its owner, a conflict for anyone else.

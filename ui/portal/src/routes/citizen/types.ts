@@ -18,3 +18,59 @@ export interface PersonView {
   has_symptoms: boolean;
   form: DeclarationForm;
 }
+
+/** Symptoms today (`tokhai_core::Symptoms`). */
+export interface Symptoms {
+  fever: boolean;
+  cough: boolean;
+  shortness_of_breath: boolean;
+  pneumonia: boolean;
+  sore_throat: boolean;
+  fatigue: boolean;
+  loss_of_taste_or_smell: boolean;
+  other: string | null;
+}
+
+export type QuarantineKind = 'home' | 'facility' | 'locked_down_area';
+
+/** A quarantine episode (`tokhai_core::QuarantineEpisode`). */
+export interface QuarantineEpisode {
+  id: string;
+  person: string;
+  kind: QuarantineKind;
+  place: string | null;
+  start: string;
+  expected_end: string;
+  ended_on: string | null;
+  utc_offset_minutes: number;
+}
+
+/** One day of an episode (`tokhai_core::protocol::EpisodeDay`). */
+export interface EpisodeDay {
+  day: string;
+  status: 'upcoming' | 'due' | 'done' | 'done_late' | 'late' | 'missed' | 'expired' | string;
+  reported_at: string | null;
+}
+
+/** `GET /v1/me/quarantine` (`tokhai_core::protocol::MyQuarantine`): today by the server's clock, the episodes. */
+export interface MyQuarantine {
+  today: string;
+  episodes: MyEpisode[];
+}
+
+/** An episode of a person of the account (`tokhai_core::protocol::MyEpisode`). */
+export interface MyEpisode {
+  full_name: string;
+  episode: QuarantineEpisode;
+  open: boolean;
+  today: string;
+  /** Days a report can be made for now, newest first. */
+  reportable: string[];
+  days: EpisodeDay[];
+}
+
+/** The answer to a quarantine order (`tokhai_core::protocol::QuarantineStarted`). */
+export interface QuarantineStarted {
+  episode: QuarantineEpisode;
+  extended: boolean;
+}
