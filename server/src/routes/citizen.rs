@@ -18,10 +18,9 @@ use tokhai_core::{
 };
 use utoipa::{IntoParams, ToSchema};
 
-use tokhai_core::protocol::{ItemKind, ItemStatus, RefusalCode};
+use tokhai_core::protocol::{ItemKind, RefusalCode};
 
 use super::records::{RowError, declaration_row};
-use super::sync::outcome;
 use crate::codes;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiQuery, Session};
@@ -234,18 +233,7 @@ pub(super) async fn declare(
         RowError::Server => ApiError::Unavailable,
     })?;
     let result = state.store().upsert_declarations(vec![row]).await?;
-    let item = outcome(
-        ItemKind::Declaration,
-        record.id.to_string(),
-        result.into_iter().next().ok_or(ApiError::Internal)?,
-    );
-    if item.status == ItemStatus::Refused {
-        return Err(ApiError::Conflict);
-    }
-    state
-        .inner()
-        .metrics
-        .sync_item(ItemKind::Declaration.as_str(), item.status.as_str());
+    let item = super::sync::stored_one(&state, ItemKind::Declaration, record.id.to_string(), result)?;
     Ok((
         StatusCode::CREATED,
         Json(WebDeclared {

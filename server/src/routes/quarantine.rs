@@ -13,8 +13,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use tokhai_core::protocol::{
-    DayStatusCode, EpisodeDay, ItemKind, ItemStatus, MyEpisode, MyQuarantine, QuarantineOrder,
-    QuarantineStarted, RefusalCode, ReportFiled, WebReport,
+    DayStatusCode, EpisodeDay, ItemKind, MyEpisode, MyQuarantine, QuarantineOrder, QuarantineStarted,
+    RefusalCode, ReportFiled, WebReport,
 };
 use tokhai_core::{
     DailyReport, HealthPolicy, QuarantineEpisode, ReportId, ReportPlan, RetentionPolicy, StartPlan,
@@ -23,7 +23,6 @@ use tokhai_core::{
 
 use super::citizen::people_of;
 use super::records::{RowError, episode_row, report_row};
-use super::sync::outcome;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, Session};
 use crate::state::AppState;
@@ -181,18 +180,7 @@ pub(super) async fn start(
             RowError::Server => ApiError::Unavailable,
         })?;
     let result = state.store().upsert_episodes(vec![stored]).await?;
-    let item = outcome(
-        ItemKind::Episode,
-        episode.id.to_string(),
-        result.into_iter().next().ok_or(ApiError::Internal)?,
-    );
-    if item.status == ItemStatus::Refused {
-        return Err(ApiError::Conflict);
-    }
-    state
-        .inner()
-        .metrics
-        .sync_item(ItemKind::Episode.as_str(), item.status.as_str());
+    super::sync::stored_one(&state, ItemKind::Episode, episode.id.to_string(), result)?;
     Ok((StatusCode::CREATED, Json(QuarantineStarted { episode, extended })))
 }
 
@@ -235,18 +223,7 @@ pub(super) async fn report(
         RowError::Server => ApiError::Unavailable,
     })?;
     let result = state.store().upsert_reports(vec![row]).await?;
-    let item = outcome(
-        ItemKind::Report,
-        new.id.to_string(),
-        result.into_iter().next().ok_or(ApiError::Internal)?,
-    );
-    if item.status == ItemStatus::Refused {
-        return Err(ApiError::Conflict);
-    }
-    state
-        .inner()
-        .metrics
-        .sync_item(ItemKind::Report.as_str(), item.status.as_str());
+    let item = super::sync::stored_one(&state, ItemKind::Report, new.id.to_string(), result)?;
     theirs.push(new.clone());
     let day_status = day_statuses(&episode, &theirs, now, &policy)
         .into_iter()

@@ -47,6 +47,24 @@ pub(crate) fn outcome(kind: ItemKind, id: String, u: Upsert) -> ItemResult {
     ItemResult::with_status(kind, id, status)
 }
 
+/// The outcome of storing one record a web page sent (one at a time, not a device's batch): counted like
+/// a device's upload; a refusal (`conflict`) is the request's 409.
+pub(crate) fn stored_one(
+    state: &AppState,
+    kind: ItemKind,
+    id: String,
+    results: Vec<Upsert>,
+) -> Result<ItemResult, crate::error::ApiError> {
+    use crate::error::ApiError;
+    let name = kind.as_str().to_owned();
+    let item = outcome(kind, id, results.into_iter().next().ok_or(ApiError::Internal)?);
+    if item.status == ItemStatus::Refused {
+        return Err(ApiError::Conflict);
+    }
+    state.inner().metrics.sync_item(&name, item.status.as_str());
+    Ok(item)
+}
+
 /// The server's version of a stored visit, for the answer.
 fn visit_state(r: &VisitRow) -> Option<VisitState> {
     Some(VisitState {
