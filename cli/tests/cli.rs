@@ -244,6 +244,73 @@ fn a_new_check_in_closes_the_previous_visit() {
     assert_eq!(visits[0]["end"], "open");
 }
 
+/// The same use case through the CLI and through the engine's API (what the app, the mobile bindings
+/// and the portal call) gives the same answer: the CLI holds no rule of its own. Both work on one data
+/// folder in turn (the store is locked while one of them has it open).
+#[test]
+fn the_cli_and_the_api_give_the_same_check_in_answers() {
+    use std::sync::Arc;
+    use tokhai_core::{Engine, Localized as _, PassphraseProvider, Policy, SystemClock};
+
+    let home = Home::new();
+    home.declare_me();
+    let a = home.checkpoint("2101", "Nhà sách A");
+    let b = home.checkpoint("2102", "Tiệm bánh B");
+    let mut forged: Vec<char> = b.chars().collect();
+    let i = forged.len() / 2;
+    forged[i] = if forged[i] == 'A' { 'B' } else { 'A' };
+    let forged: String = forged.into_iter().collect();
+
+    // Accepted through the CLI, then scanned again through the API: a repeat of the very same visit.
+    let cli_first = home.json(&["checkin", "--payload", &a]);
+    assert_eq!(cli_first["repeat"], false);
+    let open_api = || {
+        Engine::open_with(
+            &home.data(),
+            Arc::new(PassphraseProvider::new("mật khẩu đủ dài").unwrap()),
+            Arc::new(SystemClock),
+            Policy::default(),
+        )
+        .unwrap()
+    };
+    let api = open_api();
+    let api_repeat = serde_json::to_value(api.check_in_code(&a, &[]).unwrap()).unwrap();
+    assert_eq!(api_repeat["repeat"], true, "{api_repeat}");
+    assert_eq!(api_repeat["visit"], cli_first["visit"]);
+    assert_eq!(api_repeat["auto_check_out_at"], cli_first["auto_check_out_at"]);
+    assert_eq!(api_repeat["closed"], Value::Null);
+
+    // A new place through the API closes the CLI's visit; scanning it again is a repeat.
+    let api_b = serde_json::to_value(api.check_in_code(&b, &[]).unwrap()).unwrap();
+    assert_eq!(api_b["repeat"], false);
+    assert_eq!(api_b["closed"]["id"], cli_first["visit"]["id"]);
+    assert_eq!(api_b["closed"]["end"], "next_check_in");
+    let api_b_again = serde_json::to_value(api.check_in_code(&b, &[]).unwrap()).unwrap();
+    assert_eq!(api_b_again["repeat"], true);
+    assert_eq!(api_b_again["visit"], api_b["visit"]);
+
+    // A forged code: the same refusal, by code, on both sides.
+    let api_refusal = api.check_in_code(&forged, &[]).unwrap_err();
+    let api_visits = serde_json::to_value(api.visits().unwrap()).unwrap();
+    drop(api);
+
+    let out = home.run(&["--json", "checkin", "--payload", &forged]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(error_code(&out), api_refusal.code(), "{}", stderr(&out));
+
+    // The CLI's repeat at B and its visit list are the API's, word for word.
+    let cli_b_again = home.json(&["checkin", "--payload", &b]);
+    assert_eq!(cli_b_again, api_b_again);
+    let mut cli_visits = home.json(&["visits"]);
+    for (n, row) in cli_visits.as_array_mut().unwrap().iter_mut().enumerate() {
+        let row = row.as_object_mut().unwrap();
+        // The CLI adds the number a person types in `tokhai visit edit N`.
+        assert_eq!(row.remove("number"), Some(Value::from(n + 1)));
+    }
+    assert_eq!(cli_visits, api_visits);
+    assert_eq!(api_visits.as_array().unwrap().len(), 2, "{api_visits}");
+}
+
 #[test]
 fn foreign_and_forged_codes_are_refused_clearly() {
     let home = Home::new();

@@ -28,9 +28,15 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$version"; then
   "$venv/bin/pip" install -q "schemathesis==$version"
 fi
 
-cargo build -q --locked -p tokhai-server --bin tokhai-server
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-bin="$target/debug/tokhai-server"
+# `./dev test` names the server its `cargo test --workspace` just built (the same build: a per-package
+# `cargo build -p` would build the dependencies again with other features).
+if [ -n "${TOKHAI_SERVER:-}" ]; then
+  bin="$TOKHAI_SERVER"
+else
+  cargo build -q --locked -p tokhai-server --bin tokhai-server
+  target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+  bin="$target/debug/tokhai-server"
+fi
 
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

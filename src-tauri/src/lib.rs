@@ -19,6 +19,19 @@ const DATA_DIR_ENV: &str = "TOKHAI_APP_DATA_DIR";
 /// Starts the app (the desktop binary's `main`, and the mobile entry point).
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    if no_display() {
+        // GTK would panic with a backtrace; a person starting the app over SSH or from a service
+        // deserves one clear sentence instead.
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "tokhai: không có màn hình để mở cửa sổ (DISPLAY và WAYLAND_DISPLAY đều trống).\n\
+                 tokhai: there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are both unset)."
+            );
+        }
+        std::process::exit(1);
+    }
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .setup(|app| {
@@ -81,4 +94,12 @@ pub fn run() {
         }
         std::process::exit(1);
     }
+}
+
+/// Whether GTK has no display to open a window on: neither X11's nor Wayland's is named, and no other
+/// GDK backend is asked for.
+#[cfg(target_os = "linux")]
+fn no_display() -> bool {
+    let unset = |name: &str| std::env::var_os(name).is_none_or(|v| v.is_empty());
+    unset("DISPLAY") && unset("WAYLAND_DISPLAY") && unset("GDK_BACKEND")
 }

@@ -235,6 +235,8 @@ impl App {
         }
         let mut driver = cmd.spawn().unwrap();
         let base = format!("http://127.0.0.1:{port}");
+        // rustls needs a process-wide provider before any client is built (plain HTTP included).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder().timeout(COMMAND).build().unwrap();
         let start = Instant::now();
         loop {
@@ -368,8 +370,15 @@ impl App {
         self.find(css).await.is_some()
     }
 
+    /// Clicks `css` as a person does: scrolled to the middle of the window first (WebDriver scrolls
+    /// an element only just into view, where the app's fixed bottom bar may cover it).
     pub async fn click(&self, css: &str) {
         let e = self.wait(css).await;
+        self.exec(
+            "arguments[0].scrollIntoView({ block: 'center', inline: 'center' }); return null;",
+            json!([{ ELEMENT: e }]),
+        )
+        .await;
         let v = self.post(&format!("/element/{e}/click"), json!({})).await;
         assert!(v.is_null() || v.get("error").is_none(), "click {css}: {v}");
     }
@@ -418,7 +427,8 @@ impl App {
     /// `change` event with a `File`).
     pub async fn choose_file(&self, css: &str, name: &str, mime: &str, bytes: &[u8]) {
         use base64::Engine as _;
-        self.wait(css).await;
+        // A file input is there but not displayed: its label is the button a person sees.
+        self.wait(&format!("label:has({css})")).await;
         let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
         let script = r"
             const [css, name, mime, b64] = arguments;
@@ -429,8 +439,11 @@ impl App {
             const dt = new DataTransfer();
             dt.items.add(new File([bytes], name, { type: mime }));
             input.files = dt.files;
+            // Counted before the event: the app's handler empties the input (so that the same photo
+            // can be chosen again).
+            const chosen = input.files.length;
             input.dispatchEvent(new Event('change', { bubbles: true }));
-            return input.files.length;";
+            return chosen;";
         let n = self.exec(script, json!([css, name, mime, b64])).await;
         assert_eq!(n, json!(1), "the file was not chosen: {n}");
     }

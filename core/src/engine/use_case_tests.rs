@@ -191,6 +191,10 @@ fn dependants_check_in_and_out_with_the_holder() {
     let again = e.check_in_code(&text, &[kid.id]).unwrap();
     assert!(again.repeat);
     assert_eq!(again.companions.len(), 2);
+    assert_eq!(
+        again.auto_check_out_at, c.auto_check_out_at,
+        "the same visit, the same automatic check-out"
+    );
     // Checking out closes all three.
     clock.advance(Duration::minutes(20));
     e.check_out().unwrap();

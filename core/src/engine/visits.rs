@@ -134,12 +134,15 @@ impl Engine {
                         .cloned()
                         .ok_or(EngineError::NotFound(Missing::Visit))?;
                     let companions = open.into_iter().filter(|v| v.id != visit.id).collect();
+                    // The open visit's own automatic check-out still stands: a repeat scan says when,
+                    // as the first one did (the app shows it on the confirmation either way).
+                    let auto_check_out_at = Some(self.policy().visits.auto_check_out_at(&visit));
                     Ok(CheckIn {
                         visit,
                         closed: None,
                         repeat: true,
                         companions,
-                        auto_check_out_at: None,
+                        auto_check_out_at,
                     })
                 }
                 CheckInPlan::New { mut visit, .. } => {

@@ -9,6 +9,7 @@ use crate::ids::{EpisodeId, PersonId, ReportId};
 
 /// Where a person is quarantined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QuarantineKind {
     /// Cách ly tập trung: a quarantine facility.

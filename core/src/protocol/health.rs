@@ -21,10 +21,10 @@ use crate::ids::{EpisodeId, PersonId, ReportId};
 #[serde(deny_unknown_fields)]
 pub struct QuarantineOrder {
     /// A person of the account (`GET /v1/me/people`).
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub person: PersonId,
     /// Where: `facility`, `home` or `locked_down_area`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub kind: QuarantineKind,
     /// The facility's name or the area, as the person was told (one line).
     #[serde(default)]
@@ -97,7 +97,7 @@ pub struct MyQuarantine {
 #[serde(deny_unknown_fields)]
 pub struct WebReport {
     /// The episode (`GET /v1/me/quarantine`).
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Uuid))]
     pub episode: EpisodeId,
     /// The day reported on; absent for today.
     #[serde(default)]

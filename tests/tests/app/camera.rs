@@ -53,7 +53,18 @@ async fn a_video_of_the_poster_checks_in_through_the_apps_frame_grabber() {
     app.wait("#camera-start").await;
     play_as_camera(&app, &frames, 12).await;
     app.click("#camera-start").await;
-    app.wait("#verdict-ok").await;
+    let start = std::time::Instant::now();
+    while !app.has("#verdict-ok").await {
+        if app.has("#camera-error").await {
+            let why = app.attr("#camera-error", "data-error").await;
+            panic!("the camera did not open: {why:?}");
+        }
+        assert!(
+            start.elapsed() < tokhai_e2e::app::STEP,
+            "no check-in from the camera's frames"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     assert_eq!(app.text("#verdict-place").await, "Nhà sách Phương Nam");
     let drawn = app.exec("return window.__tokhaiCameraFrames()", json!([])).await;
     assert!(drawn.as_u64().unwrap_or(0) >= 1, "frames drawn: {drawn}");

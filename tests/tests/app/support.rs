@@ -292,35 +292,46 @@ pub(crate) fn camera_frames(poster: &[u8], n: usize) -> Vec<Vec<u8>> {
 /// through `window.__tokhaiCameraFrames()`.
 pub(crate) async fn play_as_camera(app: &App, frames: &[Vec<u8>], fps: u32) {
     use base64::Engine as _;
+    let (width, height) = image::load_from_memory(&frames[0])
+        .map(|f| (f.width(), f.height()))
+        .unwrap();
     let b64: Vec<String> = frames
         .iter()
         .map(|f| base64::engine::general_purpose::STANDARD.encode(f))
         .collect();
+    // Frames not loaded yet are skipped; the loop below waits until all are.
     let script = r"
-        const [frames, fps] = arguments;
-        const done = arguments[arguments.length - 1];
-        Promise.all(frames.map((b) => new Promise((ok, bad) => {
-          const img = new Image();
-          img.onload = () => ok(img);
-          img.onerror = () => bad('a frame did not load');
-          img.src = 'data:image/jpeg;base64,' + b;
-        }))).then((images) => {
-          const canvas = document.createElement('canvas');
-          canvas.width = images[0].naturalWidth;
-          canvas.height = images[0].naturalHeight;
-          const g = canvas.getContext('2d');
-          let drawn = 0;
-          const draw = () => { g.drawImage(images[drawn % images.length], 0, 0); drawn += 1; };
-          draw();
-          setInterval(draw, 1000 / fps);
-          if (typeof canvas.captureStream !== 'function') return done('no canvas.captureStream');
-          const stream = canvas.captureStream(fps);
-          window.__tokhaiCameraFrames = () => drawn;
-          const devices = navigator.mediaDevices ?? {};
-          devices.getUserMedia = async () => stream;
-          if (!navigator.mediaDevices) Object.defineProperty(navigator, 'mediaDevices', { value: devices });
-          done('ok');
-        }, (e) => done(String(e)));";
-    let answer = app.exec_async(script, json!([b64, fps])).await;
+        const [frames, fps, width, height] = arguments;
+        const images = frames.map((b) => { const img = new Image(); img.src = 'data:image/jpeg;base64,' + b; return img; });
+        const canvas = document.createElement('canvas');
+        canvas.width = width;
+        canvas.height = height;
+        const g = canvas.getContext('2d');
+        let drawn = 0;
+        const draw = () => {
+          const img = images[drawn % images.length];
+          if (!img.complete || img.naturalWidth === 0) return;
+          g.drawImage(img, 0, 0);
+          drawn += 1;
+        };
+        setInterval(draw, 1000 / fps);
+        if (typeof canvas.captureStream !== 'function') return 'no canvas.captureStream';
+        const stream = canvas.captureStream(fps);
+        window.__tokhaiCameraFrames = () => drawn;
+        window.__tokhaiCameraReady = () => images.every((i) => i.complete && i.naturalWidth > 0);
+        window.__tokhaiCameraStream = stream;
+        // On the prototype: a property set on `navigator.mediaDevices` itself is lost when WebKit
+        // collects that object's wrapper (measured: gone by the next script after the frames loaded).
+        MediaDevices.prototype.getUserMedia = async function () { return window.__tokhaiCameraStream; };
+        return String(navigator.mediaDevices.getUserMedia).includes('__tokhaiCameraStream') ? 'ok' : 'not replaced';";
+    let answer = app.exec(script, json!([b64, fps, width, height])).await;
     assert_eq!(answer, json!("ok"), "the camera could not be set up: {answer}");
+    let start = std::time::Instant::now();
+    while app.exec("return window.__tokhaiCameraReady()", json!([])).await != json!(true) {
+        assert!(
+            start.elapsed() < tokhai_e2e::app::STEP,
+            "the camera's frames did not load"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
