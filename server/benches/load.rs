@@ -5,6 +5,7 @@
 //! cargo bench -p tokhai-server --bench load -- --big        # also 10M
 //! cargo bench -p tokhai-server --bench load -- --seconds 5  # shorter upload runs (default 10 s)
 //! cargo bench -p tokhai-server --bench load -- --only sqlite --no-trace --clients-50 4
+//! cargo bench -p tokhai-server --bench load -- --portal --big   # the portal's API at 1M and 10M only
 //! ```
 //!
 //! Options: `--only sqlite|postgresql`, `--no-uploads`, `--no-trace`, `--clients-1 N` (default 32) and
@@ -17,7 +18,12 @@
 //! - the raw insert rate of the same rows (the same multi-row `INSERT … ON CONFLICT DO NOTHING`, same batch
 //!   size and concurrency, straight through the database driver: no HTTP, no session check, no store
 //!   logic) in the same run; the ratio is the server's overhead;
-//! - tracing latency (`GET /v1/cases/{id}/trace`) for a case with 20 visits among 1M (and 10M) check-ins.
+//! - tracing latency (`GET /v1/cases/{id}/trace`) for a case with 20 visits among 1M (and 10M) check-ins;
+//! - at the same sizes, the web portal's place dashboard (`/place`, issue 11): the API calls its page makes
+//!   once signed in, in the page's order (the session, the checkpoint list, then the chosen checkpoint's
+//!   visits of the last 24 hours, occupancy, stats, staff and poster image together), for a manager of one
+//!   of the generated checkpoints (≈ 1 in 5,000 of the check-ins) and the bench's 200 others.
+//!   `--portal` runs only the fills, the traces and the dashboard (no uploads).
 
 #![allow(
     clippy::print_stdout,
@@ -522,6 +528,58 @@ impl Bench {
         (pct(&times, 0.5), *times.last().unwrap(), contacts)
     }
 
+    /// The place dashboard's API calls (as `ui/portal/src/routes/place` makes them once signed in) for the
+    /// manager of generated checkpoint 100000: the median and max wall time of 7 loads after one warm-up,
+    /// and the number of arrivals shown.
+    async fn dashboard_run(&self) -> (f64, f64, usize) {
+        let cp = 100_000i64;
+        self.ensure_checkpoint(cp).await;
+        let phone = "0900000000";
+        let manager = self.account_id_for(phone).await;
+        let mut tx = self.raw.begin().await.unwrap();
+        tx.execute(
+            "UPDATE checkpoints SET manager_id = $1 WHERE id = $2",
+            vec![SqlValue::I64(manager), SqlValue::I64(cp)],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let token = self.sign_in(phone).await;
+        let get = |path: String| {
+            let req = self
+                .client
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(&token);
+            async move {
+                let resp = req.send().await.unwrap();
+                assert_eq!(resp.status().as_u16(), 200, "{}", resp.url());
+                resp.bytes().await.unwrap()
+            }
+        };
+        let mut times = Vec::new();
+        let mut arrivals = 0;
+        for i in 0..8 {
+            let t = Instant::now();
+            get("/v1/me".into()).await;
+            let list: Vec<Value> = serde_json::from_slice(&get("/v1/checkpoints".into()).await).unwrap();
+            assert!(list.iter().any(|c| c["id"].as_i64() == Some(cp)));
+            let (visits, _, _, _, _) = tokio::join!(
+                get(format!("/v1/checkpoints/{cp}/visits")),
+                get(format!("/v1/checkpoints/{cp}/occupancy")),
+                get(format!("/v1/checkpoints/{cp}/stats")),
+                get(format!("/v1/checkpoints/{cp}/staff")),
+                get(format!("/v1/checkpoints/{cp}/poster?format=png")),
+            );
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            arrivals = serde_json::from_slice::<Vec<Value>>(&visits).unwrap().len();
+            if i > 0 {
+                times.push(ms);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        (pct(&times, 0.5), *times.last().unwrap(), arrivals)
+    }
+
     async fn ensure_checkpoint(&self, id: i64) {
         let sql = "INSERT INTO checkpoints (id, parent_id, root_id, manager_id, name, kind, phone_hash, phone_sealed, \
                    scheme, province, district, ward, latitude, longitude, street, description, default_stay_minutes, \
@@ -570,7 +628,8 @@ fn main() {
     // without turning the test into a measure of queue length on a 2-core machine.
     let clients_1 = flag("--clients-1", 32);
     let clients_50 = flag("--clients-50", 8);
-    let uploads = !args.iter().any(|a| a == "--no-uploads");
+    let portal = args.iter().any(|a| a == "--portal");
+    let uploads = !portal && !args.iter().any(|a| a == "--no-uploads");
     let tracing = !args.iter().any(|a| a == "--no-trace");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -637,6 +696,12 @@ fn main() {
                         b.visit_count().await / 1_000_000
                     ));
                 }
+                let (p50, max, arrivals) = b.dashboard_run().await;
+                lines.push(format!(
+                    "| {} | portal dashboard API ({arrivals} arrivals in 24 h, 201 checkpoints) among {} M check-ins | | {p50:.1} | {max:.1} (max of 7) | | | |",
+                    db.name(),
+                    b.visit_count().await / 1_000_000
+                ));
             }
             if let Some(name) = b.pg_name.clone() {
                 drop(b);

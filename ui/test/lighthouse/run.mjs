@@ -2,7 +2,7 @@
 // the registration page (`/place/register`) and a place manager's signed-in dashboard (`/place`), with
 // Debian's Chromium. A printed benchmark (docs/benchmarks.md), never a test that fails on a score.
 //
-//   node ui/test/lighthouse/run.mjs [--runs N] [--only mobile|desktop]
+//   node ui/test/lighthouse/run.mjs [--runs N] [--only mobile|desktop] [--page registration|dashboard]
 //
 // It starts the server binary itself (TOKHAI_SERVER, else target/release or target/debug of
 // CARGO_TARGET_DIR or ./target) in development mode on a free port with a fresh SQLite data folder,
@@ -31,6 +31,7 @@ const opt = (name, dflt) => {
 };
 const runs = Math.max(1, Number.parseInt(opt('runs', '3'), 10) || 1);
 const only = opt('only', '');
+const onlyPage = opt('page', '');
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 function serverBinary() {
@@ -124,7 +125,7 @@ try {
   const pages = [
     { name: 'registration', path: '/place/register', headers: {} },
     { name: 'dashboard (signed in)', path: '/place', headers: { Cookie: session.cookie } },
-  ];
+  ].filter((p) => !onlyPage || p.name.startsWith(onlyPage));
   const factors = [
     { name: 'mobile', config: undefined },
     { name: 'desktop', config: desktopConfig },
