@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use tokhai_e2e::app::{App, can_run};
 
-use super::support::{Person, Server, declare, first_run, sign_in, sync_now};
+use super::support::{Person, Server, first_run, sign_in_and_declare, sync_now};
 
 const PASSPHRASE: &str = "mua xuân trên phố cổ 1975";
 
@@ -121,11 +121,9 @@ async fn bench_start_frames_tap_memory_size() {
     // Set up once (passphrase), then cold starts on that folder.
     let app = App::start(&bin, &env).await;
     first_run(&app, PASSPHRASE).await;
-    app.click("#welcome-sign-in").await;
-    sign_in(&app, &server, "0912345671").await;
-    // A new account declares first (the app asks before anything else).
-    declare(
+    sign_in_and_declare(
         &app,
+        &server,
         &Person {
             name: "Lê Thị Cúc",
             id_number: Some("079185001236"),

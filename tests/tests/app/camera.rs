@@ -5,7 +5,9 @@
 use serde_json::json;
 use tokhai_e2e::app::{App, can_run};
 
-use super::support::{Person, Server, camera_frames, declare, first_run, play_as_camera, sign_in, sync_now};
+use super::support::{
+    Person, Server, camera_frames, first_run, play_as_camera, sign_in_and_declare, sync_now,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_video_of_the_poster_checks_in_through_the_apps_frame_grabber() {
@@ -33,10 +35,9 @@ async fn a_video_of_the_poster_checks_in_through_the_apps_frame_grabber() {
     )
     .await;
     first_run(&app, "mua xuân trên phố cổ 1975").await;
-    app.click("#welcome-sign-in").await;
-    sign_in(&app, &server, "0912345670").await;
-    declare(
+    sign_in_and_declare(
         &app,
+        &server,
         &Person {
             name: "Trần Văn An",
             id_number: Some("079080001235"),

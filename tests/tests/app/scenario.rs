@@ -6,7 +6,9 @@ use serde_json::json;
 use tokhai_core::{Clock as _, SystemClock};
 use tokhai_e2e::app::{App, STEP, can_run};
 
-use super::support::{Person, Server, declare, expired_png, first_run, forged_png, sign_in, sync_now};
+use super::support::{
+    Person, Server, declare, expired_png, first_run, forged_png, sign_in_and_declare, sync_now,
+};
 
 const PASSPHRASE: &str = "mua xuân trên phố cổ 1975";
 const PHONE: &str = "0912345678";
@@ -73,10 +75,9 @@ async fn a_citizen_declares_checks_in_and_out_offline_too_and_gets_the_alert() {
 
     // First run → sign in → declare for oneself and a grandchild.
     first_run(&app, PASSPHRASE).await;
-    app.click("#welcome-sign-in").await;
-    sign_in(&app, &server, PHONE).await;
-    declare(
+    sign_in_and_declare(
         &app,
+        &server,
         &Person {
             name: "Nguyễn Văn Ba",
             id_number: Some("079080001234"),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokhai_e2e::app::{App, can_run};
 
-use super::support::{Person, Server, declare, first_run, sign_in, sync_now};
+use super::support::{Person, Server, first_run, sign_in_and_declare, sync_now};
 
 /// Every screen, by route, with an element that says it is drawn.
 const SCREENS: &[(&str, &str, &str)] = &[
@@ -84,10 +84,9 @@ async fn screenshots_of_every_screen() {
     shot(&app, &out, "phone-vi-01-welcome").await;
     first_run(&app, "mua xuân trên phố cổ 1975").await;
     shot(&app, &out, "phone-vi-02-sign-in-offer").await;
-    app.click("#welcome-sign-in").await;
-    sign_in(&app, &server, "0912345678").await;
-    declare(
+    sign_in_and_declare(
         &app,
+        &server,
         &Person {
             name: "Nguyễn Văn Ba",
             id_number: Some("079080001234"),

@@ -158,6 +158,14 @@ pub(crate) struct Person<'a> {
     pub(crate) phone: &'a str,
 }
 
+/// From the first-run screen's offer to sign in: signs in with `p`'s phone and declares `p` (a new
+/// account declares before anything else).
+pub(crate) async fn sign_in_and_declare(app: &App, server: &Server, p: &Person<'_>) {
+    app.click("#welcome-sign-in").await;
+    sign_in(app, server, p.phone).await;
+    declare(app, p).await;
+}
+
 pub(crate) async fn declare(app: &App, p: &Person<'_>) {
     app.wait("#declare-save").await;
     app.fill("#full_name", p.name).await;
