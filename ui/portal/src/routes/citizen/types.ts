@@ -2,8 +2,9 @@
 
 /** The Ministry of Health form as typed (`tokhai_core::DeclarationForm`): every answer a string. One
  *  definition for the app and the portal. */
-import type { DeclarationForm } from '$lib/api/types';
-export type { DeclarationForm };
+import type { DeclarationForm, QuarantineEpisode, QuarantineKind, Symptoms } from '$lib/api/types';
+// Core's health types, as the app's shell and the server both send them: one definition.
+export type { DeclarationForm, QuarantineEpisode, QuarantineKind, Symptoms };
 
 /** One person of the account with their current declaration (`GET /v1/me/people`). */
 export interface PersonView {
@@ -17,32 +18,6 @@ export interface PersonView {
   fresh: boolean;
   has_symptoms: boolean;
   form: DeclarationForm;
-}
-
-/** Symptoms today (`tokhai_core::Symptoms`). */
-export interface Symptoms {
-  fever: boolean;
-  cough: boolean;
-  shortness_of_breath: boolean;
-  pneumonia: boolean;
-  sore_throat: boolean;
-  fatigue: boolean;
-  loss_of_taste_or_smell: boolean;
-  other: string | null;
-}
-
-export type QuarantineKind = 'home' | 'facility' | 'locked_down_area';
-
-/** A quarantine episode (`tokhai_core::QuarantineEpisode`). */
-export interface QuarantineEpisode {
-  id: string;
-  person: string;
-  kind: QuarantineKind;
-  place: string | null;
-  start: string;
-  expected_end: string;
-  ended_on: string | null;
-  utc_offset_minutes: number;
 }
 
 /** One day of an episode (`tokhai_core::protocol::EpisodeDay`). */
